@@ -1,0 +1,12 @@
+# The few targets people type. A newcomer needs only scripts/run and scripts/test (README).
+.PHONY: run test lint bench setup
+setup:
+	scripts/setup
+run:
+	scripts/run
+test:
+	scripts/test
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/mypy kiosk forms drivers printouts tests bench
+bench: setup
+	.venv/bin/python -m bench

@@ -1,0 +1,43 @@
+"""The `kiosk` command. Each group of sub-commands lives in its own module with a `register`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from kiosk.cli import card_cmd, forms_cmd, keys_cmd
+from kiosk.config import load_config
+from kiosk.errors import KioskError
+
+GROUPS = (forms_cmd, card_cmd, keys_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="No-write counter kiosk (書かない窓口)")
+    parser.add_argument("--version", action="version", version=f"kiosk {version('no-write-counter-kiosk')}")
+    parser.add_argument("--config", type=Path, default=None, help="kiosk.toml (default: demo settings)")
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="language of messages")
+    sub = parser.add_subparsers(dest="group", required=True)
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = load_config(args.config)
+        code: int = args.handler(args, config)
+    except KioskError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""kiosk.toml: one office's settings, with defaults that make the demo need no file at all.
+
+Read once at start-up by the CLI and passed down; nothing reads the config from a global.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.errors import ConfigError
+
+DEFAULT_COUNTERS = {
+    "resident": "市民課 住民記録係 / Resident Registration",
+    "family_register": "市民課 戸籍係 / Family Register",
+    "tax": "税務課 / Taxation",
+    "insurance": "保険年金課 / Health Insurance and Pension",
+    "child": "こども家庭課 / Children and Families",
+    "mynumber": "マイナンバーカード窓口 / My Number Card",
+}
+
+
+def lg_code_check_digit(first5: str) -> int:
+    """Check digit of a 全国地方公共団体コード (総務省 rule: weights 6..2, 11 minus mod 11, last digit)."""
+    total = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2), strict=True))
+    return (11 - total % 11) % 10
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OfficeConfig(_Strict):
+    name: str = "みほん市役所 (demo)"
+    # 6 digits: prefecture (2) + municipality (3) + check digit. 999997 is a made-up demo code
+    # whose check digit is right; a real office writes its own.
+    code: str = "999997"
+    address: str = "みほん市中央1-1-1"
+    phone: str = "000-000-0000"
+
+    @field_validator("code")
+    @classmethod
+    def _lg_code(cls, value: str) -> str:
+        if len(value) != 6 or not value.isascii() or not value.isdigit():
+            raise ValueError("全国地方公共団体コード must be 6 half-width digits, e.g. 131016")
+        if int(value[5]) != lg_code_check_digit(value[:5]):
+            expected = lg_code_check_digit(value[:5])
+            raise ValueError(f"check digit of {value} is wrong: {value[:5]}{expected} expected")
+        return value
+
+
+class FormsConfig(_Strict):
+    # The municipality's own procedures; a form here replaces the shipped one with the same id.
+    dirs: list[Path] = Field(default_factory=list)
+
+
+class DatabaseConfig(_Strict):
+    url: str = "sqlite:///var/kiosk.sqlite3"
+    # Fernet key (base64) for personal data at rest; the demo makes one under var/ if empty.
+    key_file: Path = Path("var/data.key")
+    retention_days: int = Field(default=30, ge=1, le=3650)
+
+
+class PrinterConfig(_Strict):
+    backend: Literal["cups", "file"] = "file"
+    slip_queue: str = "kiosk-slip"
+    form_queue: str = "kiosk-a4"
+    out_dir: Path = Path("var/print")
+
+
+class CardConfig(_Strict):
+    backend: Literal["pcsc"] = "pcsc"
+    # Exact PC/SC reader name; empty means the first reader that holds a card.
+    reader: str = ""
+
+
+class KioskConfig(_Strict):
+    office: OfficeConfig = Field(default_factory=OfficeConfig)
+    counters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COUNTERS))
+    forms: FormsConfig = Field(default_factory=FormsConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    printer: PrinterConfig = Field(default_factory=PrinterConfig)
+    card: CardConfig = Field(default_factory=CardConfig)
+    keys_dir: Path = Path("var/keys")
+    kiosk_id: str = Field(default="K01", pattern=r"^[A-Z0-9]{1,8}$")
+    idle_timeout_s: int = Field(default=90, ge=15, le=3600)
+    languages: list[str] = Field(default_factory=lambda: ["ja", "en"])
+
+    @field_validator("languages")
+    @classmethod
+    def _japanese_first(cls, value: list[str]) -> list[str]:
+        if not value or value[0] != "ja":
+            raise ValueError('languages must start with "ja", e.g. ["ja", "en"]')
+        return value
+
+
+def load_config(path: Path | None) -> KioskConfig:
+    """Read kiosk.toml; None gives the demo defaults. Relative paths are taken from the file's folder."""
+    if path is None:
+        return KioskConfig()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found. Pass --config with an existing kiosk.toml.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}).") from None
+    try:
+        config = KioskConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{path}: wrong value"]
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            lines.append(f"  {key}: {err['msg']}")
+        raise ConfigError("\n".join(lines)) from None
+    return _rebase(config, path.parent)
+
+
+def _rebase(config: KioskConfig, base: Path) -> KioskConfig:
+    def at(p: Path) -> Path:
+        return p if p.is_absolute() else base / p
+
+    return config.model_copy(
+        update={
+            "forms": FormsConfig(dirs=[at(d) for d in config.forms.dirs]),
+            "keys_dir": at(config.keys_dir),
+            "database": config.database.model_copy(update={"key_file": at(config.database.key_file)}),
+            "printer": config.printer.model_copy(update={"out_dir": at(config.printer.out_dir)}),
+        }
+    )
