@@ -1,5 +1,7 @@
 """`kiosk card ...` (placeholder until its driver lands)."""
 
+from __future__ import annotations
+
 import argparse
 
 

@@ -1,5 +1,7 @@
 """`kiosk keys ...` (placeholder until its driver lands)."""
 
+from __future__ import annotations
+
 import argparse
 
 

@@ -1,0 +1,241 @@
+"""Checks that need the whole form: ids, choices, bindings, expressions, cycles, translations.
+
+One function per concern (pyxform's validators/), each adding problems to the file's
+Source with the path and line of the offending key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from forms import expr
+from forms.errors import Code, ExpressionError
+from forms.field_types import BINDINGS, FIELD_TYPES, SEX_VALUES
+from forms.model import Form, FormField
+from forms.text import T, Text
+from forms.yamlsource import PathKey, Source
+
+
+@dataclass(frozen=True)
+class Located:
+    field: FormField
+    path: PathKey
+    group: str | None  # id of the repeatable group holding it, if any
+    parents: tuple[str, ...]  # ids of the sections and groups around it
+
+
+def index_fields(form: Form) -> list[Located]:
+    out: list[Located] = []
+
+    def visit(fields: list[FormField], base: PathKey, group: str | None, parents: tuple[str, ...]) -> None:
+        for i, f in enumerate(fields):
+            path = (*base, "fields", i)
+            out.append(Located(f, path, group, parents))
+            if f.fields:
+                visit(f.fields, path, f.id if f.type == "group" else group, (*parents, f.id))
+
+    visit(form.fields, (), None, ())
+    return out
+
+
+def check_form(form: Form, src: Source, *, counters: set[str] | None, strict: bool) -> None:
+    located = index_fields(form)
+    _unique_ids(located, src)
+    _choices(located, src)
+    _bindings(form, located, src)
+    _expressions(form, located, src)
+    _cycles(located, src)
+    if counters is not None and form.counter not in counters:
+        src.error(Code.UNKNOWN_COUNTER, ("counter",), T(
+            f"窓口「{form.counter}」は設定 (kiosk.toml の counters) にありません。",
+            f"counter '{form.counter}' is not in the configuration (counters in kiosk.toml)."),
+            T(f"次のどれかを書いてください: {', '.join(sorted(counters))}",
+              f"Write one of: {', '.join(sorted(counters))}"))
+    if strict:
+        _translations(form, src)
+
+
+def _unique_ids(located: list[Located], src: Source) -> None:
+    seen: dict[str, PathKey] = {}
+    for loc in located:
+        if loc.field.id in seen:
+            first = src.line_of(seen[loc.field.id])
+            src.error(Code.DUPLICATE_FIELD, (*loc.path, "id"), T(
+                f"項目 id「{loc.field.id}」が2つあります（最初は {first} 行目）。",
+                f"field id '{loc.field.id}' is used twice (first on line {first})."),
+                T("id はフォームの中で1つずつ違う名前にしてください。", "Give every field its own id."))
+        else:
+            seen[loc.field.id] = loc.path
+
+
+def _choices(located: list[Located], src: Source) -> None:
+    for loc in located:
+        values: set[str] = set()
+        for j, choice in enumerate(loc.field.choices or ()):
+            if choice.value in values:
+                src.error(Code.DUPLICATE_CHOICE, (*loc.path, "choices", j, "value"), T(
+                    f"選択肢の値「{choice.value}」が2つあります。", f"choice value '{choice.value}' is used twice."))
+            values.add(choice.value)
+
+
+def _bindings(form: Form, located: list[Located], src: Source) -> None:
+    for loc in located:
+        f, path = loc.field, (*loc.path, "bind")
+        if f.type == "my_number" and not form.my_number_required:
+            src.error(Code.MY_NUMBER_UNDECLARED, loc.path, T(
+                "個人番号の項目がありますが、my_number_required: true がありません。",
+                "the form has a My Number field but does not say my_number_required: true."),
+                T("法律で個人番号が必要な手続きだけ、my_number_required: true にしてください。",
+                  "Only procedures whose law requires the number may hold it; declare it."))
+        if f.bind is None:
+            continue
+        if f.bind not in BINDINGS:
+            src.error(Code.BAD_BINDING, path, T(
+                f"bind「{f.bind}」は知らない読み込み元です。", f"unknown binding '{f.bind}'."),
+                T(f"使えるもの: {', '.join(sorted(BINDINGS))}", f"Use one of: {', '.join(sorted(BINDINGS))}"))
+        elif f.bind == "card.my_number" and f.type != "my_number":
+            src.error(Code.MY_NUMBER_AT_KIOSK, path, T(
+                "card.my_number は type: my_number の項目にだけ結び付けられます（窓口で読み取ります）。",
+                "card.my_number binds only to a my_number field, which the counter desk fills."))
+        elif f.bind not in FIELD_TYPES[f.type].bindings:
+            fits = ", ".join(sorted(FIELD_TYPES[f.type].bindings)) or "-"
+            src.error(Code.BAD_BINDING, path, T(
+                f"bind「{f.bind}」は {f.type} 型の項目には合いません（合うもの: {fits}）。",
+                f"binding '{f.bind}' does not fit a {f.type} field (fitting: {fits})."))
+        elif f.bind == "card.sex" and not set(SEX_VALUES) <= {c.value for c in f.choices or ()}:
+            src.error(Code.BAD_BINDING, path, T(
+                f"card.sex に結び付けた選択肢には {', '.join(SEX_VALUES)} が必要です。",
+                f"a choice bound to card.sex must offer the values {', '.join(SEX_VALUES)}."))
+
+
+def _expression_sites(form: Form, located: list[Located]) -> Iterator[tuple[str, PathKey, Located | None]]:
+    for loc in located:
+        if loc.field.show_if is not None:
+            yield loc.field.show_if, (*loc.path, "show_if"), loc
+        if isinstance(loc.field.required, str):
+            yield loc.field.required, (*loc.path, "required"), loc
+        for j, rule in enumerate(loc.field.rules):
+            yield rule.check, (*loc.path, "rules", j, "check"), loc
+            if rule.when:
+                yield rule.when, (*loc.path, "rules", j, "when"), loc
+    for j, rule in enumerate(form.rules):
+        yield rule.check, ("rules", j, "check"), None
+        if rule.when:
+            yield rule.when, ("rules", j, "when"), None
+    for j, doc in enumerate(form.documents):
+        if doc.when:
+            yield doc.when, ("documents", j, "when"), None
+
+
+def _expressions(form: Form, located: list[Located], src: Source) -> None:
+    by_id = {loc.field.id: loc for loc in located}
+    top_level = {i for i, loc in by_id.items() if loc.group is None}
+    for source, path, where in _expression_sites(form, located):
+        try:
+            parsed = expr.parse(source)
+        except ExpressionError as exc:
+            src.error(Code.BAD_EXPRESSION, path, T(f"式「{source}」: {exc}", f"expression '{source}': {exc}"))
+            continue
+        scope = set(top_level)
+        if where is not None and where.group is not None:
+            scope |= {i for i, loc in by_id.items() if loc.group == where.group}
+        if where is not None:
+            scope.add("value")  # a field rule may speak of its own answer
+        for name in sorted(parsed.refs - scope):
+            hint = (T(f"「{name}」は繰り返し項目の中にあります。外からは count({by_id[name].group}) を使ってください。",
+                      f"'{name}' is inside a repeated group; from outside use count({by_id[name].group})")
+                    if name in by_id else T("id の綴りを確かめてください。", "Check the spelling of the field id."))
+            src.error(Code.UNKNOWN_REFERENCE, path, T(
+                f"式「{source}」の「{name}」という項目はありません。",
+                f"expression '{source}' refers to '{name}', which is not a field here."), hint)
+        for comp in parsed.comparisons:
+            if comp.field in by_id:
+                _check_comparison(form, by_id[comp.field].field, comp, source, path, src)
+    if form.fee and form.fee.copies_field and (
+        form.fee.copies_field not in by_id or by_id[form.fee.copies_field].field.type not in ("copies", "integer")
+    ):
+        src.error(Code.UNKNOWN_REFERENCE, ("fee", "copies_field"), T(
+            f"fee.copies_field「{form.fee.copies_field}」は copies 型の項目ではありません。",
+            f"fee.copies_field '{form.fee.copies_field}' is not a copies field of this form."))
+
+
+def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, source: str,
+                      path: PathKey, src: Source) -> None:
+    if field.type in ("choice", "multi_choice"):
+        allowed = {c.value for c in field.choices or ()}
+    elif field.type == "applicant":
+        allowed = {a.kind for a in form.applicants}
+    elif field.type == "yes_no":
+        src.error(Code.TYPE_MISMATCH, path, T(
+            f"式「{source}」: はい/いいえ の項目「{field.id}」は文字と比べられません。",
+            f"expression '{source}': yes/no field '{field.id}' is true or false, not text."),
+            T(f"「{field.id}」または「not {field.id}」と書いてください。", f"Write '{field.id}' or 'not {field.id}'."))
+        return
+    else:
+        return
+    for value in comp.values:
+        if value not in allowed:
+            src.error(Code.UNKNOWN_CHOICE, path, T(
+                f"式「{source}」: 「{value}」は「{field.id}」の選択肢にありません（{', '.join(sorted(allowed))}）。",
+                f"expression '{source}': '{value}' is not a choice of '{field.id}' "
+                f"({', '.join(sorted(allowed))})."))
+
+
+def _cycles(located: list[Located], src: Source) -> None:
+    """A field shown only when another is answered, which is shown only when the first is: never shown."""
+    by_id = {loc.field.id: loc for loc in located}
+    deps: dict[str, set[str]] = {}
+    for loc in located:
+        refs: set[str] = set()
+        for source in (loc.field.show_if, loc.field.required if isinstance(loc.field.required, str) else None):
+            if source:
+                try:
+                    refs |= expr.parse(source).refs
+                except ExpressionError:
+                    pass  # reported by _expressions
+        refs |= set(loc.parents)  # a field is shown only when its section is
+        deps[loc.field.id] = {r for r in refs if r in by_id}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(deps.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = [*trail[trail.index(nxt):], nxt] if nxt in trail else [node, nxt]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    chain = " → ".join(cycle)
+                    src.error(Code.CIRCULAR_CONDITION, (*by_id[node].path, "show_if"), T(
+                        f"条件が堂々めぐりです: {chain}。どの項目も表示されません。",
+                        f"circular condition: {chain}; none of these would ever be shown."))
+            elif state.get(nxt) is None:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for loc in located:
+        if loc.field.id not in state:
+            visit(loc.field.id, [loc.field.id])
+
+
+def _translations(form: Form, src: Source) -> None:
+    for path, text in _texts(form, ()):
+        if not text.en:
+            src.error(Code.MISSING_TRANSLATION, path, T(
+                f"「{text.ja}」の英語 (en) がありません。同梱の手続きには英語が必要です。",
+                f"'{text.ja}' has no English (en); shipped procedures need it."))
+
+
+def _texts(value: Any, path: PathKey) -> Iterator[tuple[PathKey, Text]]:
+    if isinstance(value, Text):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*path, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))

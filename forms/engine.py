@@ -1,0 +1,216 @@
+"""The answer engine: given a form and the answers so far, what is shown, required and wrong.
+
+Pure Python, no screen: the kiosk's screens, the counter desk and the printouts all ask
+it the same questions, so a form behaves the same everywhere. Nothing here keeps state
+between calls; the caller owns the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from forms import expr
+from forms.answer_messages import message
+from forms.field_types import FIELD_TYPES
+from forms.model import Form, FormField, Rule
+from forms.normalise import Invalid, normalise
+from forms.text import Text
+
+Stage = Literal["kiosk", "counter"]
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    path: str  # "purpose", "members[1].name", "" for the whole form
+    code: str
+    message: Text
+
+
+@dataclass(frozen=True)
+class FieldState:
+    path: str
+    field: FormField
+    visible: bool
+    required: bool
+    value: Any  # normalised when valid, as given otherwise, None when unanswered
+    error: AnswerError | None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    form: Form
+    states: tuple[FieldState, ...]
+    values: dict[str, Any]  # normalised answers of the visible fields; groups as lists of dicts
+    errors: tuple[AnswerError, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def state(self, path: str) -> FieldState:
+        for s in self.states:
+            if s.path == path:
+                return s
+        raise KeyError(path)
+
+    def visible(self) -> list[FieldState]:
+        return [s for s in self.states if s.visible]
+
+    def error_at(self, path: str) -> AnswerError | None:
+        return next((e for e in self.errors if e.path == path), None)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _compile(source: str | None) -> expr.Expression | None:
+    return expr.parse(source) if source else None
+
+
+class _Run:
+    """One evaluation: the answers, their normalised values, and what has been found."""
+
+    def __init__(self, form: Form, answers: Mapping[str, Any], today: dt.date, stage: Stage) -> None:
+        self.form, self.today, self.stage = form, today, stage
+        self.answers = answers
+        self.states: list[FieldState] = []
+        self.errors: list[AnswerError] = []
+        self.clean: dict[str, Any] = {}  # normalised top-level values, for conditions
+        for f in form.all_fields():
+            if FIELD_TYPES[f.type].holds_value and f.type != "group" and not _empty(answers.get(f.id)):
+                self.clean[f.id] = self._try(f, answers[f.id])
+        self.lookup = expr.mapping_lookup(self.clean)
+
+    def _try(self, field: FormField, raw: Any) -> Any:
+        try:
+            return normalise(raw, field, self.form, self.today)
+        except Invalid:
+            return None
+
+    def condition(self, source: str | bool | None, lookup: expr.Lookup, default: bool) -> bool:
+        if isinstance(source, bool):
+            return source
+        parsed = _compile(source)
+        return default if parsed is None else parsed.truth(lookup, today=self.today)
+
+    def run(self) -> dict[str, Any]:
+        return self.fields(self.form.fields, self.answers, "", self.lookup, True)
+
+    def fields(self, fields: list[FormField], answers: Mapping[str, Any], prefix: str,
+               lookup: expr.Lookup, shown: bool) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for f in fields:
+            path = f"{prefix}{f.id}"
+            at_stage = FIELD_TYPES[f.type].kiosk or self.stage == "counter"
+            visible = shown and at_stage and self.condition(f.show_if, lookup, True)
+            if f.type == "section":
+                self.states.append(FieldState(path, f, visible, False, None, None))
+                values.update(self.fields(f.fields or [], answers, prefix, lookup, visible))
+            elif f.type == "group":
+                values[f.id] = self.group(f, answers.get(f.id), path, visible)
+            else:
+                value = self.field(f, answers.get(f.id), path, lookup, visible)
+                if visible and not _empty(value):
+                    values[f.id] = value
+        return values
+
+    def field(self, f: FormField, raw: Any, path: str, lookup: expr.Lookup, visible: bool) -> Any:
+        required = visible and FIELD_TYPES[f.type].holds_value and self.condition(f.required, lookup, False)
+        error: AnswerError | None = None
+        value = raw
+        if _empty(raw):
+            value = None
+            if required:
+                error = AnswerError(path, "required", message("required", {}))
+        elif FIELD_TYPES[f.type].holds_value:
+            try:
+                value = normalise(raw, f, self.form, self.today)
+            except Invalid as exc:
+                error = AnswerError(path, exc.code, message(exc.code, exc.params))
+        if visible and error is None and value is not None:
+            error = self.rules(f.rules, expr.mapping_lookup({"value": value}, {f.id: value}), path, lookup)
+        if visible and error:
+            self.errors.append(error)
+        self.states.append(FieldState(path, f, visible, required, value, error if visible else None))
+        return value if error is None else None
+
+    def group(self, f: FormField, raw: Any, path: str, visible: bool) -> list[dict[str, Any]]:
+        items = raw if isinstance(raw, list) else []
+        count = len(items) if visible else 0
+        error = None
+        if raw is not None and not isinstance(raw, list):
+            error = AnswerError(path, "not_a_list", message("not_a_list", {}))
+        elif isinstance(f.min, int) and visible and count < f.min:
+            error = AnswerError(path, "too_few_items", message("too_few_items", {"min": f.min}))
+        elif isinstance(f.max, int) and count > f.max:
+            error = AnswerError(path, "too_many_items", message("too_many_items", {"max": f.max}))
+        if error and visible:
+            self.errors.append(error)
+        required = visible and self.condition(f.required, self.lookup, False)
+        self.states.append(FieldState(path, f, visible, required, None, error if visible else None))
+        out: list[dict[str, Any]] = []
+        for i, item in enumerate(items):
+            item = item if isinstance(item, Mapping) else {}
+            clean = {c.id: self._try(c, item[c.id]) for c in f.fields or [] if not _empty(item.get(c.id))}
+            scope = expr.mapping_lookup(clean, self.clean)
+            out.append(self.fields(f.fields or [], item, f"{path}[{i}].", scope, visible))
+        return out if visible else []
+
+    def rules(self, rules: list[Rule], own: expr.Lookup, path: str, lookup: expr.Lookup) -> AnswerError | None:
+        def both(name: str) -> Any:
+            value = own(name)
+            return value if value is not None else lookup(name)
+
+        for rule in rules:
+            if self.condition(rule.when, both, True) and not self.condition(rule.check, both, True):
+                return AnswerError(path, "rule", rule.message)
+        return None
+
+    def form_rules(self) -> None:
+        for rule in self.form.rules:
+            if self.condition(rule.when, self.lookup, True) and not self.condition(rule.check, self.lookup, True):
+                target = rule.field or ""
+                if target and not any(s.path == target and s.visible for s in self.states):
+                    continue
+                self.errors.append(AnswerError(target, "rule", rule.message))
+
+
+def evaluate(form: Form, answers: Mapping[str, Any], *, today: dt.date, stage: Stage = "kiosk") -> Evaluation:
+    """What is visible, required and wrong for these answers; `values` holds the clean answers.
+
+    At the kiosk the counter-only fields (the 12-digit number) are never visible: they are
+    filled at the counter desk, where `stage="counter"`.
+    """
+    run = _Run(form, answers, today, stage)
+    values = run.run()
+    run.form_rules()
+    return Evaluation(form, tuple(run.states), values, tuple(run.errors))
+
+
+def prefill(form: Form, *, card: Mapping[str, Any] | None, office: Mapping[str, str],
+            today: dt.date, stage: Stage = "kiosk") -> dict[str, Any]:
+    """Answers taken from the card, the office and the date, for the fields bound to them.
+
+    `card` holds name, address, birth_date and sex; the kiosk never passes my_number, and
+    a my_number binding is filled only when stage is "counter".
+    """
+    sources: dict[str, Any] = {"today": today.isoformat()}
+    sources.update({f"office.{k}": v for k, v in office.items()})
+    for key, value in (card or {}).items():
+        if key == "my_number" and stage != "counter":
+            continue
+        sources[f"card.{key}"] = value.isoformat() if isinstance(value, dt.date) else value
+    out: dict[str, Any] = {}
+    for f in form.fields:
+        for g in f.walk():
+            if g.bind and g.bind in sources and g.id not in out and not _inside_group(form, g):
+                out[g.id] = sources[g.bind]
+    return out
+
+
+def _inside_group(form: Form, field: FormField) -> bool:
+    return any(field in (g.fields or []) for g in form.all_fields() if g.type == "group")

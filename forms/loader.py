@@ -1,0 +1,157 @@
+"""Load the procedure library: the shipped forms plus the municipality's own directories.
+
+A pipeline of small passes (pyxform): read the file, build the typed model, run the
+whole-form checks, then the checks across files. A broken file is reported and skipped;
+the others load. A municipality's form replaces the shipped form with the same id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from forms import expr
+from forms.checks import check_form
+from forms.errors import Code, ExpressionError, Problem, UnknownFormError
+from forms.model import (
+    Applicant, Choice, Document, EventStep, Fee, Form, FormField, LifeEvent, LifeEventsFile, Rule,
+    ScreeningQuestion,
+)
+from forms.schema_errors import known_keys, report_validation_error
+from forms.text import T
+from forms.yamlsource import Source, read_source
+
+SHIPPED_DIR = Path(__file__).parent / "library"
+LIFE_EVENTS_KEY = "life_events"
+Origin = Literal["shipped", "local"]
+
+_KEYS = known_keys(Form, FormField, Choice, Rule, Applicant, Document, Fee, LifeEvent, EventStep,
+                   ScreeningQuestion, LifeEventsFile)
+
+
+@dataclass(frozen=True)
+class LoadedForm:
+    form: Form
+    file: Path
+    origin: Origin
+
+
+@dataclass
+class Library:
+    forms: dict[str, LoadedForm] = field(default_factory=dict)
+    life_events: dict[str, LifeEvent] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def get(self, form_id: str) -> Form:
+        try:
+            return self.forms[form_id].form
+        except KeyError:
+            raise UnknownFormError(form_id) from None
+
+
+def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_DIR,  # type: ignore[assignment]
+                 counters: set[str] | None = None) -> Library:
+    """The shipped library (held to the stricter shipped rules), then each local directory."""
+    lib = Library()
+    event_files: list[Source] = []
+    dirs: list[tuple[Path, Origin]] = ([(shipped, "shipped")] if shipped else []) + [(d, "local") for d in local_dirs]
+    for directory, origin in dirs:
+        _load_dir(lib, directory, origin, counters, event_files)
+    for src in event_files:
+        _load_life_events(lib, src)
+    return lib
+
+
+def _load_dir(lib: Library, directory: Path, origin: Origin, counters: set[str] | None,
+              event_files: list[Source]) -> None:
+    if not directory.is_dir():
+        lib.problems.append(Problem("error", Code.EMPTY_DIRECTORY, directory, None, "", T(
+            "フォルダーがありません。", "the directory does not exist."), T(
+            "kiosk.toml の forms.dirs を確かめてください。", "Check forms.dirs in kiosk.toml.")))
+        return
+    files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files and origin == "local":
+        lib.problems.append(Problem("warning", Code.EMPTY_DIRECTORY, directory, None, "", T(
+            "フォルダーに .yaml ファイルがありません。", "the directory holds no .yaml files.")))
+    this_dir: dict[str, Path] = {}
+    for file in files:
+        lib.files_read += 1
+        src = read_source(file)
+        if isinstance(src.data, dict) and LIFE_EVENTS_KEY in src.data:
+            event_files.append(src)
+            continue
+        form = _build_form(src, counters, strict=origin == "shipped")
+        lib.problems.extend(src.problems)
+        if form is None:
+            continue
+        if form.id in this_dir:
+            lib.problems.append(Problem("error", Code.DUPLICATE_FORM, file, src.line_of(("id",)), "id", T(
+                f"手続き id「{form.id}」は {this_dir[form.id].name} でも使われています。このファイルは読み込みません。",
+                f"procedure id '{form.id}' is also used by {this_dir[form.id].name}; this file is skipped."),
+                T("新しい手続きには新しい id を付けてください。", "Give a new procedure a new id.")))
+            continue
+        this_dir[form.id] = file
+        if form.id in lib.forms:
+            lib.problems.append(Problem("info", Code.OVERRIDDEN, file, src.line_of(("id",)), "id", T(
+                f"同梱の「{form.id}」の代わりにこのファイルを使います。",
+                f"this file replaces the shipped '{form.id}'.")))
+        lib.forms[form.id] = LoadedForm(form, file, origin)
+
+
+def _build_form(src: Source, counters: set[str] | None, *, strict: bool) -> Form | None:
+    if src.problems:
+        return None
+    if not isinstance(src.data, dict):
+        src.error(Code.NOT_A_MAPPING, (), T(
+            "ファイルの一番上は「id: ...」のような項目の並びでなければなりません。",
+            "the top of the file must be keys such as 'id: ...'."))
+        return None
+    try:
+        form = Form.model_validate(src.data)
+    except ValidationError as exc:
+        report_validation_error(exc, src, _KEYS)
+        return None
+    check_form(form, src, counters=counters, strict=strict)
+    return None if any(p.severity == "error" for p in src.problems) else form
+
+
+def _load_life_events(lib: Library, src: Source) -> None:
+    if not src.problems:
+        try:
+            parsed = LifeEventsFile.model_validate(src.data)
+        except ValidationError as exc:
+            report_validation_error(exc, src, _KEYS)
+        else:
+            for i, event in enumerate(parsed.life_events):
+                if _check_event(lib, src, event, i):
+                    lib.life_events[event.id] = event
+    lib.problems.extend(src.problems)
+
+
+def _check_event(lib: Library, src: Source, event: LifeEvent, i: int) -> bool:
+    before = len(src.problems)
+    questions = {q.id for q in event.questions}
+    for j, step in enumerate(event.steps):
+        path = (LIFE_EVENTS_KEY, i, "steps", j)
+        if step.form and step.form not in lib.forms:
+            src.error(Code.UNKNOWN_FORM, (*path, "form"), T(
+                f"手続き「{step.form}」は読み込まれていません。", f"procedure '{step.form}' is not loaded."),
+                T("`kiosk forms list` で id を確かめてください。", "Check the id with `kiosk forms list`."))
+        if step.when:
+            try:
+                unknown = expr.parse(step.when).refs - questions
+            except ExpressionError as exc:
+                src.error(Code.BAD_EXPRESSION, (*path, "when"), T(f"式「{step.when}」: {exc}", f"'{step.when}': {exc}"))
+                continue
+            for name in sorted(unknown):
+                src.error(Code.UNKNOWN_REFERENCE, (*path, "when"), T(
+                    f"「{name}」という質問はこの出来事にありません。", f"'{name}' is not a question of this event."))
+    return len(src.problems) == before

@@ -1,0 +1,189 @@
+"""The typed model of a procedure file and of the life-events file.
+
+pydantic checks shapes and types; the checks that need the whole form (references,
+cycles, bindings) are in forms/checks.py, so each rule lives in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from forms.field_types import FIELD_TYPES
+from forms.text import Text
+
+ID = r"^[a-z][a-z0-9_]{0,39}$"
+CHOICE_VALUE = r"^[a-z0-9][a-z0-9_]{0,39}$"
+
+FieldTypeName = Literal[
+    "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
+    "applicant", "postal_code", "address", "phone", "my_number", "group", "section", "info",
+]
+Category = Literal[
+    "certificate", "registration", "moving", "tax", "family_register", "insurance", "welfare",
+    "mynumber_card",
+]
+ApplicantKind = Literal["self", "household", "agent", "legal_representative"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Model):
+    value: str = Field(pattern=CHOICE_VALUE)
+    label: Text
+    help: Text | None = None
+
+
+class Rule(_Model):
+    """A check on the answers: when `check` is false, `message` is shown (at `field`, if given)."""
+
+    check: str
+    message: Text
+    field: str | None = None
+    when: str | None = None
+
+
+class FormField(_Model):
+    id: str = Field(pattern=ID)
+    type: FieldTypeName
+    label: Text
+    help: Text | None = None
+    required: bool | str = False
+    show_if: str | None = None
+    bind: str | None = None
+    choices: list[Choice] | None = None
+    min: int | dt.date | str | None = None
+    max: int | dt.date | str | None = None
+    max_length: int | None = Field(default=None, ge=1, le=2000)
+    default: Any = None
+    fields: list[FormField] | None = None
+    item_label: Text | None = None
+    # A date is shown in the Japanese era (令和7年) unless the form says "western".
+    calendar: Literal["era", "western"] = "era"
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shape_fits_type(self) -> FormField:
+        kind = FIELD_TYPES[self.type]
+        if kind.needs_choices and not self.choices:
+            raise ValueError(f"a {self.type} field needs `choices`")
+        if self.choices and not kind.needs_choices:
+            raise ValueError(f"a {self.type} field takes no `choices` (only choice and multi_choice do)")
+        if kind.has_children and not self.fields:
+            raise ValueError(f"a {self.type} field needs `fields` (the questions inside it)")
+        if self.fields and not kind.has_children:
+            raise ValueError(f"a {self.type} field takes no `fields` (only group and section do)")
+        if (self.min is not None or self.max is not None) and not kind.bounds:
+            raise ValueError(f"a {self.type} field takes no min/max")
+        if not kind.holds_value and (self.required is not False or self.bind):
+            raise ValueError(f"a {self.type} field holds no answer, so it cannot be required or bound")
+        return self
+
+    def walk(self) -> list[FormField]:
+        """This field and every field inside it, in order."""
+        out = [self]
+        for child in self.fields or ():
+            out.extend(child.walk())
+        return out
+
+
+class Applicant(_Model):
+    """One kind of person who may apply, and what that person must bring or show."""
+
+    kind: ApplicantKind
+    label: Text
+    needs: list[Text] = Field(default_factory=list)
+
+
+class Document(_Model):
+    label: Text
+    when: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str) or (isinstance(data, dict) and "label" not in data):
+            return {"label": data}
+        return data
+
+
+class Fee(_Model):
+    amount: int = Field(ge=0, le=100_000)  # yen
+    per: Literal["copy", "application"] = "copy"
+    # The field holding the number of copies, when the fee is per copy.
+    copies_field: str | None = None
+    note: Text | None = None
+
+
+class Form(_Model):
+    id: str = Field(pattern=ID)
+    version: int = Field(ge=1)
+    title: Text
+    short_title: Text | None = None
+    category: Category
+    counter: str = Field(pattern=ID)
+    my_number_required: bool = False
+    applicants: list[Applicant] = Field(min_length=1)
+    documents: list[Document] = Field(default_factory=list)
+    fee: Fee | None = None
+    notes: list[Text] = Field(default_factory=list)
+    fields: list[FormField] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _title_has_reading(self) -> Form:
+        if not self.title.ja_kana:
+            raise ValueError("title needs `ja_kana`, the reading of the Japanese title")
+        return self
+
+    def all_fields(self) -> list[FormField]:
+        out: list[FormField] = []
+        for f in self.fields:
+            out.extend(f.walk())
+        return out
+
+    def field(self, field_id: str) -> FormField:
+        for f in self.all_fields():
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    @property
+    def name(self) -> Text:
+        return self.short_title or self.title
+
+
+class ScreeningQuestion(_Model):
+    id: str = Field(pattern=ID)
+    label: Text
+    help: Text | None = None
+
+
+class EventStep(_Model):
+    """A procedure the event may need: a kiosk form, or guidance for one done elsewhere."""
+
+    form: str | None = Field(default=None, pattern=ID)
+    info: Text | None = None
+    when: str | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EventStep:
+        if (self.form is None) == (self.info is None):
+            raise ValueError("each step has either `form` (a procedure id) or `info` (guidance), not both")
+        return self
+
+
+class LifeEvent(_Model):
+    id: str = Field(pattern=ID)
+    title: Text
+    description: Text | None = None
+    questions: list[ScreeningQuestion] = Field(default_factory=list)
+    steps: list[EventStep] = Field(min_length=1)
+
+
+class LifeEventsFile(_Model):
+    life_events: list[LifeEvent] = Field(min_length=1)

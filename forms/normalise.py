@@ -1,0 +1,180 @@
+"""Turn what a resident typed (or the card gave) into one canonical value per field type.
+
+Katakana becomes full-width katakana, numbers half-width digits, dates ISO strings. Names
+and addresses are never NFC/NFKC-normalised: that would turn some compatibility
+ideographs in registered names into other characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import jaconv
+
+from forms.japanese_dates import parse_date
+from forms.model import Form, FormField
+
+
+class Invalid(ValueError):
+    """An answer that cannot be normalised; `code` picks the message in forms/answer_messages.py."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def _half_digits(text: str) -> str:
+    return str(jaconv.z2h(text, kana=False, ascii=False, digit=True))
+
+
+def _text(value: Any, field: FormField) -> str:
+    if not isinstance(value, str):
+        raise Invalid("not_text")
+    text = str(jaconv.h2z(value.strip(), kana=True, ascii=False, digit=False))
+    if field.max_length and len(text) > field.max_length:
+        raise Invalid("too_long", max=field.max_length)
+    return text
+
+
+_KANA_OK = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
+
+
+def _katakana(value: Any, field: FormField) -> str:
+    text = _text(value, field)
+    text = str(jaconv.hira2kata(text)).replace(" ", "\u3000")
+    if not _KANA_OK.match(text):
+        raise Invalid("not_katakana")
+    return text
+
+
+def _integer(value: Any, field: FormField) -> int:
+    if isinstance(value, bool):
+        raise Invalid("not_integer")
+    if isinstance(value, str):
+        digits = _half_digits(value.strip())
+        if not re.fullmatch(r"-?\d{1,9}", digits):
+            raise Invalid("not_integer")
+        value = int(digits)
+    if not isinstance(value, int):
+        raise Invalid("not_integer")
+    low = field.min if isinstance(field.min, int) else (1 if field.type == "copies" else None)
+    high = field.max if isinstance(field.max, int) else (20 if field.type == "copies" else None)
+    if low is not None and value < low:
+        raise Invalid("too_small", min=low)
+    if high is not None and value > high:
+        raise Invalid("too_large", max=high)
+    return value
+
+
+def _date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
+    if bound is None or isinstance(bound, int):
+        return None
+    if isinstance(bound, dt.date):
+        return bound
+    return today if bound == "today" else dt.date.fromisoformat(bound)
+
+
+def normalise_date(value: Any, field: FormField, today: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = parse_date(value)
+        except ValueError:
+            raise Invalid("not_date") from None
+    if not isinstance(value, dt.date):
+        raise Invalid("not_date")
+    low, high = _date_bound(field.min, today), _date_bound(field.max, today)
+    if low and value < low:
+        raise Invalid("date_too_early", min=low.isoformat())
+    if high and value > high:
+        raise Invalid("date_too_late", max=high.isoformat())
+    return value.isoformat()
+
+
+def _choice(value: Any, field: FormField) -> str:
+    if value not in {c.value for c in field.choices or ()}:
+        raise Invalid("not_a_choice")
+    return str(value)
+
+
+def _multi(value: Any, field: FormField) -> list[str]:
+    if not isinstance(value, (list, tuple)):
+        raise Invalid("not_a_choice")
+    allowed = [c.value for c in field.choices or ()]
+    if any(v not in allowed for v in value):
+        raise Invalid("not_a_choice")
+    return [v for v in allowed if v in value]  # the form's order, no repeats
+
+
+_YES = {True, "yes", "true", "はい", "y"}
+_NO = {False, "no", "false", "いいえ", "n"}
+
+
+def _yes_no(value: Any, field: FormField) -> bool:
+    key = value.strip().lower() if isinstance(value, str) else value
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise Invalid("not_yes_no")
+
+
+def _postal(value: Any, field: FormField) -> str:
+    digits = re.sub(r"[-‐－ー〒\s]", "", _half_digits(str(value)))
+    if not re.fullmatch(r"\d{7}", digits):
+        raise Invalid("not_postal_code")
+    return f"{digits[:3]}-{digits[3:]}"
+
+
+def _phone(value: Any, field: FormField) -> str:
+    text = re.sub(r"[‐－ー―−]", "-", _half_digits(str(value).strip()))
+    text = re.sub(r"[()\s]", "-", text).strip("-")
+    if not re.fullmatch(r"[\d-]+", text) or not 10 <= len(text.replace("-", "")) <= 11:
+        raise Invalid("not_phone")
+    return text
+
+
+def my_number_check_digit(first11: str) -> int:
+    """Check digit of the 12-digit individual number (番号法施行令 第8条)."""
+    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    r = sum(int(d) * w for d, w in zip(first11, weights, strict=True)) % 11
+    return 0 if r <= 1 else 11 - r
+
+
+def _my_number(value: Any, field: FormField) -> str:
+    digits = re.sub(r"[\s-]", "", _half_digits(str(value)))
+    if not re.fullmatch(r"\d{12}", digits) or int(digits[11]) != my_number_check_digit(digits[:11]):
+        raise Invalid("not_my_number")
+    return digits
+
+
+
+NORMALISERS: dict[str, Callable[[Any, FormField], Any]] = {
+    "text": _text,
+    "katakana": _katakana,
+    "integer": _integer,
+    "copies": _integer,
+    "choice": _choice,
+    "multi_choice": _multi,
+    "yes_no": _yes_no,
+    "postal_code": _postal,
+    "address": _text,
+    "phone": _phone,
+    "my_number": _my_number,
+}
+
+
+def normalise(value: Any, field: FormField, form: Form, today: dt.date) -> Any:
+    """The canonical value, or Invalid. Dates need today; applicant choices come from the form."""
+    if field.type == "date":
+        return normalise_date(value, field, today)
+    if field.type == "applicant":
+        if value not in {a.kind for a in form.applicants}:
+            raise Invalid("not_a_choice")
+        return value
+    return NORMALISERS[field.type](value, field)
