@@ -6,6 +6,7 @@ Source with the path and line of the offending key.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,8 @@ class Located:
 def index_fields(form: Form) -> list[Located]:
     out: list[Located] = []
 
-    def visit(fields: list[FormField], base: PathKey, group: str | None, parents: tuple[str, ...]) -> None:
+    def visit(fields: list[FormField], base: PathKey, group: str | None,
+              parents: tuple[str, ...]) -> None:
         for i, f in enumerate(fields):
             path = (*base, "fields", i)
             out.append(Located(f, path, group, parents))
@@ -67,7 +69,8 @@ def _unique_ids(located: list[Located], src: Source) -> None:
             src.error(Code.DUPLICATE_FIELD, (*loc.path, "id"), T(
                 f"項目 id「{loc.field.id}」が2つあります（最初は {first} 行目）。",
                 f"field id '{loc.field.id}' is used twice (first on line {first})."),
-                T("id はフォームの中で1つずつ違う名前にしてください。", "Give every field its own id."))
+                T("id はフォームの中で1つずつ違う名前にしてください。",
+                  "Give every field its own id."))
         else:
             seen[loc.field.id] = loc.path
 
@@ -78,7 +81,8 @@ def _choices(located: list[Located], src: Source) -> None:
         for j, choice in enumerate(loc.field.choices or ()):
             if choice.value in values:
                 src.error(Code.DUPLICATE_CHOICE, (*loc.path, "choices", j, "value"), T(
-                    f"選択肢の値「{choice.value}」が2つあります。", f"choice value '{choice.value}' is used twice."))
+                    f"選択肢の値「{choice.value}」が2つあります。",
+                    f"choice value '{choice.value}' is used twice."))
             values.add(choice.value)
 
 
@@ -96,10 +100,12 @@ def _bindings(form: Form, located: list[Located], src: Source) -> None:
         if f.bind not in BINDINGS:
             src.error(Code.BAD_BINDING, path, T(
                 f"bind「{f.bind}」は知らない読み込み元です。", f"unknown binding '{f.bind}'."),
-                T(f"使えるもの: {', '.join(sorted(BINDINGS))}", f"Use one of: {', '.join(sorted(BINDINGS))}"))
+                T(f"使えるもの: {', '.join(sorted(BINDINGS))}",
+                  f"Use one of: {', '.join(sorted(BINDINGS))}"))
         elif f.bind == "card.my_number" and f.type != "my_number":
             src.error(Code.MY_NUMBER_AT_KIOSK, path, T(
-                "card.my_number は type: my_number の項目にだけ結び付けられます（窓口で読み取ります）。",
+                "card.my_number は type: my_number の項目にだけ結び付けられます"
+                "（窓口で読み取ります）。",
                 "card.my_number binds only to a my_number field, which the counter desk fills."))
         elif f.bind not in FIELD_TYPES[f.type].bindings:
             fits = ", ".join(sorted(FIELD_TYPES[f.type].bindings)) or "-"
@@ -112,7 +118,8 @@ def _bindings(form: Form, located: list[Located], src: Source) -> None:
                 f"a choice bound to card.sex must offer the values {', '.join(SEX_VALUES)}."))
 
 
-def _expression_sites(form: Form, located: list[Located]) -> Iterator[tuple[str, PathKey, Located | None]]:
+def _expression_sites(form: Form, located: list[Located],
+                      ) -> Iterator[tuple[str, PathKey, Located | None]]:
     for loc in located:
         if loc.field.show_if is not None:
             yield loc.field.show_if, (*loc.path, "show_if"), loc
@@ -138,7 +145,8 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
         try:
             parsed = expr.parse(source)
         except ExpressionError as exc:
-            src.error(Code.BAD_EXPRESSION, path, T(f"式「{source}」: {exc}", f"expression '{source}': {exc}"))
+            src.error(Code.BAD_EXPRESSION, path, T(
+                f"式「{source}」: {exc}", f"expression '{source}': {exc}"))
             continue
         scope = set(top_level)
         if where is not None and where.group is not None:
@@ -146,24 +154,36 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
         if where is not None:
             scope.add("value")  # a field rule may speak of its own answer
         for name in sorted(parsed.refs - scope):
-            hint = (T(f"「{name}」は繰り返し項目の中にあります。外からは count({by_id[name].group}) を使ってください。",
-                      f"'{name}' is inside a repeated group; from outside use count({by_id[name].group})")
-                    if name in by_id else T("id の綴りを確かめてください。", "Check the spelling of the field id."))
+            hint = (T(f"「{name}」は繰り返し項目の中にあります。"
+                      f"外からは count({by_id[name].group}) を使ってください。",
+                      f"'{name}' is inside a repeated group; "
+                      f"from outside use count({by_id[name].group})")
+                    if name in by_id else
+                    T("id の綴りを確かめてください。", "Check the spelling of the field id."))
             src.error(Code.UNKNOWN_REFERENCE, path, T(
                 f"式「{source}」の「{name}」という項目はありません。",
                 f"expression '{source}' refers to '{name}', which is not a field here."), hint)
         for comp in parsed.comparisons:
             if comp.field in by_id:
-                _check_comparison(form, by_id[comp.field].field, comp, source, path, src)
-    if form.fee and form.fee.copies_field and (
-        form.fee.copies_field not in by_id or by_id[form.fee.copies_field].field.type not in ("copies", "integer")
-    ):
+                _check_comparison(form, by_id[comp.field].field, comp,
+                                  source=source, path=path, src=src)
+    for j, rule in enumerate(form.rules):
+        if rule.field is not None and rule.field not in top_level:
+            # The engine shows a form rule's message at a visible field; an unknown one never is.
+            src.error(Code.UNKNOWN_REFERENCE, ("rules", j, "field"), T(
+                f"規則の field「{rule.field}」という項目はありません。",
+                f"rule field '{rule.field}' is not a field of this form "
+                "(outside repeated groups)."),
+                T("メッセージを表示する項目の id を書いてください。",
+                  "Write the id of the field where the message is shown."))
+    copies = form.fee.copies_field if form.fee else None
+    if copies and (copies not in by_id or by_id[copies].field.type not in ("copies", "integer")):
         src.error(Code.UNKNOWN_REFERENCE, ("fee", "copies_field"), T(
-            f"fee.copies_field「{form.fee.copies_field}」は copies 型の項目ではありません。",
-            f"fee.copies_field '{form.fee.copies_field}' is not a copies field of this form."))
+            f"fee.copies_field「{copies}」は copies 型の項目ではありません。",
+            f"fee.copies_field '{copies}' is not a copies field of this form."))
 
 
-def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, source: str,
+def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, *, source: str,
                       path: PathKey, src: Source) -> None:
     if field.type in ("choice", "multi_choice"):
         allowed = {c.value for c in field.choices or ()}
@@ -173,32 +193,27 @@ def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, sourc
         src.error(Code.TYPE_MISMATCH, path, T(
             f"式「{source}」: はい/いいえ の項目「{field.id}」は文字と比べられません。",
             f"expression '{source}': yes/no field '{field.id}' is true or false, not text."),
-            T(f"「{field.id}」または「not {field.id}」と書いてください。", f"Write '{field.id}' or 'not {field.id}'."))
+            T(f"「{field.id}」または「not {field.id}」と書いてください。",
+              f"Write '{field.id}' or 'not {field.id}'."))
         return
     else:
         return
     for value in comp.values:
         if value not in allowed:
             src.error(Code.UNKNOWN_CHOICE, path, T(
-                f"式「{source}」: 「{value}」は「{field.id}」の選択肢にありません（{', '.join(sorted(allowed))}）。",
+                f"式「{source}」: 「{value}」は「{field.id}」の選択肢にありません"
+                f"（{', '.join(sorted(allowed))}）。",
                 f"expression '{source}': '{value}' is not a choice of '{field.id}' "
                 f"({', '.join(sorted(allowed))})."))
 
 
 def _cycles(located: list[Located], src: Source) -> None:
-    """A field shown only when another is answered, which is shown only when the first is: never shown."""
+    """A field shown only when another is answered, which is shown only when the first is.
+
+    Neither is ever shown.
+    """
     by_id = {loc.field.id: loc for loc in located}
-    deps: dict[str, set[str]] = {}
-    for loc in located:
-        refs: set[str] = set()
-        for source in (loc.field.show_if, loc.field.required if isinstance(loc.field.required, str) else None):
-            if source:
-                try:
-                    refs |= expr.parse(source).refs
-                except ExpressionError:
-                    pass  # reported by _expressions
-        refs |= set(loc.parents)  # a field is shown only when its section is
-        deps[loc.field.id] = {r for r in refs if r in by_id}
+    deps = _dependencies(located, set(by_id))
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
@@ -220,6 +235,21 @@ def _cycles(located: list[Located], src: Source) -> None:
     for loc in located:
         if loc.field.id not in state:
             visit(loc.field.id, [loc.field.id])
+
+
+def _dependencies(located: list[Located], ids: set[str]) -> dict[str, set[str]]:
+    """For each field, the fields its visibility or requirement depends on."""
+    deps: dict[str, set[str]] = {}
+    for loc in located:
+        refs: set[str] = set()
+        required = loc.field.required if isinstance(loc.field.required, str) else None
+        for source in (loc.field.show_if, required):
+            if source:
+                with contextlib.suppress(ExpressionError):  # reported by _expressions
+                    refs |= expr.parse(source).refs
+        refs |= set(loc.parents)  # a field is shown only when its section is
+        deps[loc.field.id] = {r for r in refs if r in ids}
+    return deps
 
 
 def _translations(form: Form, src: Source) -> None:

@@ -64,7 +64,7 @@ class Evaluation:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or value in ("", [], {})
 
 
 def _compile(source: str | None) -> expr.Expression | None:
@@ -74,15 +74,23 @@ def _compile(source: str | None) -> expr.Expression | None:
 class _Run:
     """One evaluation: the answers, their normalised values, and what has been found."""
 
-    def __init__(self, form: Form, answers: Mapping[str, Any], today: dt.date, stage: Stage) -> None:
+    def __init__(self, form: Form, answers: Mapping[str, Any], today: dt.date, stage: Stage,
+                 hidden: frozenset[str]) -> None:
         self.form, self.today, self.stage = form, today, stage
         self.answers = answers
         self.states: list[FieldState] = []
         self.errors: list[AnswerError] = []
-        self.clean: dict[str, Any] = {}  # normalised top-level values, for conditions
+        # Normalised top-level values, for conditions. A hidden field's answer is left out: it
+        # is not part of the application, so nothing may depend on it.
+        self.clean: dict[str, Any] = {}
         for f in form.all_fields():
-            if FIELD_TYPES[f.type].holds_value and f.type != "group" and not _empty(answers.get(f.id)):
-                self.clean[f.id] = self._try(f, answers[f.id])
+            raw = answers.get(f.id)
+            if f.id in hidden or _empty(raw):
+                continue
+            if f.type == "group":
+                self.clean[f.id] = raw if isinstance(raw, list) else None  # for count(members)
+            elif FIELD_TYPES[f.type].holds_value:
+                self.clean[f.id] = self._try(f, raw)
         self.lookup = expr.mapping_lookup(self.clean)
 
     def _try(self, field: FormField, raw: Any) -> Any:
@@ -111,7 +119,9 @@ class _Run:
                 self.states.append(FieldState(path, f, visible, False, None, None))
                 values.update(self.fields(f.fields or [], answers, prefix, lookup, visible))
             elif f.type == "group":
-                values[f.id] = self.group(f, answers.get(f.id), path, visible)
+                items = self.group(f, answers.get(f.id), path, visible)
+                if visible:
+                    values[f.id] = items
             else:
                 value = self.field(f, answers.get(f.id), path, lookup, visible)
                 if visible and not _empty(value):
@@ -119,28 +129,32 @@ class _Run:
         return values
 
     def field(self, f: FormField, raw: Any, path: str, lookup: expr.Lookup, visible: bool) -> Any:
-        required = visible and FIELD_TYPES[f.type].holds_value and self.condition(f.required, lookup, False)
+        required = (visible and FIELD_TYPES[f.type].holds_value
+                    and self.condition(f.required, lookup, False))
         error: AnswerError | None = None
         value = raw
-        if _empty(raw):
-            value = None
+        if _empty(raw) or not FIELD_TYPES[f.type].holds_value:
+            value = None  # an info field holds nothing, whatever reached it
             if required:
                 error = AnswerError(path, "required", message("required", {}))
-        elif FIELD_TYPES[f.type].holds_value:
+        else:
             try:
                 value = normalise(raw, f, self.form, self.today)
             except Invalid as exc:
                 error = AnswerError(path, exc.code, message(exc.code, exc.params))
         if visible and error is None and value is not None:
-            error = self.rules(f.rules, expr.mapping_lookup({"value": value}, {f.id: value}), path, lookup)
+            own = expr.mapping_lookup({"value": value}, {f.id: value})
+            error = self.rules(f.rules, own, path, lookup)
         if visible and error:
             self.errors.append(error)
-        self.states.append(FieldState(path, f, visible, required, value, error if visible else None))
+        self.states.append(
+            FieldState(path, f, visible, required, value, error if visible else None))
         return value if error is None else None
 
     def group(self, f: FormField, raw: Any, path: str, visible: bool) -> list[dict[str, Any]]:
         items = raw if isinstance(raw, list) else []
         count = len(items) if visible else 0
+        required = visible and self.condition(f.required, self.lookup, False)
         error = None
         if raw is not None and not isinstance(raw, list):
             error = AnswerError(path, "not_a_list", message("not_a_list", {}))
@@ -148,19 +162,22 @@ class _Run:
             error = AnswerError(path, "too_few_items", message("too_few_items", {"min": f.min}))
         elif isinstance(f.max, int) and count > f.max:
             error = AnswerError(path, "too_many_items", message("too_many_items", {"max": f.max}))
+        elif required and count == 0:
+            error = AnswerError(path, "required", message("required", {}))
         if error and visible:
             self.errors.append(error)
-        required = visible and self.condition(f.required, self.lookup, False)
         self.states.append(FieldState(path, f, visible, required, None, error if visible else None))
         out: list[dict[str, Any]] = []
-        for i, item in enumerate(items):
-            item = item if isinstance(item, Mapping) else {}
-            clean = {c.id: self._try(c, item[c.id]) for c in f.fields or [] if not _empty(item.get(c.id))}
+        for i, entry in enumerate(items):
+            item: Mapping[str, Any] = entry if isinstance(entry, Mapping) else {}
+            clean = {c.id: self._try(c, item[c.id])
+                     for c in f.fields or [] if not _empty(item.get(c.id))}
             scope = expr.mapping_lookup(clean, self.clean)
             out.append(self.fields(f.fields or [], item, f"{path}[{i}].", scope, visible))
         return out if visible else []
 
-    def rules(self, rules: list[Rule], own: expr.Lookup, path: str, lookup: expr.Lookup) -> AnswerError | None:
+    def rules(self, rules: list[Rule], own: expr.Lookup, path: str,
+              lookup: expr.Lookup) -> AnswerError | None:
         def both(name: str) -> Any:
             value = own(name)
             return value if value is not None else lookup(name)
@@ -172,21 +189,35 @@ class _Run:
 
     def form_rules(self) -> None:
         for rule in self.form.rules:
-            if self.condition(rule.when, self.lookup, True) and not self.condition(rule.check, self.lookup, True):
+            applies = self.condition(rule.when, self.lookup, True)
+            if applies and not self.condition(rule.check, self.lookup, True):
                 target = rule.field or ""
-                if target and not any(s.path == target and s.visible for s in self.states):
+                # Shown at a field only once it is visible and answered, like the field's own
+                # rules: an unanswered field gets "required", not a message about its answer.
+                if target and not any(s.path == target and s.visible and s.value is not None
+                                      for s in self.states):
                     continue
                 self.errors.append(AnswerError(target, "rule", rule.message))
 
 
-def evaluate(form: Form, answers: Mapping[str, Any], *, today: dt.date, stage: Stage = "kiosk") -> Evaluation:
+def evaluate(form: Form, answers: Mapping[str, Any], *, today: dt.date,
+             stage: Stage = "kiosk") -> Evaluation:
     """What is visible, required and wrong for these answers; `values` holds the clean answers.
 
     At the kiosk the counter-only fields (the 12-digit number) are never visible: they are
     filled at the counter desk, where `stage="counter"`.
     """
-    run = _Run(form, answers, today, stage)
-    values = run.run()
+    # A field hidden by a condition must not keep others visible through its stale answer, so
+    # evaluate again without the hidden answers until nothing changes. The loader refuses
+    # circular conditions, so this settles within the depth of the conditions.
+    hidden: frozenset[str] = frozenset()
+    for _ in range(len(form.all_fields()) + 1):
+        run = _Run(form, answers, today, stage, hidden)
+        values = run.run()
+        now_hidden = frozenset(s.path for s in run.states if not s.visible and "[" not in s.path)
+        if now_hidden == hidden:
+            break
+        hidden = now_hidden
     run.form_rules()
     return Evaluation(form, tuple(run.states), values, tuple(run.errors))
 

@@ -31,7 +31,8 @@ class ExpressionError(FormsError):
 
 class UnknownFormError(FormsError):
     def __init__(self, form_id: str) -> None:
-        super().__init__(f"no procedure with id '{form_id}' is loaded; `kiosk forms list` shows the ids")
+        super().__init__(
+            f"no procedure with id '{form_id}' is loaded; `kiosk forms list` shows the ids")
         self.form_id = form_id
 
 
@@ -75,7 +76,8 @@ class Problem:
 
     def render(self, lang: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        label = {"error": ("エラー", "error"), "warning": ("警告", "warning"), "info": ("情報", "info")}
+        label = {"error": ("エラー", "error"), "warning": ("警告", "warning"),
+                 "info": ("情報", "info")}
         sev = label[self.severity][0 if lang == "ja" else 1]
         path = f" [{self.path}]" if self.path else ""
         text = f"{where}: {sev}{path}: {self.message.get(lang)}"

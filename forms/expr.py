@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,9 @@ from forms.errors import ExpressionError
 
 Lookup = Callable[[str], Any]
 
-_CONSTANT_NAMES = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
+_CONSTANT_NAMES = {
+    "true": True, "false": False, "null": None, "True": True, "False": False, "None": None,
+}
 
 
 def _count(value: Any) -> int:
@@ -70,7 +73,7 @@ class Comparison:
 @dataclass(frozen=True)
 class Expression:
     source: str
-    tree: ast.expression
+    tree: ast.Expression
     refs: frozenset[str]
     comparisons: tuple[Comparison, ...]
 
@@ -88,14 +91,17 @@ def parse(source: str) -> Expression:
         raise ExpressionError("empty expression", column=None)
     if len(source) > 500:
         raise ExpressionError("expression longer than 500 characters; split it", column=None)
+    text = source.strip()
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", column=exc.offset) from None
+        # Python reports 0 for a fault at the very end ("a =="): point past the last character.
+        column = exc.offset if exc.offset and exc.offset > 0 else len(text) + 1
+        raise ExpressionError(f"syntax error: {exc.msg}", column=column) from None
     refs: set[str] = set()
     comparisons: list[Comparison] = []
     for node in ast.walk(tree):
-        _check_node(node, refs)
+        _check_node(node, refs, text)
         if isinstance(node, ast.Compare):
             comparisons.extend(_comparisons(node))
     return Expression(source, tree, frozenset(refs), tuple(comparisons))
@@ -108,29 +114,40 @@ _ALLOWED = (
 )
 
 
-def _check_node(node: ast.AST, refs: set[str]) -> None:
-    col = getattr(node, "col_offset", None)
-    column = col + 1 if isinstance(col, int) else None
+def _column(node: ast.AST, text: str) -> int | None:
+    """1-based column in characters: ast counts UTF-8 bytes ('その他' is 3 characters, 9 bytes)."""
+    col, line = getattr(node, "col_offset", None), getattr(node, "lineno", None)
+    if not isinstance(col, int) or not isinstance(line, int):
+        return None
+    source_line = text.splitlines()[line - 1] if text else ""
+    return len(source_line.encode("utf-8")[:col].decode("utf-8", errors="ignore")) + 1
+
+
+def _check_node(node: ast.AST, refs: set[str], text: str) -> None:
+    column = _column(node, text)
     if not isinstance(node, _ALLOWED):
         what = type(node).__name__
         raise ExpressionError(f"'{what}' is not allowed here: use field names, literals, "
-                              "and/or/not, comparisons, in, count(), answered(), age()", column=column)
+                              "and/or/not, comparisons, in, count(), answered(), age()",
+                              column=column)
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            raise ExpressionError("only count(), answered(), age() and len() may be called", column=column)
+            raise ExpressionError("only count(), answered(), age() and len() may be called",
+                                  column=column)
         if node.keywords or len(node.args) != FUNCTIONS[node.func.id]:
             raise ExpressionError(f"{node.func.id}() takes exactly one field", column=column)
     elif isinstance(node, ast.Name):
         if node.id not in _CONSTANT_NAMES and node.id not in FUNCTIONS and node.id != "today":
             refs.add(node.id)
-    elif isinstance(node, ast.Constant) and not isinstance(node.value, (str, int, float, bool, type(None))):
+    elif isinstance(node, ast.Constant) and not isinstance(
+            node.value, (str, int, float, bool, type(None))):
         raise ExpressionError("only text, numbers, true/false and null are allowed", column=column)
 
 
 def _comparisons(node: ast.Compare) -> list[Comparison]:
     found: list[Comparison] = []
     operands = [node.left, *node.comparators]
-    for left, right in zip(operands, operands[1:], strict=False):
+    for left, right in itertools.pairwise(operands):
         for a, b in ((left, right), (right, left)):
             if isinstance(a, ast.Name) and a.id not in _CONSTANT_NAMES:
                 values = _literals(b)
@@ -143,7 +160,8 @@ def _literals(node: ast.AST) -> tuple[Any, ...]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return (node.value,)
     if isinstance(node, (ast.List, ast.Tuple)):
-        return tuple(e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+        return tuple(e.value for e in node.elts
+                     if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return ()
 
 
@@ -152,7 +170,7 @@ class _Evaluator:
         self._lookup = lookup
         self._today = today
 
-    def visit(self, node: ast.expr) -> Any:  # noqa: PLR0911 - one branch per allowed node type
+    def visit(self, node: ast.expr) -> Any:  # noqa: C901, PLR0911 - one branch per allowed node type
         if isinstance(node, ast.BoolOp):
             if isinstance(node.op, ast.And):
                 return all(self.visit(v) for v in node.values)
@@ -197,10 +215,12 @@ class _Evaluator:
         left = self.visit(node.left)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self.visit(right_node)
+            if left is None or right is None:
+                return False  # an unanswered field satisfies no comparison, != and not in included
             try:
                 ok = _COMPARE[type(op)](left, right)
             except TypeError:
-                ok = False  # null or mismatched types: an unanswered field satisfies no comparison
+                ok = False  # mismatched types
             if not ok:
                 return False
             left = right

@@ -17,7 +17,16 @@ from forms import expr
 from forms.checks import check_form
 from forms.errors import Code, ExpressionError, Problem, UnknownFormError
 from forms.model import (
-    Applicant, Choice, Document, EventStep, Fee, Form, FormField, LifeEvent, LifeEventsFile, Rule,
+    Applicant,
+    Choice,
+    Document,
+    EventStep,
+    Fee,
+    Form,
+    FormField,
+    LifeEvent,
+    LifeEventsFile,
+    Rule,
     ScreeningQuestion,
 )
 from forms.schema_errors import known_keys, report_validation_error
@@ -62,7 +71,8 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     """The shipped library (held to the stricter shipped rules), then each local directory."""
     lib = Library()
     event_files: list[Source] = []
-    dirs: list[tuple[Path, Origin]] = ([(shipped, "shipped")] if shipped else []) + [(d, "local") for d in local_dirs]
+    dirs: list[tuple[Path, Origin]] = [(shipped, "shipped")] if shipped else []
+    dirs += [(d, "local") for d in local_dirs]
     for directory, origin in dirs:
         _load_dir(lib, directory, origin, counters, event_files)
     for src in event_files:
@@ -93,14 +103,19 @@ def _load_dir(lib: Library, directory: Path, origin: Origin, counters: set[str] 
         if form is None:
             continue
         if form.id in this_dir:
-            lib.problems.append(Problem("error", Code.DUPLICATE_FORM, file, src.line_of(("id",)), "id", T(
-                f"手続き id「{form.id}」は {this_dir[form.id].name} でも使われています。このファイルは読み込みません。",
-                f"procedure id '{form.id}' is also used by {this_dir[form.id].name}; this file is skipped."),
-                T("新しい手続きには新しい id を付けてください。", "Give a new procedure a new id.")))
+            other = this_dir[form.id].name
+            lib.problems.append(Problem(
+                "error", Code.DUPLICATE_FORM, file, src.line_of(("id",)), "id", T(
+                f"手続き id「{form.id}」は {other} でも使われています。"
+                "このファイルは読み込みません。",
+                f"procedure id '{form.id}' is also used by {other}; this file is skipped."),
+                T("新しい手続きには新しい id を付けてください。",
+                  "Give a new procedure a new id.")))
             continue
         this_dir[form.id] = file
         if form.id in lib.forms:
-            lib.problems.append(Problem("info", Code.OVERRIDDEN, file, src.line_of(("id",)), "id", T(
+            lib.problems.append(Problem(
+                "info", Code.OVERRIDDEN, file, src.line_of(("id",)), "id", T(
                 f"同梱の「{form.id}」の代わりにこのファイルを使います。",
                 f"this file replaces the shipped '{form.id}'.")))
         lib.forms[form.id] = LoadedForm(form, file, origin)
@@ -143,15 +158,19 @@ def _check_event(lib: Library, src: Source, event: LifeEvent, i: int) -> bool:
         path = (LIFE_EVENTS_KEY, i, "steps", j)
         if step.form and step.form not in lib.forms:
             src.error(Code.UNKNOWN_FORM, (*path, "form"), T(
-                f"手続き「{step.form}」は読み込まれていません。", f"procedure '{step.form}' is not loaded."),
-                T("`kiosk forms list` で id を確かめてください。", "Check the id with `kiosk forms list`."))
+                f"手続き「{step.form}」は読み込まれていません。",
+                f"procedure '{step.form}' is not loaded."),
+                T("`kiosk forms list` で id を確かめてください。",
+                  "Check the id with `kiosk forms list`."))
         if step.when:
             try:
                 unknown = expr.parse(step.when).refs - questions
             except ExpressionError as exc:
-                src.error(Code.BAD_EXPRESSION, (*path, "when"), T(f"式「{step.when}」: {exc}", f"'{step.when}': {exc}"))
+                src.error(Code.BAD_EXPRESSION, (*path, "when"), T(
+                    f"式「{step.when}」: {exc}", f"'{step.when}': {exc}"))
                 continue
             for name in sorted(unknown):
                 src.error(Code.UNKNOWN_REFERENCE, (*path, "when"), T(
-                    f"「{name}」という質問はこの出来事にありません。", f"'{name}' is not a question of this event."))
+                    f"「{name}」という質問はこの出来事にありません。",
+                    f"'{name}' is not a question of this event."))
     return len(src.problems) == before

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from forms.field_types import FIELD_TYPES
 from forms.text import Text
@@ -72,15 +72,18 @@ class FormField(_Model):
         if kind.needs_choices and not self.choices:
             raise ValueError(f"a {self.type} field needs `choices`")
         if self.choices and not kind.needs_choices:
-            raise ValueError(f"a {self.type} field takes no `choices` (only choice and multi_choice do)")
+            raise ValueError(
+                f"a {self.type} field takes no `choices` (only choice and multi_choice do)")
         if kind.has_children and not self.fields:
             raise ValueError(f"a {self.type} field needs `fields` (the questions inside it)")
         if self.fields and not kind.has_children:
             raise ValueError(f"a {self.type} field takes no `fields` (only group and section do)")
         if (self.min is not None or self.max is not None) and not kind.bounds:
             raise ValueError(f"a {self.type} field takes no min/max")
+        _check_bounds(self)
         if not kind.holds_value and (self.required is not False or self.bind):
-            raise ValueError(f"a {self.type} field holds no answer, so it cannot be required or bound")
+            raise ValueError(
+                f"a {self.type} field holds no answer, so it cannot be required or bound")
         return self
 
     def walk(self) -> list[FormField]:
@@ -89,6 +92,32 @@ class FormField(_Model):
         for child in self.fields or ():
             out.extend(child.walk())
         return out
+
+
+def _check_bounds(field: FormField) -> None:
+    """A date's min/max is a date or `today`; a number's or a group's is a whole number.
+
+    Caught here so a form saying `max: tomorrow` is refused by validate instead of failing
+    when a resident answers.
+    """
+    for name, bound in (("min", field.min), ("max", field.max)):
+        if bound is None:
+            continue
+        if field.type == "date":
+            if isinstance(bound, dt.date) or bound == "today":
+                continue
+            if isinstance(bound, str):
+                try:
+                    dt.date.fromisoformat(bound)
+                except ValueError:
+                    pass
+                else:
+                    continue
+            raise ValueError(
+                f"`{name}` of a date field must be a date (2025-04-01) or today, not {bound!r}")
+        if not isinstance(bound, int):
+            raise ValueError(
+                f"`{name}` must be a whole number for a {field.type!r} field, not {bound!r}")
 
 
 class Applicant(_Model):
@@ -134,11 +163,13 @@ class Form(_Model):
     fields: list[FormField] = Field(min_length=1)
     rules: list[Rule] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _title_has_reading(self) -> Form:
-        if not self.title.ja_kana:
+    @field_validator("title")
+    @classmethod
+    def _title_has_reading(cls, title: Text) -> Text:
+        # A field validator, not a model one, so the problem is reported at `title` and its line.
+        if not title.ja_kana:
             raise ValueError("title needs `ja_kana`, the reading of the Japanese title")
-        return self
+        return title
 
     def all_fields(self) -> list[FormField]:
         out: list[FormField] = []
@@ -173,7 +204,8 @@ class EventStep(_Model):
     @model_validator(mode="after")
     def _one_of(self) -> EventStep:
         if (self.form is None) == (self.info is None):
-            raise ValueError("each step has either `form` (a procedure id) or `info` (guidance), not both")
+            raise ValueError(
+                "each step has either `form` (a procedure id) or `info` (guidance), not both")
         return self
 
 

@@ -97,7 +97,8 @@ def normalise_date(value: Any, field: FormField, today: dt.date) -> str:
 
 
 def _choice(value: Any, field: FormField) -> str:
-    if value not in {c.value for c in field.choices or ()}:
+    # isinstance first: a list or dict is unhashable and would raise TypeError in the set test.
+    if not isinstance(value, str) or value not in {c.value for c in field.choices or ()}:
         raise Invalid("not_a_choice")
     return str(value)
 
@@ -116,6 +117,8 @@ _NO = {False, "no", "false", "いいえ", "n"}
 
 
 def _yes_no(value: Any, field: FormField) -> bool:
+    if not isinstance(value, (str, bool)):
+        raise Invalid("not_yes_no")
     key = value.strip().lower() if isinstance(value, str) else value
     if key in _YES:
         return True
@@ -153,7 +156,6 @@ def _my_number(value: Any, field: FormField) -> str:
     return digits
 
 
-
 NORMALISERS: dict[str, Callable[[Any, FormField], Any]] = {
     "text": _text,
     "katakana": _katakana,
@@ -174,7 +176,7 @@ def normalise(value: Any, field: FormField, form: Form, today: dt.date) -> Any:
     if field.type == "date":
         return normalise_date(value, field, today)
     if field.type == "applicant":
-        if value not in {a.kind for a in form.applicants}:
+        if not isinstance(value, str) or value not in {a.kind for a in form.applicants}:
             raise Invalid("not_a_choice")
         return value
     return NORMALISERS[field.type](value, field)

@@ -27,13 +27,13 @@ def report_validation_error(exc: ValidationError, src: Source, keys: set[str]) -
 
 
 def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
-    """pydantic's loc names union members and validators too; keep the parts that are in the file."""
+    """pydantic's loc names union members and validators too; keep the parts in the file."""
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
         elif err_key(part) and isinstance(node, dict):
             path.append(part)
@@ -48,7 +48,8 @@ def err_key(part: int | str) -> bool:
     return isinstance(part, str) and part.isidentifier() and not part[0].isupper()
 
 
-def _explain(err: Any, path: PathKey, keys: set[str]) -> tuple[Text, Text | None]:
+def _explain(  # noqa: PLR0911 - one explanation per kind of pydantic error
+        err: Any, path: PathKey, keys: set[str]) -> tuple[Text, Text | None]:
     kind, key = err["type"], (str(path[-1]) if path else "")
     value = err.get("input")
     if kind == "missing":
@@ -57,14 +58,16 @@ def _explain(err: Any, path: PathKey, keys: set[str]) -> tuple[Text, Text | None
             f"Add a '{key}:' line; docs/forms.md has an example.")
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(key, sorted(keys), n=1)
-        hint = T(f"「{close[0]}」の書き間違いではありませんか。", f"Did you mean '{close[0]}'?") if close else None
+        hint = (T(f"「{close[0]}」の書き間違いではありませんか。", f"Did you mean '{close[0]}'?")
+                if close else None)
         return T(f"「{key}」という項目はありません。", f"'{key}' is not a known key."), hint
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         return T(f"「{value}」は使えません。次のどれかです: {expected}",
                  f"'{value}' is not allowed here; expected one of: {expected}"), None
     if kind == "string_pattern_mismatch":
-        return T(f"「{value}」は id に使えません。", f"'{value}' cannot be an id or value here."), T(
+        return T(f"「{value}」は id に使えません。",
+                 f"'{value}' cannot be an id or value here."), T(
             "半角の英小文字で始め、英小文字・数字・_ だけで書いてください（例: purpose_of_use）。",
             "Start with a lower-case letter and use only a-z, 0-9 and _ (e.g. purpose_of_use).")
     if kind == "string_type" and isinstance(value, bool):

@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-_LANG_KEY = re.compile(r"^[a-z]{2,3}(_[a-z]+)?$")
+# ISO 639 codes (zh, pt, zh_hant) and easy_ja, やさしい日本語, which the docstring below promises.
+_LANG_KEY = re.compile(r"^([a-z]{2,3}(_[a-z]+)?|easy_ja)$")
 
 
 class Text(BaseModel):
@@ -56,6 +57,6 @@ class Text(BaseModel):
         return langs
 
 
-def T(ja: str, en: str) -> Text:  # noqa: N802 - reads like a constructor at the call sites
+def T(ja: str, en: str) -> Text:  # upper-case: reads like a constructor at the call sites
     """A Japanese/English pair, for messages written in code."""
     return Text(ja=ja, en=en)

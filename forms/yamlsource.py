@@ -47,7 +47,8 @@ class Source:
 
     def report(self, severity: Severity, code: Code, path: PathKey, message: Text,
                hint: Text | None = None) -> None:
-        self.problems.append(Problem(severity, code, self.file, self.line_of(path), render_path(path), message, hint))
+        self.problems.append(Problem(severity, code, self.file, self.line_of(path),
+                                     render_path(path), message, hint))
 
 
 def render_path(path: PathKey) -> str:
@@ -70,7 +71,8 @@ def read_source(file: Path) -> Source:
             return src
         raw = file.read_bytes()
     except OSError as exc:
-        src.error(Code.NOT_UTF8, (), T(f"ファイルを読めません: {exc.strerror}", f"cannot read the file: {exc.strerror}"))
+        src.error(Code.NOT_UTF8, (), T(f"ファイルを読めません: {exc.strerror}",
+                                       f"cannot read the file: {exc.strerror}"))
         return src
     try:
         text = raw.decode("utf-8")
@@ -101,12 +103,27 @@ def _parse(src: Source, text: str) -> None:
             ' Put text holding : ? , # { } [ ] in "double quotes".')))
         return
     except yaml.YAMLError as exc:
-        src.error(Code.YAML_SYNTAX, (), T(f"YAML を読めません: {exc}", f"cannot read the YAML: {exc}"))
+        src.error(Code.YAML_SYNTAX, (), T(f"YAML を読めません: {exc}",
+                                          f"cannot read the YAML: {exc}"))
+        return
+    except RecursionError:
+        _too_deep(src)
         return
     if node is None:
         src.error(Code.NOT_A_MAPPING, (), T("ファイルが空です。", "the file is empty."))
         return
-    src.data = _build(src, node, ())
+    try:
+        src.data = _build(src, node, ())
+    except RecursionError:
+        src.data = None
+        _too_deep(src)
+
+
+def _too_deep(src: Source) -> None:
+    # PyYAML composes recursively: "[[[[..." a few thousand deep would otherwise crash the loader.
+    src.error(Code.YAML_SYNTAX, (), T(
+        "入れ子（[ ] や { } や字下げ）が深すぎます。", "the file is nested far too deeply."),
+        T("括弧の閉じ忘れがないか確かめてください。", "Check for unclosed brackets."))
 
 
 def _build(src: Source, node: yaml.Node, path: PathKey) -> Any:
@@ -114,7 +131,8 @@ def _build(src: Source, node: yaml.Node, path: PathKey) -> Any:
         src.lines[path] = node.start_mark.line + 1
     if id(node) in src._seen:
         src.error(Code.YAML_ALIAS, path, T(
-            "アンカーとエイリアス（& と *）は使えません。", "anchors and aliases (& and *) are not supported."),
+            "アンカーとエイリアス（& と *）は使えません。",
+            "anchors and aliases (& and *) are not supported."),
             T("同じ内容をそのまま書き写してください。", "Write the content out in full instead."))
         return None
     src._seen.add(id(node))
@@ -123,7 +141,8 @@ def _build(src: Source, node: yaml.Node, path: PathKey) -> Any:
         for key_node, value_node in node.value:
             key = _scalar(src, key_node)
             if not isinstance(key, (str, int)):
-                src.error(Code.SCHEMA, path, T("キーは文字でなければなりません。", "keys must be plain text."))
+                src.error(Code.SCHEMA, path, T("キーは文字でなければなりません。",
+                                               "keys must be plain text."))
                 continue
             child = (*path, key)
             src.lines[child] = key_node.start_mark.line + 1
@@ -145,6 +164,16 @@ def _scalar(src: Source, node: yaml.Node) -> Any:
     try:
         return src._constructor.construct_object(node)
     except yaml.constructor.ConstructorError as exc:
-        src.problems.append(Problem("error", Code.YAML_SYNTAX, src.file, node.start_mark.line + 1, "", T(
+        line = node.start_mark.line + 1
+        src.problems.append(Problem("error", Code.YAML_SYNTAX, src.file, line, "", T(
             f"値を読めません: {exc.problem}", f"cannot read this value: {exc.problem}")))
+        return None
+    except ValueError as exc:
+        # A date that does not exist (2025-02-30) looks like a YAML timestamp and fails in datetime.
+        line = node.start_mark.line + 1
+        src.problems.append(Problem("error", Code.YAML_SYNTAX, src.file, line, "", T(
+            f"値「{node.value}」を読めません: {exc}",
+            f"cannot read the value '{node.value}': {exc}"),
+            T("日付なら正しい日付を書いてください。文字なら \"...\" で囲んでください。",
+              'If it is a date, write a real one; if it is text, put it in "double quotes".')))
         return None

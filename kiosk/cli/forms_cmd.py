@@ -55,7 +55,8 @@ def cmd_list(args: argparse.Namespace, config: KioskConfig) -> int:
 
 def _report_skipped(lib: Library, lang: str) -> None:
     if lib.errors:
-        msg = (f"読み込めなかったファイルがあります（エラー {len(lib.errors)} 件）。kiosk forms validate で確認してください。"
+        msg = (f"読み込めなかったファイルがあります（エラー {len(lib.errors)} 件）。"
+               "kiosk forms validate で確認してください。"
                if lang == "ja" else
                f"Some files were skipped ({len(lib.errors)} errors); run `kiosk forms validate`.")
         print(msg, file=sys.stderr)
@@ -130,7 +131,8 @@ def cmd_validate(args: argparse.Namespace, config: KioskConfig) -> int:
     if lang == "ja":
         print(f"{lib.files_read} ファイルを確認: 手続き {len(lib.forms)} 件、ライフイベント {len(lib.life_events)} 件を"
               f"読み込みました。エラー {errors} 件、警告 {warnings} 件。")
-        print("問題ありません。" if not errors else "エラーのあるファイルは読み込まれません。上の説明に従って直してください。")
+        print("問題ありません。" if not errors else
+              "エラーのあるファイルは読み込まれません。上の説明に従って直してください。")
     else:
         print(f"Checked {lib.files_read} files: {len(lib.forms)} procedures and {len(lib.life_events)} life events "
               f"loaded; {errors} errors, {warnings} warnings.")
