@@ -1,0 +1,126 @@
+"""Slip payload: how long encode and decode take, and how big the QR code gets.
+
+Run as ``python -m bench.payload [--runs N]``. The figures go in bench/README.md ("Slip payload")
+and docs/slip-format.md ("Size budget"); the sample applications are printouts.payload.examples,
+the same ones the size test uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import qrcode
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from qrcode.constants import ERROR_CORRECT_M
+
+from printouts.payload import (
+    Application,
+    CounterKey,
+    DeskKeys,
+    KioskKeys,
+    TrustedKiosk,
+    TrustList,
+    decode,
+    encode,
+    new_slip_id,
+)
+from printouts.payload.content import pack, to_cbor
+from printouts.payload.examples import (
+    OFFICE,
+    count_answers,
+    large_application,
+    medium_application,
+    small_application,
+)
+
+SAMPLES: dict[str, Callable[[bytes], Application]] = {
+    "small": small_application,
+    "medium": medium_application,
+    "large": large_application,
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    name: str
+    answers: int
+    cbor_bytes: int
+    plain_zlib_bytes: int
+    content_bytes: int
+    chars: int
+    qr_version: int
+    encode_ms: float
+    decode_ms: float
+
+
+def qr_version_m(text: str) -> int:
+    """The smallest QR version that holds the text at error level M (as the slip prints it)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    return int(code.version)
+
+
+def _keys() -> tuple[KioskKeys, DeskKeys]:
+    signing, sealing = Ed25519PrivateKey.generate(), X25519PrivateKey.generate()
+    kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id="K01", office_code=OFFICE)
+    counter = CounterKey.of(sealing.public_key(), office_code=OFFICE)
+    desk = DeskKeys.of([sealing], TrustList(kiosks=(kiosk,), counters=(counter,)))
+    return KioskKeys(signing_key=signing, kiosk=kiosk, counter=counter), desk
+
+
+def _median_ms(run: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def measure(name: str, runs: int) -> Figures:
+    kiosk, desk = _keys()
+    app = SAMPLES[name](new_slip_id())
+    text = encode(app, kiosk)
+    cbor = to_cbor(app)
+    return Figures(
+        name=name,
+        answers=count_answers(app),
+        cbor_bytes=len(cbor),
+        plain_zlib_bytes=len(zlib.compress(cbor, 9)),
+        content_bytes=len(pack(app)),
+        chars=len(text),
+        qr_version=qr_version_m(text),
+        encode_ms=_median_ms(lambda: encode(app, kiosk), runs),
+        decode_ms=_median_ms(lambda: decode(text, desk, office_code=OFFICE), runs),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.payload", description=__doc__)
+    parser.add_argument("--runs", type=int, default=300, help="timed runs per figure (median)")
+    args = parser.parse_args(argv)
+    print(f"slip payload, median of {args.runs} runs")
+    print(
+        "| application | answers | CBOR bytes | zlib bytes (no dict) | zlib bytes (format 1) "
+        "| QR text chars | QR version (M) | encode ms | decode ms |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in SAMPLES:
+        f = measure(name, args.runs)
+        print(
+            f"| {f.name} | {f.answers} | {f.cbor_bytes} | {f.plain_zlib_bytes} | "
+            f"{f.content_bytes} | {f.chars} | {f.qr_version} | {f.encode_ms:.3f} | "
+            f"{f.decode_ms:.3f} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The slip's QR payload: an application signed by the kiosk and sealed for the counter.
+
+The format is documented byte by byte in docs/slip-format.md. The kiosk calls `encode`, the desk
+`decode`; keys come from `load_kiosk_keys` / `load_desk_keys`, made by `init_keys`.
+"""
+
+from printouts.payload.codec import QR_V25_M_CHARS, OpenedSlip, decode, encode
+from printouts.payload.errors import (
+    BadSignatureError,
+    DamagedError,
+    InvalidApplicationError,
+    KeyPermissionError,
+    KeysMissingError,
+    KeyStoreError,
+    LooksLikeMyNumberCardError,
+    MyNumberInAnswersError,
+    NotForThisCounterError,
+    NotOursError,
+    PayloadError,
+    PayloadTooLargeError,
+    SlipEncodeError,
+    UnknownKioskError,
+    UnsupportedVersionError,
+    WrongOfficeError,
+)
+from printouts.payload.keys import (
+    CounterKey,
+    DeskKeys,
+    KioskKeys,
+    TrustedKiosk,
+    TrustList,
+    init_keys,
+    key_id,
+    load_desk_keys,
+    load_kiosk_keys,
+)
+from printouts.payload.model import JST, Application, JsonValue, ProcedureEntry, new_slip_id
+from printouts.payload.text import PREFIX
+
+__all__ = [
+    "JST",
+    "PREFIX",
+    "QR_V25_M_CHARS",
+    "Application",
+    "BadSignatureError",
+    "CounterKey",
+    "DamagedError",
+    "DeskKeys",
+    "InvalidApplicationError",
+    "JsonValue",
+    "KeyPermissionError",
+    "KeyStoreError",
+    "KeysMissingError",
+    "KioskKeys",
+    "LooksLikeMyNumberCardError",
+    "MyNumberInAnswersError",
+    "NotForThisCounterError",
+    "NotOursError",
+    "OpenedSlip",
+    "PayloadError",
+    "PayloadTooLargeError",
+    "ProcedureEntry",
+    "SlipEncodeError",
+    "TrustList",
+    "TrustedKiosk",
+    "UnknownKioskError",
+    "UnsupportedVersionError",
+    "WrongOfficeError",
+    "decode",
+    "encode",
+    "init_keys",
+    "key_id",
+    "load_desk_keys",
+    "load_kiosk_keys",
+    "new_slip_id",
+]

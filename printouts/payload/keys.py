@@ -1,0 +1,426 @@
+"""Key files and the trust list: who may sign slips, and whom slips are sealed to.
+
+Two key pairs per office set-up:
+
+- each kiosk signs with its own Ed25519 key (``kiosk-signing.pem``, private, 0600);
+- the counter opens seals with an X25519 key (``counter-sealing.pem``, private, 0600).
+
+``trust.json`` holds only public keys: the kiosks the desk trusts (key id -> kiosk id and office)
+and the counter keys kiosks seal to (one marked current per office). A kiosk needs its signing key
+and trust.json; a desk needs its sealing key(s) and trust.json. The key id is the first 8 bytes of
+SHA-256 over the raw 32-byte public key: slips name the keys by id, so a new key can be added
+next to the old one and slips printed before the change still open. A desk loads every
+``counter-sealing*.pem`` it finds, so a retired counter key is kept under another name, e.g.
+``counter-sealing-2025.pem``.
+
+Private keys are created with O_EXCL, so nothing here ever overwrites one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, TypeVar
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from printouts.payload.errors import KeyPermissionError, KeysMissingError, KeyStoreError
+
+KEY_ID_BYTES = 8
+KIOSK_KEY_FILE = "kiosk-signing.pem"
+COUNTER_KEY_FILE = "counter-sealing.pem"
+COUNTER_KEY_GLOB = "counter-sealing*.pem"
+TRUST_FILE = "trust.json"
+TRUST_FORMAT = "kiosk-slip-trust/1"
+
+_Private = TypeVar("_Private", bound=Ed25519PrivateKey | X25519PrivateKey)
+
+
+def key_id(public: Ed25519PublicKey | X25519PublicKey) -> bytes:
+    """SHA-256 of the raw public key, first 8 bytes: short enough for the slip, and collisions
+    between an office's few keys are out of reach."""
+    return hashlib.sha256(public.public_bytes_raw()).digest()[:KEY_ID_BYTES]
+
+
+@dataclass(frozen=True)
+class TrustedKiosk:
+    """A kiosk whose slips the desk accepts: its public key and what it may claim to be."""
+
+    key_id: bytes
+    kiosk_id: str
+    office_code: str
+    public_key: Ed25519PublicKey
+
+    @classmethod
+    def of(cls, public_key: Ed25519PublicKey, *, kiosk_id: str, office_code: str) -> TrustedKiosk:
+        return cls(key_id(public_key), kiosk_id, office_code, public_key)
+
+
+@dataclass(frozen=True)
+class CounterKey:
+    """A counter's public sealing key; kiosks of the office seal to the one marked current."""
+
+    key_id: bytes
+    office_code: str
+    public_key: X25519PublicKey
+    current: bool = True
+
+    @classmethod
+    def of(
+        cls, public_key: X25519PublicKey, *, office_code: str, current: bool = True
+    ) -> CounterKey:
+        return cls(key_id(public_key), office_code, public_key, current)
+
+
+@dataclass(frozen=True)
+class TrustList:
+    """The public half of the key set-up, as kept in trust.json."""
+
+    kiosks: tuple[TrustedKiosk, ...] = ()
+    counters: tuple[CounterKey, ...] = ()
+
+    def kiosk(self, kid: bytes) -> TrustedKiosk | None:
+        return next((k for k in self.kiosks if k.key_id == kid), None)
+
+    def counter(self, kid: bytes) -> CounterKey | None:
+        return next((c for c in self.counters if c.key_id == kid), None)
+
+    def current_counter(self, office_code: str) -> CounterKey | None:
+        return next((c for c in self.counters if c.office_code == office_code and c.current), None)
+
+    def to_json(self) -> str:
+        doc = _TrustFile(
+            format="kiosk-slip-trust/1",
+            kiosks=[
+                _KioskRow(
+                    key_id=k.key_id.hex(),
+                    kiosk_id=k.kiosk_id,
+                    office_code=k.office_code,
+                    ed25519=k.public_key.public_bytes_raw().hex(),
+                )
+                for k in self.kiosks
+            ],
+            counters=[
+                _CounterRow(
+                    key_id=c.key_id.hex(),
+                    office_code=c.office_code,
+                    x25519=c.public_key.public_bytes_raw().hex(),
+                    current=c.current,
+                )
+                for c in self.counters
+            ],
+        )
+        return json.dumps(doc.model_dump(), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = TRUST_FILE) -> TrustList:
+        """Parse and cross-check trust.json; every problem names the file and the entry."""
+        try:
+            doc = _TrustFile.model_validate_json(text)
+        except ValidationError as exc:
+            where = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise KeyStoreError(f"{source}: {where}") from None
+        kiosks = tuple(
+            _kiosk_from_row(row, f"{source}: kiosks[{i}]") for i, row in enumerate(doc.kiosks)
+        )
+        counters = tuple(
+            _counter_from_row(row, f"{source}: counters[{i}]") for i, row in enumerate(doc.counters)
+        )
+        trust = cls(kiosks, counters)
+        trust.check(source)
+        return trust
+
+    def check(self, source: str) -> None:
+        """Refuse duplicate key ids and two current counter keys for one office."""
+        ids = [k.key_id for k in self.kiosks] + [c.key_id for c in self.counters]
+        if len(ids) != len(set(ids)):
+            raise KeyStoreError(f"{source}: a key id is listed twice")
+        offices = [c.office_code for c in self.counters if c.current]
+        if len(offices) != len(set(offices)):
+            raise KeyStoreError(f"{source}: more than one current counter key for one office")
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _KioskRow(_Row):
+    key_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    kiosk_id: str = Field(pattern=r"^[A-Z0-9]{1,8}$")
+    office_code: str = Field(pattern=r"^[0-9]{6}$")
+    ed25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class _CounterRow(_Row):
+    key_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    office_code: str = Field(pattern=r"^[0-9]{6}$")
+    x25519: str = Field(pattern=r"^[0-9a-f]{64}$")
+    current: bool
+
+
+class _TrustFile(_Row):
+    format: Literal["kiosk-slip-trust/1"]
+    kiosks: list[_KioskRow] = Field(default_factory=list)
+    counters: list[_CounterRow] = Field(default_factory=list)
+
+
+def _kiosk_from_row(row: _KioskRow, where: str) -> TrustedKiosk:
+    entry = TrustedKiosk.of(
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(row.ed25519)),
+        kiosk_id=row.kiosk_id,
+        office_code=row.office_code,
+    )
+    if entry.key_id.hex() != row.key_id:
+        raise KeyStoreError(f"{where}: key_id is not the key's id {entry.key_id.hex()}")
+    return entry
+
+
+def _counter_from_row(row: _CounterRow, where: str) -> CounterKey:
+    entry = CounterKey.of(
+        X25519PublicKey.from_public_bytes(bytes.fromhex(row.x25519)),
+        office_code=row.office_code,
+        current=row.current,
+    )
+    if entry.key_id.hex() != row.key_id:
+        raise KeyStoreError(f"{where}: key_id is not the key's id {entry.key_id.hex()}")
+    return entry
+
+
+@dataclass(frozen=True)
+class KioskKeys:
+    """What a kiosk needs to make a slip: its signing key, its own trust entry, the counter key."""
+
+    signing_key: Ed25519PrivateKey
+    kiosk: TrustedKiosk
+    counter: CounterKey
+
+    def __post_init__(self) -> None:
+        if key_id(self.signing_key.public_key()) != self.kiosk.key_id:
+            raise KeyStoreError("the kiosk's trust entry is for another signing key")
+        if self.counter.office_code != self.kiosk.office_code:
+            raise KeyStoreError(
+                f"counter key {self.counter.key_id.hex()} is for office "
+                f"{self.counter.office_code}, the kiosk is in {self.kiosk.office_code}"
+            )
+
+
+@dataclass(frozen=True)
+class DeskKeys:
+    """What a desk needs to open slips: its sealing keys by id and the kiosks it trusts."""
+
+    sealing_keys: Mapping[bytes, X25519PrivateKey]
+    trust: TrustList = field(default_factory=TrustList)
+
+    @classmethod
+    def of(cls, sealing_keys: Iterable[X25519PrivateKey], trust: TrustList) -> DeskKeys:
+        return cls({key_id(k.public_key()): k for k in sealing_keys}, trust)
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """One key file found in the keys folder (for `kiosk keys show`; no private material)."""
+
+    path: Path
+    kind: Literal["kiosk-signing", "counter-sealing"]
+    key_id: bytes
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """What `init_keys` made and what it found already there."""
+
+    directory: Path
+    kiosk_key_id: bytes
+    counter_key_id: bytes
+    created: tuple[Path, ...]
+    kept: tuple[Path, ...]
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def _write_private(path: Path, key: Ed25519PrivateKey | X25519PrivateKey) -> None:
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    # O_EXCL: fail rather than overwrite, even if another process made the file a moment ago.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(pem)
+
+
+def _read_pem(path: Path) -> PrivateKeyTypes:
+    try:
+        mode = path.stat().st_mode
+        if os.name == "posix" and mode & 0o077:
+            raise KeyPermissionError(f"{path} has mode {mode & 0o777:o}")
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        raise KeysMissingError(f"{path} not found") from None
+    except (ValueError, TypeError, OSError) as exc:
+        raise KeyStoreError(f"{path}: not a PEM private key ({type(exc).__name__})") from None
+
+
+def read_signing_key(path: Path) -> Ed25519PrivateKey:
+    """A kiosk's Ed25519 private key file."""
+    key = _read_pem(path)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyStoreError(f"{path}: holds a {type(key).__name__}, not an Ed25519 key")
+    return key
+
+
+def read_sealing_key(path: Path) -> X25519PrivateKey:
+    """A counter's X25519 private key file."""
+    key = _read_pem(path)
+    if not isinstance(key, X25519PrivateKey):
+        raise KeyStoreError(f"{path}: holds a {type(key).__name__}, not an X25519 key")
+    return key
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)  # public keys only: readable by the desk's and kiosk's users
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_trust(directory: Path) -> TrustList:
+    """trust.json of the keys folder."""
+    path = directory / TRUST_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KeysMissingError(f"{path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyStoreError(f"{path}: unreadable ({type(exc).__name__})") from None
+    return TrustList.from_json(text, source=str(path))
+
+
+def _existing_or_new(
+    path: Path,
+    read: Callable[[Path], _Private],
+    generate: Callable[[], _Private],
+    made: list[Path],
+    kept: list[Path],
+) -> _Private:
+    if path.exists():
+        kept.append(path)
+        return read(path)
+    key = generate()
+    _write_private(path, key)
+    made.append(path)
+    return key
+
+
+def init_keys(directory: Path, *, kiosk_id: str, office_code: str) -> InitResult:
+    """Make whatever is missing of a kiosk signing pair, a counter sealing pair and trust.json.
+
+    Existing private keys are kept and put into trust.json if they are not there yet, so running
+    it twice changes nothing. A kept kiosk key already listed for another kiosk id or office is an
+    error rather than a silent re-labelling.
+    """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    made: list[Path] = []
+    kept: list[Path] = []
+    signing = _existing_or_new(
+        directory / KIOSK_KEY_FILE, read_signing_key, Ed25519PrivateKey.generate, made, kept
+    )
+    sealing = _existing_or_new(
+        directory / COUNTER_KEY_FILE, read_sealing_key, X25519PrivateKey.generate, made, kept
+    )
+    trust_path = directory / TRUST_FILE
+    trust = read_trust(directory) if trust_path.exists() else TrustList()
+    updated = _with_entries(trust, signing, sealing, kiosk_id=kiosk_id, office_code=office_code)
+    if updated is not trust or not trust_path.exists():
+        _write_text_atomically(trust_path, updated.to_json())
+        made.append(trust_path)
+    else:
+        kept.append(trust_path)
+    return InitResult(
+        directory=directory,
+        kiosk_key_id=key_id(signing.public_key()),
+        counter_key_id=key_id(sealing.public_key()),
+        created=tuple(made),
+        kept=tuple(kept),
+    )
+
+
+def _with_entries(
+    trust: TrustList,
+    signing: Ed25519PrivateKey,
+    sealing: X25519PrivateKey,
+    *,
+    kiosk_id: str,
+    office_code: str,
+) -> TrustList:
+    kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id=kiosk_id, office_code=office_code)
+    listed = trust.kiosk(kiosk.key_id)
+    if listed is None:
+        trust = replace(trust, kiosks=(*trust.kiosks, kiosk))
+    elif (listed.kiosk_id, listed.office_code) != (kiosk_id, office_code):
+        raise KeyStoreError(
+            f"kiosk key {kiosk.key_id.hex()} is listed for kiosk {listed.kiosk_id} of office "
+            f"{listed.office_code}, not {kiosk_id} of {office_code}"
+        )
+    counter_id = key_id(sealing.public_key())
+    if trust.counter(counter_id) is None:
+        first = trust.current_counter(office_code) is None
+        counter = CounterKey.of(sealing.public_key(), office_code=office_code, current=first)
+        trust = replace(trust, counters=(*trust.counters, counter))
+    return trust
+
+
+def load_kiosk_keys(directory: Path) -> KioskKeys:
+    """The kiosk's signing key, its entry in trust.json and its office's current counter key."""
+    signing = read_signing_key(directory / KIOSK_KEY_FILE)
+    trust = read_trust(directory)
+    kid = key_id(signing.public_key())
+    entry = trust.kiosk(kid)
+    if entry is None:
+        raise KeysMissingError(f"{directory / TRUST_FILE} does not list the kiosk key {kid.hex()}")
+    counter = trust.current_counter(entry.office_code)
+    if counter is None:
+        raise KeysMissingError(
+            f"{directory / TRUST_FILE} has no current counter key for office {entry.office_code}"
+        )
+    return KioskKeys(signing_key=signing, kiosk=entry, counter=counter)
+
+
+def load_desk_keys(directory: Path) -> DeskKeys:
+    """Every counter-sealing*.pem of the folder (current and retired) and trust.json."""
+    paths = sorted(directory.glob(COUNTER_KEY_GLOB))
+    if not paths:
+        raise KeysMissingError(f"no {COUNTER_KEY_GLOB} in {directory}")
+    keys = [read_sealing_key(p) for p in paths]
+    return DeskKeys.of(keys, read_trust(directory))
+
+
+def list_key_files(directory: Path) -> list[KeyFile]:
+    """The private key files of the folder, by key id, for `kiosk keys show`."""
+    found: list[KeyFile] = []
+    kiosk_path = directory / KIOSK_KEY_FILE
+    if kiosk_path.exists():
+        public = read_signing_key(kiosk_path).public_key()
+        found.append(KeyFile(kiosk_path, "kiosk-signing", key_id(public)))
+    for path in sorted(directory.glob(COUNTER_KEY_GLOB)):
+        sealing = read_sealing_key(path).public_key()
+        found.append(KeyFile(path, "counter-sealing", key_id(sealing)))
+    return found

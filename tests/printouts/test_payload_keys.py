@@ -1,0 +1,227 @@
+"""Key files on disk, the trust list, rotation and `kiosk keys init/show`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from kiosk.cli import keys_cmd
+from kiosk.config import KioskConfig, OfficeConfig
+from kiosk.errors import KioskError
+from printouts.payload import (
+    KeyPermissionError,
+    KeysMissingError,
+    KeyStoreError,
+    NotForThisCounterError,
+    decode,
+    encode,
+    init_keys,
+    key_id,
+    load_desk_keys,
+    load_kiosk_keys,
+    new_slip_id,
+)
+from printouts.payload.examples import small_application
+from printouts.payload.keys import (
+    COUNTER_KEY_FILE,
+    KIOSK_KEY_FILE,
+    TRUST_FILE,
+    CounterKey,
+    TrustList,
+    read_trust,
+)
+
+OFFICE = "999997"
+posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@posix_only
+def test_init_makes_both_pairs_and_the_trust_list(tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    result = init_keys(keys_dir, kiosk_id="K01", office_code=OFFICE)
+    assert {p.name for p in result.created} == {KIOSK_KEY_FILE, COUNTER_KEY_FILE, TRUST_FILE}
+    assert _mode(keys_dir / KIOSK_KEY_FILE) == 0o600
+    assert _mode(keys_dir / COUNTER_KEY_FILE) == 0o600
+    assert _mode(keys_dir) == 0o700
+    trust = json.loads((keys_dir / TRUST_FILE).read_text(encoding="utf-8"))
+    assert trust["kiosks"][0]["key_id"] == result.kiosk_key_id.hex()
+    assert trust["kiosks"][0]["kiosk_id"] == "K01"
+    assert trust["counters"][0] == {
+        "key_id": result.counter_key_id.hex(),
+        "office_code": OFFICE,
+        "x25519": trust["counters"][0]["x25519"],
+        "current": True,
+    }
+    assert "PRIVATE" not in (keys_dir / TRUST_FILE).read_text(encoding="utf-8")
+
+
+def test_loaded_keys_make_and_open_slips(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    kiosk, desk = load_kiosk_keys(tmp_path), load_desk_keys(tmp_path)
+    app = small_application(new_slip_id())
+    assert decode(encode(app, kiosk), desk, office_code=OFFICE).application == app
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    first = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    again = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    assert again.created == ()
+    assert (again.kiosk_key_id, again.counter_key_id) == (first.kiosk_key_id, first.counter_key_id)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_init_keeps_an_existing_key_and_lists_it(tmp_path: Path) -> None:
+    existing = X25519PrivateKey.generate()
+    pem = existing.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (tmp_path / COUNTER_KEY_FILE).write_bytes(pem)
+    (tmp_path / COUNTER_KEY_FILE).chmod(0o600)
+    result = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    assert result.counter_key_id == key_id(existing.public_key())
+    assert (tmp_path / COUNTER_KEY_FILE).read_bytes() == pem
+    assert read_trust(tmp_path).current_counter(OFFICE) is not None
+
+
+def test_init_refuses_to_relabel_a_listed_kiosk_key(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    with pytest.raises(KeyStoreError, match="listed for kiosk K01"):
+        init_keys(tmp_path, kiosk_id="K02", office_code=OFFICE)
+
+
+@posix_only
+def test_private_key_readable_by_others_is_refused(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    (tmp_path / KIOSK_KEY_FILE).chmod(0o644)
+    with pytest.raises(KeyPermissionError) as caught:
+        load_kiosk_keys(tmp_path)
+    assert caught.value.code == "keys_unsafe_permissions"
+
+
+def test_missing_keys(tmp_path: Path) -> None:
+    with pytest.raises(KeysMissingError):
+        load_kiosk_keys(tmp_path)
+    with pytest.raises(KeysMissingError):
+        load_desk_keys(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda doc: doc["kiosks"][0].update(key_id="00" * 8),
+        lambda doc: doc["kiosks"][0].update(ed25519="zz"),
+        lambda doc: doc.update(format="kiosk-slip-trust/9"),
+        lambda doc: doc["counters"].append(dict(doc["counters"][0])),
+        lambda doc: doc.update(extra=1),
+    ],
+)
+def test_a_wrong_trust_list_is_refused(tmp_path: Path, edit: object) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    path = tmp_path / TRUST_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert callable(edit)
+    edit(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(KeyStoreError) as caught:
+        load_desk_keys(tmp_path)
+    assert str(path) in caught.value.detail
+
+
+def test_not_a_key_file(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    (tmp_path / KIOSK_KEY_FILE).write_text("garbage", encoding="utf-8")
+    with pytest.raises(KeyStoreError):
+        load_kiosk_keys(tmp_path)
+
+
+def test_counter_key_rotation(tmp_path: Path) -> None:
+    """A new counter key is sealed to from now on; slips sealed to the old one still open."""
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    old_slip = encode(small_application(new_slip_id()), load_kiosk_keys(tmp_path))
+    # Rotate: keep the old private key under another name, add the new one, mark it current.
+    (tmp_path / COUNTER_KEY_FILE).rename(tmp_path / "counter-sealing-2025.pem")
+    new = X25519PrivateKey.generate()
+    fd = os.open(tmp_path / COUNTER_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(
+            new.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    trust = read_trust(tmp_path)
+    retired = tuple(replace(c, current=False) for c in trust.counters)
+    current = CounterKey.of(new.public_key(), office_code=OFFICE)
+    rotated = TrustList(trust.kiosks, (*retired, current))
+    (tmp_path / TRUST_FILE).write_text(rotated.to_json(), encoding="utf-8")
+
+    kiosk, desk = load_kiosk_keys(tmp_path), load_desk_keys(tmp_path)
+    assert kiosk.counter.key_id == key_id(new.public_key())
+    assert len(desk.sealing_keys) == 2
+    new_slip = encode(small_application(new_slip_id()), kiosk)
+    assert decode(old_slip, desk, office_code=OFFICE).counter_key_id != key_id(new.public_key())
+    assert decode(new_slip, desk, office_code=OFFICE).counter_key_id == key_id(new.public_key())
+    # A desk that has not got the new key yet says so rather than "damaged".
+    (tmp_path / COUNTER_KEY_FILE).unlink()
+    with pytest.raises(NotForThisCounterError):
+        decode(new_slip, load_desk_keys(tmp_path), office_code=OFFICE)
+
+
+# --- the CLI ----------------------------------------------------------------------------------
+
+
+def _run(config: KioskConfig, *argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang")
+    keys_cmd.register(parser.add_subparsers(dest="group", required=True))
+    args = parser.parse_args(list(argv))
+    code: int = args.handler(args, config)
+    return code
+
+
+def test_cli_init_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = KioskConfig(keys_dir=tmp_path / "keys", kiosk_id="K07", office=OfficeConfig())
+    assert _run(config, "--lang", "en", "keys", "show") == 1
+    assert "kiosk keys init" in capsys.readouterr().out
+
+    assert _run(config, "--lang", "en", "keys", "init") == 0
+    out = capsys.readouterr().out
+    kiosk = load_kiosk_keys(tmp_path / "keys")
+    assert kiosk.kiosk.kiosk_id == "K07"
+    assert kiosk.kiosk.key_id.hex() in out
+    assert str(tmp_path / "keys" / KIOSK_KEY_FILE) in out
+    assert "created" in out
+
+    assert _run(config, "--lang", "en", "keys", "init") == 0
+    assert "kept (not overwritten)" in capsys.readouterr().out
+
+    assert _run(config, "--lang", "ja", "keys", "show") == 0
+    shown = capsys.readouterr().out
+    assert kiosk.kiosk.key_id.hex() in shown
+    assert kiosk.counter.key_id.hex() in shown
+    assert "PRIVATE" not in shown
+    assert "信頼する端末" in shown
+
+
+def test_cli_reports_a_broken_key_store_as_a_kiosk_error(tmp_path: Path) -> None:
+    config = KioskConfig(keys_dir=tmp_path, kiosk_id="K01")
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    (tmp_path / TRUST_FILE).write_text("{", encoding="utf-8")
+    with pytest.raises(KioskError, match=TRUST_FILE):
+        _run(config, "keys", "init")
+    with pytest.raises(KioskError):
+        _run(config, "keys", "show")
