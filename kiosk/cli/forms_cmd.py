@@ -10,6 +10,7 @@ from pathlib import Path
 from forms.errors import UnknownFormError
 from forms.loader import Library, load_library
 from forms.model import Form, FormField
+from kiosk.cli.preview_cmd import register_preview
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("dir", nargs="?", type=Path, help="a directory of form files (default: as configured)")
     p.add_argument("--strict", action="store_true", help="hold DIR to the shipped rules (English required)")
     p.set_defaults(handler=cmd_validate)
+    register_preview(fsub)
 
 
 def language(args: argparse.Namespace) -> str:

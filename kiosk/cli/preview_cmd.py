@@ -1,0 +1,86 @@
+"""`kiosk forms preview ID --out DIR`: the three printouts of a procedure, with sample answers.
+
+IT staff change a form file and want to see what the resident and the clerk will get before
+a resident does: the slip, the completed official form and the assisted-entry paper form,
+filled with a made-up resident (見本 花子, and 𠮷田 髙橋 to show the font fallback).
+The slip's QR holds a stand-in text of the real size; a desk refuses it as not a slip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from forms.engine import prefill
+from forms.errors import UnknownFormError
+from forms.loader import load_library
+from forms.model import Form
+from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
+from printouts.assisted_form import render_assisted_form
+from printouts.document import Document
+from printouts.fonts import FontError
+from printouts.layout import Fonts
+from printouts.official_form import render_official_form
+from printouts.samples import sample_answers, sample_card, sample_flags, sample_qr_text
+from printouts.slip import A5, RECEIPT_80, Procedure, render_slip
+
+SAMPLE_TICKET = "A-023"
+PAPERS = {"80mm": RECEIPT_80, "a5": A5}
+
+
+def register_preview(fsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `preview` to the `forms` sub-commands (called from forms_cmd.register)."""
+    p = fsub.add_parser("preview", help="write sample printouts of a procedure (slip, form, assisted form) as PDF")
+    p.add_argument("id", nargs="?", help="procedure id (see `kiosk forms list`)")
+    p.add_argument("--all", action="store_true", help="every loaded procedure")
+    p.add_argument("--out", type=Path, default=Path("out/preview"), help="folder to write to (default: out/preview)")
+    p.add_argument("--slip-paper", choices=sorted(PAPERS), default="80mm", help="slip paper (default: 80mm roll)")
+    p.set_defaults(handler=cmd_preview)
+
+
+def preview_documents(form: Form, *, fonts: Fonts, office: dict[str, str], counter_label: str,
+                      issued_at: dt.datetime, slip_paper: str = "80mm",
+                      qr_text: Callable[[Form], str] = lambda form: sample_qr_text()) -> dict[str, Document]:
+    """The three sample documents of one form, keyed "slip", "form" and "assisted"."""
+    today = issued_at.date()
+    kiosk_answers = sample_answers(form, today)
+    slip = render_slip(ticket=SAMPLE_TICKET, procedures=[Procedure(form, kiosk_answers)], qr_text=qr_text(form),
+                       office_name=office["name"], counter_label=counter_label, issued_at=issued_at,
+                       fonts=fonts, paper=PAPERS[slip_paper])
+    official = render_official_form(form=form, answers=sample_answers(form, today, stage="counter"),
+                                    today=today, office_name=office["name"], fonts=fonts,
+                                    flags=sample_flags(form), ticket=SAMPLE_TICKET)
+    known = prefill(form, card=sample_card(), office=office, today=today)
+    assisted = render_assisted_form(form=form, today=today, office_name=office["name"], fonts=fonts,
+                                    answers=known)
+    return {"slip": slip, "form": official, "assisted": assisted}
+
+
+def cmd_preview(args: argparse.Namespace, config: KioskConfig) -> int:
+    if bool(args.id) == bool(args.all):
+        raise KioskError("name one procedure id, or give --all (not both)")
+    lib = load_library(config.forms.dirs, counters=set(config.counters))
+    try:
+        forms = [lib.get(args.id)] if args.id else [lib.get(i) for i in sorted(lib.forms)]
+    except UnknownFormError as exc:
+        raise KioskError(f"{exc} (see `kiosk forms list`)") from None
+    try:
+        fonts = Fonts.for_pdf()
+    except FontError as exc:
+        raise KioskError(str(exc)) from None
+    office = {"name": config.office.name, "address": config.office.address, "phone": config.office.phone,
+              "code": config.office.code}
+    args.out.mkdir(parents=True, exist_ok=True)
+    issued_at = dt.datetime.now().replace(second=0, microsecond=0)
+    for form in forms:
+        label = config.counters.get(form.counter, form.counter)
+        docs = preview_documents(form, fonts=fonts, office=office, counter_label=label, issued_at=issued_at,
+                                 slip_paper=args.slip_paper)
+        for kind, doc in docs.items():
+            path = args.out / f"{form.id}-{kind}.pdf"
+            path.write_bytes(doc.data)
+            print(path)
+    return 0

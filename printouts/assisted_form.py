@@ -1,0 +1,426 @@
+"""The paper form for someone who cannot or will not use the screen (記入用紙).
+
+Nobody is turned away: the same procedure, on paper, with boxes sized for a pen. Katakana
+gets one box per character and dates an era to circle, because that is how Japanese forms
+are filled and what elderly residents expect; choices are tick boxes; a field the kiosk
+would hide is shown with a plain instruction (「代理人の方のみ」) instead, since paper cannot
+hide anything. What is already known (the card's four items, the office) is printed in.
+
+A small QR names the form and its version, so the clerk who types the answers in later
+opens the same definition the paper was printed from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from forms.engine import Evaluation, evaluate
+from forms.japanese_dates import ERAS, era_of
+from forms.model import Form, FormField
+from printouts.conditions import plain_condition
+from printouts.document import PDF, Document
+from printouts.layout import (
+    Block,
+    Box,
+    Ellipse,
+    Flow,
+    Fonts,
+    Line,
+    Page,
+    Qr,
+    Text,
+    char_boxes,
+    label_row,
+    mm,
+    render_pdf,
+    text_block,
+    ticks,
+)
+from printouts.qr import dots_to_points, module_dots, qr_matrix
+from printouts.values import as_text, chosen, options
+
+PAGE_W, PAGE_H = mm(210), mm(297)
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = mm(15), mm(12), mm(16)
+WIDTH = PAGE_W - 2 * MARGIN_X
+LABEL_W = mm(52)
+ENTRY_W = WIDTH - LABEL_W - mm(5)
+PAD = mm(1.8)
+BOX = mm(7)  # one handwritten character
+LINE_H = mm(10)  # one handwritten line
+FRAME = 1.4
+PRINT_DPI = 300  # office laser printers: 300 or 600, both on this grid
+
+REFERENCE_PREFIX = "FORM"
+# Base45 / QR alphanumeric has no "_" and ":" and "+" swap places between US and JIS
+# keyboard layouts (printouts/payload/text.py); "/" and "-" sit on the same keys in both.
+_REFERENCE = re.compile(r"^FORM[/:+]([A-Z][A-Z0-9-]{0,39})[/:+]([0-9]{1,6})$")
+
+
+def form_reference(form: Form) -> str:
+    """"FORM/JUMINHYO-KISAI/1": the form's id and version in QR alphanumeric characters."""
+    return f"{REFERENCE_PREFIX}/{form.id.upper().replace('_', '-')}/{form.version}"
+
+
+def parse_form_reference(scanned: str) -> tuple[str, int] | None:
+    """(form id, version) from a scanned reference, whatever Caps Lock did; None if not one."""
+    match = _REFERENCE.match(scanned.strip().upper())
+    if match is None:
+        return None
+    return match[1].lower().replace("-", "_"), int(match[2])
+
+
+def _eras_for(field: FormField, today: dt.date) -> list[str]:
+    """The eras a date between the field's bounds can fall in (a future date: only 令和)."""
+    low = _bound(field.min, today)
+    high = _bound(field.max, today)
+    names = []
+    for era in reversed(ERAS):
+        later = min((e.start for e in ERAS if e.start > era.start), default=None)
+        if (high is None or era.start <= high) and (low is None or later is None or later > low):
+            names.append(era.name)
+    return names or [e.name for e in reversed(ERAS)]
+
+
+def _bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
+    if bound is None or isinstance(bound, int):
+        return None
+    if isinstance(bound, dt.date):
+        return bound
+    return today if bound == "today" else dt.date.fromisoformat(bound)
+
+
+class _Entries:
+    """The writing area of each field type, with any known value printed in."""
+
+    def __init__(self, form: Form, fonts: Fonts, today: dt.date) -> None:
+        self.form, self.fonts, self.today = form, fonts, today
+
+    def entry(self, f: FormField, value: Any) -> Block:  # noqa: PLR0911 - one branch per type
+        if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
+            return self.choices(f, value)
+        if f.type == "katakana":
+            count = min(f.max_length or 20, 20)
+            return char_boxes(count, box=min(BOX, ENTRY_W / count), text=value or "")
+        if f.type == "date":
+            return self.date(f, value)
+        if f.type in ("integer", "copies"):
+            digits = len(str(f.max)) if isinstance(f.max, int) else 3
+            return self.boxes_with_unit(digits, str(value or ""), "通" if f.type == "copies" else "")
+        if f.type == "postal_code":
+            return self.postal(value)
+        if f.type == "phone":
+            return char_boxes(12, box=mm(6), text="", groups=(4, 4, 4), gap=mm(5), separator="−") \
+                if not value else self.lines(1, str(value))
+        if f.type == "my_number":
+            return text_block("個人番号は窓口でマイナンバーカードから読み取ります。ここには書かないでください。",
+                              width=ENTRY_W, size=9, fonts=self.fonts, gray=0.25)
+        lines = 2 if f.type == "address" or (f.max_length or 100) > 60 else 1
+        return self.lines(lines, "" if value is None else str(value))
+
+    def lines(self, count: int, text: str) -> Block:
+        block = Block(count * LINE_H)
+        for i in range(count):
+            y = (i + 1) * LINE_H - mm(1.5)
+            block.add(Line(0, y, ENTRY_W, y, line=0.4, dash=(1, 1.5)))
+        if text:
+            written = text_block(text, width=ENTRY_W, size=12, fonts=self.fonts)
+            block.extend(written, dy=LINE_H - mm(1.5) - written.height)
+        return block
+
+    def choices(self, f: FormField, value: Any) -> Block:
+        picked = chosen(f, value)
+        labels = [(label, v in picked) for v, label in options(self.form, f)]
+        block = ticks(labels, width=ENTRY_W, size=11, fonts=self.fonts, leading=1.7)
+        if f.type == "multi_choice":
+            note = Text(0, block.height, "（あてはまるものすべてに印を付けてください）", 8)
+            block.add(note)
+            block.height += 8 * 1.5
+        return block
+
+    def boxes_with_unit(self, count: int, text: str, unit: str) -> Block:
+        block = char_boxes(count, box=BOX, text=text.rjust(count) if text else "")
+        if unit:
+            block.add(Text(count * BOX + mm(2), (BOX - 11) / 2, unit, 11))
+        return block
+
+    def postal(self, value: Any) -> Block:
+        digits = str(value or "").replace("-", "")
+        block = Block(BOX)
+        block.add(Text(0, (BOX - 12) / 2, "〒", 12))
+        boxes = char_boxes(7, box=BOX, text=digits, groups=(3, 4), gap=mm(5), separator="−")
+        block.extend(boxes, dx=mm(6))
+        return block
+
+    def date(self, f: FormField, value: Any) -> Block:
+        """Era names to circle, then 年 月 日 boxes; a known date is circled and filled."""
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+        block = Block(BOX)
+        x = 0.0
+        if f.calendar == "western":
+            block.add(Text(0, (BOX - 10) / 2, "西暦", 10))
+            x = mm(9)
+            year, width = (str(day.year) if day else ""), 4
+        else:
+            found = era_of(day) if day else None
+            for name in _eras_for(f, self.today):
+                w = self.fonts.width(name, 10)
+                block.add(Text(x + mm(1), (BOX - 10) / 2, name, 10))
+                if found and found[0].name == name:
+                    block.add(Ellipse(x - mm(0.3), mm(0.4), w + mm(2.6), BOX - mm(0.8)))
+                x += w + mm(3)
+            year, width = (str(found[1]) if found else ""), 2
+        for text, count, unit in ((year, width, "年"), (str(day.month) if day else "", 2, "月"),
+                                  (str(day.day) if day else "", 2, "日")):
+            block.extend(char_boxes(count, box=BOX, text=text.rjust(count) if text else ""), dx=x)
+            x += count * BOX + mm(0.8)
+            block.add(Text(x, (BOX - 10) / 2, unit, 10))
+            x += mm(5)
+        return block
+
+
+class _Body:
+    """Every field in the form's order, hidden or not, with instructions for the conditions."""
+
+    def __init__(self, form: Form, ev: Evaluation, fonts: Fonts, flow: Flow, today: dt.date) -> None:
+        self.form, self.ev, self.fonts, self.flow = form, ev, fonts, flow
+        self.entries = _Entries(form, fonts, today)
+        self.known = {s.path: s.value for s in ev.states if s.value is not None and s.error is None}
+
+    def fields(self, fields: list[FormField], condition: str = "") -> None:
+        for f in fields:
+            if f.type == "section":
+                self.section(f, condition)
+            elif f.type == "group":
+                self.group(f)
+            elif f.type == "info":
+                self.info(f)
+            else:
+                self.field(f)
+
+    def label(self, f: FormField) -> Block:
+        block = Block(0)
+        tags = []
+        if f.required is True and f.type != "my_number":  # the desk reads it, not the resident
+            tags.append("必須")
+        condition = plain_condition(self.form, f.show_if)
+        if condition:
+            note = text_block(f"▶ {condition}", width=LABEL_W - mm(4), size=7.5, fonts=self.fonts,
+                              bold=True, leading=1.25)
+            block.extend(note)
+            block.height += note.height + mm(0.5)
+        title = text_block(f.label.ja, width=LABEL_W - mm(4) - (mm(8) if tags else 0), size=10,
+                           fonts=self.fonts, leading=1.3)
+        block.extend(title, dy=block.height)
+        if tags:
+            y = block.height + mm(0.5)
+            block.add(Box(LABEL_W - mm(11), y, mm(7), mm(4), line=0, fill=0.0),
+                      Text(LABEL_W - mm(7.5), y + mm(0.6), "必須", 7, align="center", gray=1.0))
+        block.height += title.height
+        if f.help:
+            help_ = text_block(f.help.ja, width=LABEL_W - mm(4), size=7, fonts=self.fonts, gray=0.3,
+                               leading=1.25)
+            block.extend(help_, dy=block.height)
+            block.height += help_.height
+        return block
+
+    def field(self, f: FormField, path: str | None = None) -> None:
+        entry = self.entries.entry(f, self.known.get(path or f.id))
+        row = label_row(self.label(f), entry, label_width=LABEL_W, width=WIDTH, min_height=mm(12),
+                        pad=PAD)
+        self.flow.place(_framed(row))
+
+    def band(self, text: str, note: str = "") -> Block:
+        """The section's title; its condition beside it, or below it when it is long."""
+        line = mm(7.5)
+        note = f"▶ {note}" if note else ""
+        room = WIDTH - mm(8) - self.fonts.width(text, 10.5, bold=True)
+        below = Block(0)
+        if note and self.fonts.width(note, 9, bold=True) > room:
+            below = text_block(note, width=WIDTH - mm(4), size=9, fonts=self.fonts, bold=True,
+                               leading=1.35)
+        block = Block(line + below.height + (mm(1.5) if below.height else 0))
+        block.add(Box(0, 0, WIDTH, block.height, line=0.5, fill=0.82), Line(0, 0, WIDTH, 0, line=FRAME),
+                  Text(mm(2), (line - 10.5) / 2, text, 10.5, bold=True))
+        if note and not below.height:
+            block.add(Text(WIDTH - mm(2), (line - 9) / 2, note, 9, bold=True, align="right"))
+        block.extend(below, dx=mm(2), dy=line - mm(1))
+        return _framed(block)
+
+    def section(self, f: FormField, outer: str) -> None:
+        note = plain_condition(self.form, f.show_if) or outer
+        self.close()
+        self.flow.place(self.band(f.label.ja, note), gap=mm(2.5), keep=mm(12))
+        self.fields(f.fields or [], note)
+        self.close()
+
+    def close(self) -> None:
+        self.flow.place(Block(mm(0.01), [Line(0, 0, WIDTH, 0, line=FRAME)]))
+
+    def info(self, f: FormField) -> None:
+        condition = plain_condition(self.form, f.show_if)
+        self.flow.place(self.note(f"※ {f.label.ja}" + (f"（{condition}）" if condition else "")))
+
+    def note(self, text: str) -> Block:
+        inner = text_block(text, width=WIDTH - mm(6), size=8.5, fonts=self.fonts, leading=1.35)
+        block = Block(inner.height + mm(3))
+        block.add(Box(0, 0, WIDTH, block.height, line=0.5, fill=0.97))
+        block.extend(inner, dx=mm(3), dy=mm(1.5))
+        return _framed(block)
+
+    def group(self, f: FormField) -> None:
+        """A table to write in: the known items, then empty rows up to the usual count."""
+        children = [c for c in f.fields or [] if c.type not in ("info", "section", "group")]
+        known = self.ev.values.get(f.id)
+        items: list[dict[str, Any]] = known if isinstance(known, list) else []
+        most = f.max if isinstance(f.max, int) else 4
+        count = max(len(items), min(most, 4))
+        note = plain_condition(self.form, f.show_if)
+        if count > len(items) and most > count:
+            note = (note + "　" if note else "") + "書ききれないときは職員にお申し出ください"
+        self.close()
+        self.flow.place(self.band(f.label.ja, note), gap=mm(2.5), keep=mm(30))
+        for child in children:  # a column the kiosk would hide: say when to fill it
+            condition = plain_condition(self.form, child.show_if)
+            if condition:
+                self.flow.place(self.note(f"▶「{child.label.ja}」の欄: {condition}"))
+        widths = _column_widths(children)
+        header = self.table_row(["", *(c.label.ja for c in children)], widths, size=7.5, fill=0.93)
+        self.flow.place(header)
+        for i in range(count):
+            item = items[i] if i < len(items) else {}
+            cells = [self.cell(c, item.get(c.id), w) for c, w in zip(children, widths[1:], strict=True)]
+            row = self.cells_row([text_block(str(i + 1), width=widths[0], size=9, fonts=self.fonts),
+                                  *cells], widths, min_height=mm(13))
+            self.flow.place(row, repeat=header)
+        self.close()
+
+    def cell(self, f: FormField, value: Any, width: float) -> Block:
+        inner = width - mm(2.4)
+        if f.type in ("choice", "yes_no", "multi_choice", "applicant"):
+            picked = chosen(f, value)
+            return ticks([(label, v in picked) for v, label in options(self.form, f)], width=inner,
+                         size=7.5, fonts=self.fonts, gap=mm(1.5), leading=1.5)
+        if f.type == "date":
+            hint = "・".join(n[0] for n in _eras_for(f, self.entries.today))
+            text = as_text(self.form, f, value) if value else f"{hint}\n　　年　　月　　日"
+            return text_block(text, width=inner, size=8, fonts=self.fonts, leading=1.6,
+                              gray=0.0 if value else 0.45)
+        return text_block(as_text(self.form, f, value), width=inner, size=10, fonts=self.fonts)
+
+    def table_row(self, cells: list[str], widths: list[float], *, size: float,
+                  fill: float | None = None) -> Block:
+        blocks = [text_block(t, width=w - mm(2.4), size=size, fonts=self.fonts, leading=1.25)
+                  for t, w in zip(cells, widths, strict=True)]
+        return self.cells_row(blocks, widths, min_height=mm(7), fill=fill)
+
+    def cells_row(self, blocks: list[Block], widths: list[float], *, min_height: float,
+                  fill: float | None = None) -> Block:
+        height = max(min_height, *(b.height + 2 * mm(1.2) for b in blocks))
+        row = Block(height)
+        x = 0.0
+        for block, w in zip(blocks, widths, strict=True):
+            row.add(Box(x, 0, w, height, line=0.5, fill=fill))
+            row.extend(block, dx=x + mm(1.2), dy=(height - block.height) / 2)
+            x += w
+        return _framed(row)
+
+
+_WEIGHTS = {"text": 3.0, "address": 4.0, "katakana": 3.0, "date": 2.4, "choice": 2.6,
+            "yes_no": 1.7, "integer": 1.0, "copies": 1.0, "phone": 2.4, "postal_code": 1.8,
+            "multi_choice": 3.0}
+
+
+def _column_widths(children: list[FormField]) -> list[float]:
+    number = mm(7)
+    weights = [_WEIGHTS.get(c.type, 2.0) for c in children]
+    unit = (WIDTH - number) / sum(weights)
+    return [number, *(w * unit for w in weights)]
+
+
+def _framed(block: Block) -> Block:
+    block.add(Line(0, 0, 0, block.height, line=FRAME), Line(WIDTH, 0, WIDTH, block.height, line=FRAME))
+    return block
+
+
+def _header(form: Form, office_name: str, fonts: Fonts) -> Block:
+    """Office, title, how to fill it in, the date boxes; the reference QR at the top right."""
+    matrix = qr_matrix(form_reference(form))
+    module = dots_to_points(module_dots(matrix, dpi=PRINT_DPI, max_width_pt=mm(22)), PRINT_DPI)
+    side = module * matrix.size
+    block = Block(0)
+    block.add(Qr(WIDTH - side + module * 4, -module * 4, matrix, module))
+    block.add(Text(WIDTH - side / 2 + module * 4, side - module * 4, form_reference(form), 6,
+                   align="center", gray=0.3))
+    block.add(Text(0, 0, f"（あて先）{office_name}", 10))
+    title_w = WIDTH - 2 * side
+    title = text_block(form.title.ja, width=title_w, size=17, fonts=fonts, bold=True, align="center")
+    block.extend(title, dx=side, dy=mm(7))
+    sub = text_block("記入用紙", width=title_w, size=10, fonts=fonts, align="center")
+    block.extend(sub, dx=side, dy=mm(7) + title.height)
+    y = max(side, mm(7) + title.height + sub.height) + mm(2)
+    howto = ("太枠の中をご記入ください。□ にはレ印を、年号は ○ で囲んでください。"
+             "「▶」の付いた項目は、あてはまる方だけご記入ください。わからないところは職員がお手伝いします。")
+    guide = text_block(howto, width=WIDTH, size=9, fonts=fonts, leading=1.4)
+    block.extend(guide, dy=y)
+    y += guide.height + mm(2)
+    date = Block(BOX)
+    date.add(Text(0, (BOX - 10) / 2, "記入日　令和", 10))
+    x = fonts.width("記入日　令和", 10) + mm(2)
+    for unit in ("年", "月", "日"):
+        date.extend(char_boxes(2, box=BOX), dx=x)
+        x += 2 * BOX + mm(0.8)
+        date.add(Text(x, (BOX - 10) / 2, unit, 10))
+        x += mm(5)
+    block.extend(date, dx=WIDTH - x, dy=y)
+    block.height = y + BOX + mm(3)
+    return block
+
+
+def _continued(form: Form, fonts: Fonts) -> Block:
+    block = text_block(f"{form.title.ja} 記入用紙（続き）", width=WIDTH, size=12, fonts=fonts,
+                       bold=True, align="center")
+    block.height += mm(3)
+    return block
+
+
+def _staff_box(fonts: Fonts) -> Block:
+    block = Block(mm(16))
+    block.add(Box(0, 0, WIDTH, mm(16), line=0.6, dash=(2, 1.5)))
+    block.add(Text(mm(2), mm(1.5), "職員記入欄", 8.5, bold=True))
+    x = mm(2)
+    for label, w in (("受付者", mm(45)), ("受付番号", mm(40)), ("入力日", mm(40))):
+        block.add(Text(x, mm(7.5), label, 8.5), Box(x + mm(14), mm(6), w - mm(16), mm(7.5), line=0.4))
+        x += w + mm(4)
+    block.add(Text(x, mm(7.5), "入力済", 8.5))
+    block.add(Box(x + mm(11), mm(7), mm(4), mm(4), line=0.6))
+    return block
+
+
+def _footers(pages: list[Page], form: Form) -> None:
+    for n, page in enumerate(pages, start=1):
+        top = PAGE_H - mm(10)
+        page.elements.append(Text(MARGIN_X, top, f"{form.id} 第{form.version}版 記入用紙", 7, gray=0.3))
+        page.elements.append(Text(PAGE_W - MARGIN_X, top, f"{n} / {len(pages)}", 8, align="right"))
+
+
+def render_assisted_form(*, form: Form, today: dt.date, office_name: str, fonts: Fonts,
+                         answers: Mapping[str, Any] | None = None) -> Document:
+    """The blank form as a PDF, with the `answers` already known (e.g. from the card) printed in."""
+    ev = evaluate(form, answers or {}, today=today)
+
+    def header(page: int) -> Block:
+        return _header(form, office_name, fonts) if page == 1 else _continued(form, fonts)
+
+    flow = Flow(width=PAGE_W, height=PAGE_H, top=MARGIN_TOP, bottom=MARGIN_BOTTOM, left=MARGIN_X,
+                header=header)
+    body = _Body(form, ev, fonts, flow, today)
+    body.close()
+    body.fields(form.fields)
+    body.close()
+    flow.place(_staff_box(fonts), gap=mm(5))
+    _footers(flow.pages, form)
+    data = render_pdf(flow.pages, fonts, title=f"{form.title.ja} 記入用紙", subject=office_name)
+    return Document(f"{form.id}-assisted.pdf", PDF, data)

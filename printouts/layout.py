@@ -1,0 +1,465 @@
+"""Page geometry, boxes and wrapped text: the layout every document is built from.
+
+A document is built as data first (pretix's layout): builders make `Block`s of positioned
+elements, a `Flow` stacks them onto pages, and only then does `render_pdf` draw each
+element with its small `_draw_<kind>` function. Measuring before drawing is what lets the
+slip's roll length follow its content and the A4 form number its pages "1/2".
+
+Coordinates are PDF points measured from the top-left corner (as one reads a page); the
+renderer flips them. All text goes through the font chain, so a name with 𠮷 is drawn
+from a font that has it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from reportlab.pdfgen.canvas import Canvas
+
+from printouts.fonts import FontChain, draw_string, string_width
+from printouts.qr import QrMatrix, draw_qr
+
+MM = 72 / 25.4
+ASCENT = 0.88  # BIZ UD Gothic: hhea ascender 1802 / 2048 units per em
+Align = Literal["left", "center", "right"]
+
+
+def mm(value: float) -> float:
+    return value * MM
+
+
+class Fonts:
+    """The regular and bold chains of one document run, with the widths measured so far.
+
+    Wrapping measures the same characters over and over; the widths are kept here, on an
+    object the caller owns, rather than in a module-level cache.
+    """
+
+    def __init__(self, regular: FontChain, bold: FontChain) -> None:
+        self.regular = regular
+        self.bold = bold
+        self._widths: dict[tuple[str, bool], float] = {}
+
+    @classmethod
+    def for_pdf(cls) -> Fonts:
+        return cls(FontChain.for_pdf(), FontChain.for_pdf(bold=True))
+
+    def chain(self, bold: bool = False) -> FontChain:
+        return self.bold if bold else self.regular
+
+    def width(self, text: str, size: float, *, bold: bool = False) -> float:
+        """Width of `text` at `size`, summed token by token (widths scale with the size)."""
+        total = 0.0
+        for token in tokens(text):
+            key = (token, bold)
+            if key not in self._widths:
+                self._widths[key] = string_width(token, size=1.0, chain=self.chain(bold))
+            total += self._widths[key]
+        return total * size
+
+
+# --- elements -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line; `x` is the left edge, the centre or the right edge as `align` says."""
+
+    x: float
+    top: float
+    text: str
+    size: float
+    align: Align = "left"
+    bold: bool = False
+    gray: float = 0.0
+
+    def moved(self, dx: float, dy: float) -> Text:
+        return replace(self, x=self.x + dx, top=self.top + dy)
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    top: float
+    width: float
+    height: float
+    line: float = 0.5  # 0: no outline
+    fill: float | None = None  # grey level, 1.0 white
+    dash: tuple[float, ...] | None = None
+
+    def moved(self, dx: float, dy: float) -> Box:
+        return replace(self, x=self.x + dx, top=self.top + dy)
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    line: float = 0.5
+    dash: tuple[float, ...] | None = None
+
+    def moved(self, dx: float, dy: float) -> Line:
+        return replace(self, x1=self.x1 + dx, y1=self.y1 + dy, x2=self.x2 + dx, y2=self.y2 + dy)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A tick box drawn as vectors (no font has to hold ☑), ticked or empty."""
+
+    x: float
+    top: float
+    size: float
+    ticked: bool = False
+
+    def moved(self, dx: float, dy: float) -> Tick:
+        return replace(self, x=self.x + dx, top=self.top + dy)
+
+
+@dataclass(frozen=True)
+class Ellipse:
+    x: float
+    top: float
+    width: float
+    height: float
+    line: float = 0.6
+
+    def moved(self, dx: float, dy: float) -> Ellipse:
+        return replace(self, x=self.x + dx, top=self.top + dy)
+
+
+@dataclass(frozen=True)
+class Qr:
+    x: float
+    top: float
+    matrix: QrMatrix
+    module: float
+
+    def moved(self, dx: float, dy: float) -> Qr:
+        return replace(self, x=self.x + dx, top=self.top + dy)
+
+
+Element = Text | Box | Line | Tick | Ellipse | Qr
+
+
+@dataclass
+class Block:
+    """Elements placed relative to the block's top-left corner, and the height they take."""
+
+    height: float
+    elements: list[Element] = field(default_factory=list)
+
+    def add(self, *elements: Element) -> None:
+        self.elements.extend(elements)
+
+    def extend(self, other: Block, dx: float = 0.0, dy: float = 0.0) -> None:
+        self.elements.extend(e.moved(dx, dy) for e in other.elements)
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    elements: list[Element] = field(default_factory=list)
+
+
+class Flow:
+    """Stacks blocks down a page and starts a new page when the next one does not fit.
+
+    `header(page_number)` gives the block each page starts with (the form title, repeated
+    on a continuation page); `height=None` is a roll of paper that never breaks.
+    """
+
+    def __init__(self, *, width: float, height: float | None, top: float, bottom: float,
+                 left: float, header: Callable[[int], Block] | None = None) -> None:
+        self.width, self.height = width, height
+        self.top, self.bottom, self.left = top, bottom, left
+        self.header = header
+        self.pages: list[Page] = []
+        self.y = 0.0
+        self._page_start = 0.0  # below the header: a block placed here never moves on
+        self.new_page()
+
+    @property
+    def page(self) -> Page:
+        return self.pages[-1]
+
+    @property
+    def room(self) -> float:
+        """Height left on this page; a roll has no end."""
+        if self.height is None:
+            return float("inf")
+        return self.height - self.bottom - self.y
+
+    def new_page(self) -> None:
+        self.pages.append(Page(self.width, self.height or 0.0))
+        self.y = self.top
+        if self.header is not None:
+            self._put(self.header(len(self.pages)))
+        self._page_start = self.y
+
+    def place(self, block: Block, *, gap: float = 0.0, repeat: Block | None = None,
+              keep: float = 0.0) -> None:
+        """Put `block` below what is there, after `gap`; `repeat` heads it on a new page.
+
+        `keep` is the height of what must follow on the same page (a heading's first line).
+        """
+        if block.height + gap + keep > self.room and self.y > self._page_start:
+            self.new_page()
+            if repeat is not None:
+                self._put(repeat)
+        else:
+            self.y += gap
+        self._put(block)
+
+    def _put(self, block: Block) -> None:
+        self.page.elements.extend(e.moved(self.left, self.y) for e in block.elements)
+        self.y += block.height
+
+
+# --- text -----------------------------------------------------------------------------
+
+# 禁則: characters a line may not start with (they hang at the end of the line before),
+# and characters a line may not end with (they move down with the word they open).
+NO_START = set("、。，．,.・：；:;？！?!ー‐～)）]］｝〕〉》」』】〙〗゛゜ゝゞヽヾ々"
+               "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％")
+NO_END = set("(（[［｛〔〈《「『【〘〖")
+HANG = set("、。，．,.")  # only these may hang past the edge; other NO_START chars pull one back
+_TOKEN = re.compile(r"[A-Za-z0-9@#&'+\-_/.,:%$()]+ ?|\s|.[\u0300-\u036f\u3099\u309a\ufe00-\ufe0f"
+                    r"\U000e0100-\U000e01ef]*", re.DOTALL)
+
+
+def tokens(text: str) -> Iterator[str]:
+    """Latin words whole (with their trailing space); every other character on its own."""
+    for match in _TOKEN.finditer(text):
+        yield match.group(0)
+
+
+def wrap(text: str, width: float, size: float, fonts: Fonts, *, bold: bool = False) -> list[str]:
+    """Lines of `text` no wider than `width` (a hanging 。 may pass it), honouring 禁則."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend(_wrap_paragraph(paragraph, width, size, fonts, bold))
+    return lines
+
+
+def _wrap_paragraph(text: str, width: float, size: float, fonts: Fonts, bold: bool) -> list[str]:
+    lines: list[str] = []
+    line, used = "", 0.0
+    for token in _fitting_tokens(text, width, size, fonts, bold):
+        w = fonts.width(token, size, bold=bold)
+        if not line or used + w <= width or token[0] in HANG or token.isspace():
+            line += token
+            used += w
+            continue
+        carry = ""
+        if token[0] in NO_START and len(line) > 1:  # 追い出し: 「ょ」 takes its neighbour along
+            carry, line = line[-1], line[:-1]
+        while len(line) > 1 and line[-1] in NO_END:
+            carry, line = line[-1] + carry, line[:-1]
+        lines.append(line.rstrip())
+        line = carry + token
+        used = fonts.width(line, size, bold=bold)
+    lines.append(line.rstrip())
+    return lines
+
+
+def _fitting_tokens(text: str, width: float, size: float, fonts: Fonts,
+                    bold: bool) -> Iterator[str]:
+    """Tokens, with a Latin word longer than the whole line cut into its characters."""
+    for token in tokens(text):
+        if len(token) > 1 and fonts.width(token, size, bold=bold) > width:
+            yield from token
+        else:
+            yield token
+
+
+def text_block(text: str, *, width: float, size: float, fonts: Fonts, bold: bool = False,
+               leading: float = 1.4, align: Align = "left", gray: float = 0.0) -> Block:
+    """Wrapped text as a block `width` wide; its height is the lines times the leading."""
+    lines = wrap(text, width, size, fonts, bold=bold)
+    x = {"left": 0.0, "center": width / 2, "right": width}[align]
+    block = Block(height=len(lines) * size * leading)
+    for i, line in enumerate(lines):
+        top = i * size * leading + (leading - 1) * size / 2
+        block.add(Text(x, top, line, size, align=align, bold=bold, gray=gray))
+    return block
+
+
+def fit_size(text: str, width: float, largest: float, fonts: Fonts, *, bold: bool = False) -> float:
+    """The largest size up to `largest` at which `text` fits on one line of `width`."""
+    at_one = fonts.width(text, 1.0, bold=bold)
+    return largest if at_one <= 0 else min(largest, width / at_one)
+
+
+# --- boxes ----------------------------------------------------------------------------
+
+
+def char_boxes(count: int, *, box: float, text: str = "", size: float | None = None,
+               groups: Sequence[int] = (), gap: float = 0.0, separator: str = "") -> Block:
+    """One box per character, for handwriting or for a value printed one character a box.
+
+    `groups` splits the row (3 + 4 for a postal code) with `gap` between them and an
+    optional `separator` (a hyphen) drawn in the gap.
+    """
+    sizes = list(groups) or [count]
+    block = Block(height=box)
+    size = size or box * 0.62
+    chars = list(text)
+    x, index = 0.0, 0
+    for g, n in enumerate(sizes):
+        if g:
+            if separator:
+                block.add(Text(x + gap / 2, (box - size) / 2, separator, size, align="center"))
+            x += gap
+        block.add(Box(x, 0, n * box, box, line=0.7))
+        for i in range(n):
+            if i:
+                block.add(Line(x + i * box, 0, x + i * box, box, line=0.3))
+            if index < len(chars):
+                block.add(Text(x + i * box + box / 2, (box - size) / 2, chars[index], size,
+                               align="center"))
+            index += 1
+        x += n * box
+    return block
+
+
+def ticks(labels: Sequence[tuple[str, bool]], *, width: float, size: float, fonts: Fonts,
+          gap: float | None = None, leading: float = 1.6) -> Block:
+    """Tick boxes with labels, flowing left to right and wrapping like words."""
+    gap = size * 1.4 if gap is None else gap
+    box = size * 0.95
+    line_h = size * leading
+    block = Block(height=0)
+    x, top = 0.0, 0.0
+    for label, ticked in labels:
+        label_w = fonts.width(label, size)
+        item_w = box + size * 0.35 + label_w
+        if x and x + item_w > width:
+            x, top = 0.0, top + line_h
+        block.add(Tick(x, top + (line_h - box) / 2, box, ticked))
+        block.add(Text(x + box + size * 0.35, top + (line_h - size) / 2, label, size))
+        x += item_w + gap
+    block.height = top + line_h if labels else 0.0
+    return block
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _draw_text(c: Canvas, h: float, e: Text, fonts: Fonts) -> None:
+    if not e.text:
+        return
+    x = e.x
+    if e.align != "left":
+        w = fonts.width(e.text, e.size, bold=e.bold)
+        x -= w / 2 if e.align == "center" else w
+    c.setFillGray(e.gray)
+    draw_string(c, x, h - e.top - e.size * ASCENT, e.text, size=e.size, chain=fonts.chain(e.bold))
+    c.setFillGray(0)
+
+
+def _draw_box(c: Canvas, h: float, e: Box, fonts: Fonts) -> None:
+    c.saveState()
+    if e.fill is not None:
+        c.setFillGray(e.fill)
+    if e.line:
+        c.setLineWidth(e.line)
+    if e.dash:
+        c.setDash(list(e.dash))
+    c.rect(e.x, h - e.top - e.height, e.width, e.height, stroke=1 if e.line else 0,
+           fill=1 if e.fill is not None else 0)
+    c.restoreState()
+
+
+def _draw_line(c: Canvas, h: float, e: Line, fonts: Fonts) -> None:
+    c.saveState()
+    c.setLineWidth(e.line)
+    if e.dash:
+        c.setDash(list(e.dash))
+    c.line(e.x1, h - e.y1, e.x2, h - e.y2)
+    c.restoreState()
+
+
+def _draw_tick(c: Canvas, h: float, e: Tick, fonts: Fonts) -> None:
+    c.saveState()
+    c.setLineWidth(max(0.5, e.size * 0.07))
+    bottom = h - e.top - e.size
+    c.rect(e.x, bottom, e.size, e.size, stroke=1, fill=0)
+    if e.ticked:
+        c.setLineWidth(max(1.0, e.size * 0.16))
+        c.setLineCap(1)
+        c.setLineJoin(1)
+        path = c.beginPath()
+        path.moveTo(e.x + e.size * 0.18, bottom + e.size * 0.52)
+        path.lineTo(e.x + e.size * 0.42, bottom + e.size * 0.22)
+        path.lineTo(e.x + e.size * 0.86, bottom + e.size * 0.86)
+        c.drawPath(path, stroke=1, fill=0)
+    c.restoreState()
+
+
+def _draw_ellipse(c: Canvas, h: float, e: Ellipse, fonts: Fonts) -> None:
+    c.saveState()
+    c.setLineWidth(e.line)
+    c.ellipse(e.x, h - e.top - e.height, e.x + e.width, h - e.top, stroke=1, fill=0)
+    c.restoreState()
+
+
+def _draw_qr(c: Canvas, h: float, e: Qr, fonts: Fonts) -> None:
+    draw_qr(c, e.matrix, e.x, h - e.top, e.module)
+
+
+def _draw(c: Canvas, h: float, e: Element, fonts: Fonts) -> None:
+    match e:
+        case Text():
+            _draw_text(c, h, e, fonts)
+        case Box():
+            _draw_box(c, h, e, fonts)
+        case Line():
+            _draw_line(c, h, e, fonts)
+        case Tick():
+            _draw_tick(c, h, e, fonts)
+        case Ellipse():
+            _draw_ellipse(c, h, e, fonts)
+        case Qr():
+            _draw_qr(c, h, e, fonts)
+
+
+def render_pdf(pages: Sequence[Page], fonts: Fonts, *, title: str, subject: str = "") -> bytes:
+    """Draw the pages into a PDF with the chains' fonts embedded (subset), nothing else.
+
+    `invariant` keeps the bytes free of the time of day, so the same document renders to
+    the same bytes (tests compare them, and a reprint is byte-identical).
+    """
+    first = fonts.regular.register_reportlab()[0]
+    fonts.bold.register_reportlab()
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(pages[0].width, pages[0].height), initialFontName=first,
+               pageCompression=1, invariant=1)
+    c.setTitle(title)
+    c.setSubject(subject)
+    c.setCreator("no-write-counter-kiosk")
+    for page in pages:
+        c.setPageSize((page.width, page.height))
+        for element in page.elements:
+            _draw(c, page.height, element, fonts)
+        c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def label_row(label: Block, value: Block, *, label_width: float, width: float, min_height: float,
+              pad: float, fill: float = 0.93, line: float = 0.5) -> Block:
+    """A table row: the shaded 項目 cell on the left, the entry on the right, both centred."""
+    height = max(min_height, label.height + 2 * pad, value.height + 2 * pad)
+    block = Block(height)
+    block.add(Box(0, 0, label_width, height, line=line, fill=fill),
+              Box(label_width, 0, width - label_width, height, line=line))
+    block.extend(label, dx=mm(2), dy=(height - label.height) / 2)
+    block.extend(value, dx=label_width + mm(2.5), dy=(height - value.height) / 2)
+    return block
