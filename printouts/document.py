@@ -16,3 +16,5 @@ class Document:
     filename: str
     mime_type: str
     data: bytes
+    # The paper it is laid out for, as a printer queue takes it: "A4", "A5", "80x153mm".
+    paper: str = "A4"

@@ -315,7 +315,8 @@ def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str, o
     if page_h is None:  # a roll: cut below the content, on a whole dot
         flow.pages[0].height = _snap_up(flow.y + margin, paper.dpi)
     data = render_pdf(flow.pages, fonts, title=f"受付票 {ticket}", subject=office_name)
-    return Document(f"slip-{_safe(ticket)}-{paper.name}.pdf", PDF, data)
+    size = paper.name if page_h is not None else f"{paper.width_mm:g}x{math.ceil(flow.pages[0].height / mm(1))}mm"
+    return Document(f"slip-{_safe(ticket)}-{paper.name}.pdf", PDF, data, paper=size)
 
 
 def _safe(text: str) -> str:
