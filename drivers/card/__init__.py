@@ -1,0 +1,1 @@
+"""My Number card over PC/SC: apdu/tlv (bytes) -> reader (transport) -> mynumber (the card)."""
