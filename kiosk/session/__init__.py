@@ -1,0 +1,1 @@
+"""The resident's session as plain Python: the screens drive it, tests drive it without a screen."""

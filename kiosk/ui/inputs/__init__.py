@@ -1,0 +1,1 @@
+"""The answer widgets, one per kind of field, and the table that picks one for a field."""

@@ -1,0 +1,91 @@
+"""A session wired to in-memory parts, for driving journeys without a screen or hardware.
+
+The card fake stands in for the whole PC/SC stack only in these unit tests of the state
+machine; tests/drivers/card and tests/e2e go through the real pcscd and emulator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drivers.card import errors as card_errors
+from forms.loader import Library, load_library
+from kiosk.session.identity import Identity
+from kiosk.session.ports import CardPort, Receipt, Submission
+from kiosk.session.session import Session
+
+IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"
+HANAKO = Identity("見本 花子", "みほん市中央一丁目2番3号", dt.date(1985, 4, 1), "female", "card")
+
+
+@dataclass
+class RecordingCard:
+    """A card that keeps a PIN counter like the real one and records every call."""
+
+    pin: str = "1234"
+    tries: int = 3
+    identity: Identity = HANAKO
+    fail_with: Exception | None = None
+    present: bool = True  # False: the reader is there, the card not yet on it
+    calls: list[str] = field(default_factory=list)
+
+    def tries_left(self) -> int:
+        self.calls.append("tries_left")
+        if self.fail_with:
+            raise self.fail_with
+        if not self.present:
+            raise card_errors.NoCardError()
+        if self.tries == 0:
+            raise card_errors.PinBlockedError()
+        return self.tries
+
+    def read_identity(self, pin: str) -> Identity:
+        self.calls.append("read_identity")
+        if not self.present:
+            raise card_errors.CardRemovedError()
+        if self.tries == 0:
+            raise card_errors.PinBlockedError()
+        if pin != self.pin:
+            self.tries -= 1
+            raise card_errors.WrongPinError(self.tries)
+        self.tries = 3
+        return self.identity
+
+
+@dataclass
+class RecordingSubmitter:
+    printer_works: bool = True
+    submissions: list[Submission] = field(default_factory=list)
+    paper_forms: list[str] = field(default_factory=list)
+
+    def submit(self, submission: Submission) -> Receipt:
+        self.submissions.append(submission)
+        ticket = f"A-{len(self.submissions):03d}"
+        if self.printer_works:
+            return Receipt(ticket, "resident", printed=True)
+        return Receipt(ticket, "resident", printed=False, print_error="printer stopped")
+
+    def print_paper_form(self, form_id: str, lang: str) -> bool:
+        self.paper_forms.append(form_id)
+        return self.printer_works
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+def make_session(card: CardPort | None, submitter: RecordingSubmitter, clock: Clock,
+                 library: Library | None = None) -> Session:
+    lib = library or load_library()
+    manual = load_library([], shipped=IDENTITY_FORM_DIR).get("manual_identity")
+    return Session(library=lib, card=card, submitter=submitter, office={"name": "みほん市役所"},
+                   clock=clock, idle_timeout_s=90, manual_form=manual, staff_pin="9999")

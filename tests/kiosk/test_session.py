@@ -1,0 +1,377 @@
+"""Journeys through the resident session, driven as the screens drive it."""
+
+from __future__ import annotations
+
+import pytest
+
+from forms.loader import Library, load_library
+from forms.text import Text
+from kiosk.session.display import format_value, summary
+from kiosk.session.session import CardProblem, Screen, Session
+from tests.forms.helpers import load_inline
+from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def journey(card: RecordingCard | None = None, submitter: RecordingSubmitter | None = None,
+            library: Library | None = None
+            ) -> tuple[Session, RecordingCard | None, RecordingSubmitter, Clock]:
+    clock = Clock()
+    sub = submitter or RecordingSubmitter()
+    return make_session(card, sub, clock, library), card, sub, clock
+
+
+def with_card(library: Library, card: RecordingCard | None = None,
+              submitter: RecordingSubmitter | None = None) -> tuple[Session, RecordingSubmitter]:
+    """A 住民票 request, identified by the card, at its first question."""
+    s, _, sub, _ = journey(card or RecordingCard(), submitter, library)
+    s.start()
+    s.choose_form("juminhyo")
+    s.use_card()
+    s.enter_pin("1234")
+    return s, sub
+
+
+def screen(s: Session) -> Screen:
+    """The screen now; a call, so mypy does not carry an earlier assert's narrowing over."""
+    return s.screen
+
+
+def answer_juminhyo(s: Session) -> None:
+    """The questions a card holder is asked for a 住民票: who, whose entries, purpose."""
+    asked = []
+    replies = {"applicant": "self", "scope": "household", "purpose": "pension"}
+    while s.screen == Screen.QUESTION:
+        q = s.question()
+        assert q is not None
+        asked.append(q.state.path)
+        s.answer(replies[q.state.path])
+    assert asked == ["applicant", "scope", "purpose"]
+
+
+def test_card_journey_fills_from_card_and_submits(library: Library) -> None:
+    s, _, sub, _ = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_form("juminhyo")
+    s.use_card()
+    assert (s.screen, s.tries_left) == (Screen.PIN, 3)
+    s.enter_pin("1234")
+    answer_juminhyo(s)
+    assert s.screen == Screen.CONFIRM
+    s.confirm()
+    assert (s.screen, s.receipt and s.receipt.ticket) == (Screen.DONE, "A-001")
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["applicant_name"] == "見本 花子"
+    assert proc.values["copies"] == 1
+    assert proc.flags["applicant_name"] == ["from_card"]
+    s.finish()
+    assert (s.screen, s.identity, s.procedures) == (Screen.WELCOME, None, [])
+
+
+def test_wrong_pin_then_right_pin(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    s.enter_pin("0000")
+    assert (s.screen, s.message, s.tries_left) == (Screen.PIN, "wrong_pin", 2)
+    s.enter_pin("1234")
+    assert (s.screen, s.identity is not None) == (Screen.QUESTION, True)
+
+
+def test_one_try_left_is_not_risked(library: Library) -> None:
+    card = RecordingCard(tries=1)
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    assert (s.screen, s.card_problem) == (Screen.CARD_PROBLEM, CardProblem.LAST_TRY)
+    assert card.calls == ["tries_left"]  # no PIN was ever sent
+
+
+def test_second_wrong_pin_leaves_last_try_alone(library: Library) -> None:
+    card = RecordingCard(tries=2)
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1111")  # noqa: E702
+    assert (s.screen, s.card_problem, card.tries) == (Screen.CARD_PROBLEM, CardProblem.LAST_TRY, 1)
+
+
+def test_blocked_card_offers_paper_form(library: Library) -> None:
+    s, _, sub, _ = journey(RecordingCard(tries=0), library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    assert s.card_problem == CardProblem.BLOCKED and not s.card_problem.card_may_work
+    s.request_paper_form()
+    assert (s.screen, sub.paper_forms) == (Screen.PAPER, ["juminhyo"])
+
+
+def test_manual_entry_with_postal_lookup(library: Library) -> None:
+    s, _, sub, _ = journey(None, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    assert s.card_problem == CardProblem.NO_READER and s.card_problem.card_may_work
+    s.use_manual_entry()
+    s.answer_manual("𠮷田 太郎")
+    s.answer_manual("よしだ たろう")
+    s.answer_manual("1000001")
+    assert s.manual.answers["address"] == "東京都千代田区千代田"
+    s.answer_manual("東京都千代田区千代田1-1")
+    s.answer_manual("昭和50年1月2日")
+    s.answer_manual("male")
+    assert s.identity is not None and s.identity.source == "manual"
+    answer_juminhyo(s)
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["applicant_name"] == "𠮷田 太郎"
+    assert proc.values["applicant_birth_date"] == "1975-01-02"
+    assert proc.flags["applicant_name"] == ["manual"]
+
+
+def test_a_wrong_manual_answer_says_why_in_every_language(library: Library) -> None:
+    s, _, _, _ = journey(None, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_manual_entry()  # noqa: E702
+    s.answer_manual("見本 花子")
+    s.answer_manual("mihon")
+    assert isinstance(s.message, Text) and "カタカナ" in s.message.get("ja")
+    assert s.message.get("en") == "Please enter in katakana."
+
+
+def test_corrected_card_value_is_flagged(library: Library) -> None:
+    s, sub = with_card(library)
+    answer_juminhyo(s)
+    s.edit(0, "applicant_address")
+    s.answer("みほん市中央一丁目2番3号 みほんハイツ101")
+    assert s.screen == Screen.CONFIRM
+    s.confirm()
+    assert sub.submissions[0].procedures[0].flags["applicant_address"] == ["from_card", "corrected"]
+
+
+def test_idle_timeout_warns_then_wipes(library: Library) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    generation = s.generation
+    clock.advance(75); s.tick()  # noqa: E702
+    assert s.idle_warning and s.identity is not None and s.idle_seconds_left() == 15
+    clock.advance(20); s.tick()  # noqa: E702
+    assert (screen(s), s.procedures) == (Screen.WELCOME, [])
+    assert s.generation == generation + 1 and s.__dict__["identity"] is None
+    held = {k: v for k, v in vars(s).items() if k not in ("_card", "_library", "_submitter")}
+    assert "見本" not in repr(held) and "1985" not in repr(held)
+
+
+def test_a_touch_puts_the_warning_away(library: Library) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library)
+    s.start()
+    clock.advance(80); s.tick()  # noqa: E702
+    assert s.idle_warning
+    s.touch()
+    assert not s.idle_warning and s.idle_seconds_left() == 90
+
+
+def test_printer_failure_keeps_the_application(library: Library) -> None:
+    s, sub = with_card(library, submitter=RecordingSubmitter(printer_works=False))
+    answer_juminhyo(s)
+    s.confirm()
+    assert s.screen == Screen.DONE and s.receipt and not s.receipt.printed
+    assert len(sub.submissions) == 1
+
+
+def test_back_from_done_ends_the_session_and_never_submits_twice(library: Library) -> None:
+    s, sub = with_card(library)
+    answer_juminhyo(s)
+    s.confirm()
+    s.back()
+    assert (s.screen, s.identity, len(sub.submissions)) == (Screen.WELCOME, None, 1)
+
+
+def test_back_goes_through_the_questions_keeping_the_answers(library: Library) -> None:
+    s, _ = with_card(library)
+    answer_juminhyo(s)
+    s.back()  # from the confirm screen: the last question, answer kept
+    q = s.question()
+    assert (screen(s), q and q.state.path, q and q.state.value) == (
+        Screen.QUESTION, "purpose", "pension")
+    s.back()
+    q = s.question()
+    assert q is not None and q.state.path == "scope"
+    s.answer("some")  # forward again from there: the new question it opened comes next
+    q = s.question()
+    assert q is not None and q.state.path == "members_needed"
+    s.answer("2")
+    assert screen(s) == Screen.CONFIRM  # purpose was answered already
+    s.back()
+    q = s.question()
+    assert q is not None and q.state.path == "purpose"
+    for _ in range(3):
+        s.back()
+    q = s.question()
+    assert q is not None and q.state.path == "applicant"
+    s.back()
+    assert screen(s) == Screen.CHOOSE  # before the first question: the procedure list
+
+
+def test_staff_takes_over_with_pin(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("juminhyo")  # noqa: E702
+    s.call_staff()
+    assert s.screen == Screen.STAFF and s.staff_called
+    assert not s.staff_login("0000") and not s.staff_mode
+    assert s.staff_login("9999") and s.staff_mode and s.screen == Screen.IDENTIFY
+
+
+def test_language_switch_keeps_answers(library: Library) -> None:
+    s, _ = with_card(library)
+    s.answer("self")
+    s.set_language("en")
+    assert (s.procedures[0].answers["applicant"], s.lang) == ("self", "en")
+    s.answer("some")
+    q = s.question()
+    assert q is not None and q.state.path == "members_needed"
+
+
+def test_life_event_expands_to_its_procedures(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_event("moving_in")
+    assert s.screen == Screen.SCREENING
+    for yes in (True, False, True, False):  # card, employer insurance, children, seal
+        s.answer_screening(yes)
+    assert screen(s) == Screen.IDENTIFY
+    assert [p.form.id for p in s.procedures] == ["tennyu", "mynumber_card_address", "jidou_teate"]
+    guidance = [t.ja for t in s.event_guidance()]
+    assert any("児童手当" in g for g in guidance)
+    assert not any("国民年金" in g for g in guidance)  # that step is for no_employer_insurance
+
+
+# -- the card on the reader ------------------------------------------------------------------
+
+
+def test_card_ready_polls_without_spending_a_try_or_moving(library: Library) -> None:
+    card = RecordingCard(present=False)
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo")  # noqa: E702
+    assert not s.card_ready() and s.screen == Screen.IDENTIFY
+    card.present = True
+    assert s.card_ready() and s.screen == Screen.IDENTIFY
+    assert (card.tries, "read_identity" in card.calls) == (3, False)
+
+
+def test_card_ready_is_false_without_a_reader(library: Library) -> None:
+    s, _, _, _ = journey(None, library=library)
+    assert not s.card_ready() and not s.has_card_reader
+
+
+# -- the confirm screen ----------------------------------------------------------------------
+
+
+def test_optional_questions_are_offered_on_the_confirm_screen(library: Library) -> None:
+    s, _ = with_card(library)
+    answer_juminhyo(s)
+    offered = [q.state.path for q in s.optional_questions()]
+    assert offered == ["applicant_phone", "items", "submit_to"]
+    s.edit(0, "applicant_phone")
+    assert s.can_go_back
+    s.answer("03-1234-5678")
+    assert s.screen == Screen.CONFIRM
+    assert [q.state.path for q in s.optional_questions()] == ["items", "submit_to"]
+
+
+def test_summary_marks_what_came_from_the_card_and_what_changed(library: Library) -> None:
+    s, _ = with_card(library)
+    answer_juminhyo(s)
+    s.edit(0, "applicant_address")
+    s.answer("みほん市中央一丁目2番3号 みほんハイツ101")
+    (proc,) = summary(s, "ja")
+    rows = {row.path: row for row in proc.rows}
+    assert proc.title.ja == "住民票の写し"
+    assert rows["applicant_name"].from_card and not rows["applicant_name"].changed
+    assert rows["applicant_address"].from_card and rows["applicant_address"].changed
+    assert rows["applicant_birth_date"].value == "昭和60年4月1日"
+    assert (rows["scope"].value, rows["applicant"].value) == ("世帯全員", "本人")
+    assert not rows["purpose"].from_card
+    (english,) = summary(s, "en")
+    values = {row.path: row.value for row in english.rows}
+    assert values["scope"] == "Everyone in the household"
+    assert values["applicant_birth_date"] == "April 1, 1985"
+
+
+def test_values_are_worded_per_field_type(library: Library) -> None:
+    form = library.get("juminhyo")
+    items = form.field("items")
+    both = format_value(form, items, ["honseki", "head_and_relationship"], "ja")
+    assert both == "本籍と筆頭者、世帯主と続柄"
+    assert format_value(form, form.field("copies"), 2, "ja") == "2"
+    assert format_value(form, form.field("purpose"), None, "ja") == ""
+
+
+# -- groups: everyone who moved, one person at a time -----------------------------------------
+
+GROUP_FORM = """
+fields:
+  - {id: applicant, type: applicant, label: 窓口に来た人は, required: true}
+  - {id: applicant_name, type: text, label: 氏名, bind: card.name, required: true}
+  - id: members
+    type: group
+    label: {ja: 引っ越した人, en: Everyone who moved}
+    item_label: {ja: 引っ越した人, en: Person}
+    min: 1
+    max: 2
+    fields:
+      - {id: name, type: text, label: {ja: 氏名, en: Name}, required: true}
+      - {id: name_kana, type: katakana, label: {ja: フリガナ, en: Katakana}}
+"""
+
+
+def group_journey() -> tuple[Session, RecordingSubmitter]:
+    lib, _ = load_inline(GROUP_FORM)
+    s, _, sub, _ = journey(RecordingCard(), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer("self")
+    return s, sub
+
+
+def test_a_group_is_entered_item_by_item() -> None:
+    s, sub = group_journey()
+    q = s.question()
+    assert q is not None and q.state.path == "members"
+    s.finish_group()  # none yet: the group says why
+    assert isinstance(s.message, Text) and s.screen == Screen.QUESTION
+    s.add_group_item()
+    q = s.question()
+    assert q is not None and q.state.path == "members[0].name"
+    s.answer("見本 花子")
+    q = s.question()
+    assert q is not None and q.state.path == "members[0].name_kana"  # optional: asked once
+    s.answer("")
+    q = s.question()
+    assert q is not None and q.state.path == "members"
+    assert s.group_items(q) == [{"name": "見本 花子"}]
+    s.add_group_item()
+    s.back()  # changed their mind: the empty item goes
+    q = s.question()
+    assert q is not None and q.state.path == "members" and len(s.group_items(q)) == 1
+    s.finish_group()
+    assert screen(s) == Screen.CONFIRM
+    rows = {row.path: row.value for row in summary(s, "ja")[0].rows}
+    assert rows["members"] == "見本 花子"
+    s.confirm()
+    assert sub.submissions[0].procedures[0].values["members"] == [{"name": "見本 花子"}]
+
+
+def test_a_group_item_can_be_corrected_and_removed() -> None:
+    s, _ = group_journey()
+    s.add_group_item()
+    s.answer("見本 花子")
+    s.answer("")
+    s.edit_group_item(0)
+    q = s.question()
+    assert q is not None and q.state.path == "members[0].name"
+    s.answer("見本 太郎")
+    s.answer("ミホン タロウ")
+    q = s.question()
+    assert q is not None
+    assert s.group_items(q) == [{"name": "見本 太郎", "name_kana": "ミホン タロウ"}]
+    s.add_group_item(); s.answer("見本 一郎"); s.answer("")  # noqa: E702
+    s.add_group_item()  # max 2
+    assert s.message == "group_full"
+    s.remove_group_item(0)
+    q = s.question()
+    assert q is not None and [i["name"] for i in s.group_items(q)] == ["見本 一郎"]

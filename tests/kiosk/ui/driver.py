@@ -1,0 +1,523 @@
+"""The UI journeys, run in one process against the real kiosk window (Kivy runs one App
+and one window per process), by touches on the real widgets; results as JSON.
+
+    python -m tests.kiosk.ui.driver --out results.json --screens DIR --locale-dir DIR
+
+Run under an X server (DISPLAY set before Kivy is imported): tests/kiosk/ui/conftest.py
+starts Xvfb and this script, then the tests assert on the JSON. A journey that fails
+records its error and the next one starts from a wiped session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import faulthandler
+import io
+import json
+import sys
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from drivers.card import errors as card_errors
+from kiosk.session.identity import Identity
+from kiosk.session.session import Session
+from kiosk.ui.app import build_kiosk_app
+from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
+
+YOSHI = "\U00020bb7"  # 𠮷, which BIZ UD Gothic lacks
+PERSONAL = ("見本", "花子", "みほん市", "1985", "昭和60", "ねんきん", YOSHI, "太郎", "ヨシダ",
+            "1000001", "100-0001", "千代田1-1", "1975", "昭和50")
+
+
+class SwitchCard:
+    """The session's card port; each journey puts its own RecordingCard behind it (None: no
+    reader answers, as when the reader is unplugged)."""
+
+    def __init__(self) -> None:
+        self.card: RecordingCard | None = None
+
+    def tries_left(self) -> int:
+        if self.card is None:
+            raise card_errors.NoReaderError()
+        return self.card.tries_left()
+
+    def read_identity(self, pin: str) -> Identity:
+        if self.card is None:
+            raise card_errors.NoReaderError()
+        return self.card.read_identity(pin)
+
+
+@dataclass
+class World:
+    port: SwitchCard
+    submitter: RecordingSubmitter
+    clock: Clock
+    session: Session
+    shots: Path
+    shot_names: list[str] = field(default_factory=list)
+
+    def card(self, **kwargs: Any) -> RecordingCard:
+        self.port.card = RecordingCard(**kwargs)
+        return self.port.card
+
+
+class Failed(AssertionError):
+    pass
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise Failed(message)
+
+
+Journey = Callable[[Any, World], Awaitable[dict[str, Any]]]
+JOURNEYS: list[tuple[str, Journey]] = []
+
+
+def journey(name: str) -> Callable[[Journey], Journey]:
+    def register(func: Journey) -> Journey:
+        JOURNEYS.append((name, func))
+        return func
+    return register
+
+
+def shoot(robot: Any, world: World, name: str) -> None:
+    robot.screenshot(world.shots / f"{name}.png")
+    world.shot_names.append(name)
+
+
+def shown(robot: Any) -> str:
+    return "\n".join(robot.texts())
+
+
+async def to_confirm_with_card(robot: Any, world: World, *, shots: bool = False) -> None:
+    """Welcome -> 住民票 -> card -> PIN -> three answers -> confirm."""
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    for digit in "1234":
+        await robot.tap(f"pin:{digit}")
+    await robot.wait_screen("question")
+    for kid in ("choice:self", "choice:household", "choice:pension"):
+        await robot.tap(kid)
+    await robot.wait_screen("confirm")
+    if shots:
+        shoot(robot, world, "confirm")
+
+
+# ---------------------------------------------------------------------------- journeys
+@journey("card_juminhyo")
+async def card_juminhyo(robot: Any, world: World) -> dict[str, Any]:
+    card = world.card(present=False)
+    shoot(robot, world, "01-welcome")
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    shoot(robot, world, "02-identify")
+    card.present = True  # the resident lays the card on the reader: no touch
+    await robot.wait_screen("pin")
+    shoot(robot, world, "03-pin")
+    await robot.tap_all("pin:1", "pin:2")
+    shoot(robot, world, "04-pin-two-digits")
+    await robot.tap_all("pin:3", "pin:4")
+    await robot.wait_screen("question")
+    shoot(robot, world, "05-question-applicant")
+    await robot.tap("choice:self")
+    shoot(robot, world, "06-question-scope")
+    await robot.tap("choice:household")
+    shoot(robot, world, "07-question-purpose")
+    await robot.tap("choice:pension")
+    await robot.wait_screen("confirm")
+    shoot(robot, world, "08-confirm")
+    text = shown(robot)
+    check("見本 花子" in text and "カードから" in text, "confirm shows the name from the card")
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    shoot(robot, world, "09-done")
+    touches = robot.touches
+    check("A-001" in shown(robot), "the ticket number is shown")
+    (proc,) = world.submitter.submissions[0].procedures
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"touches": touches, "form": proc.form_id, "values": proc.values,
+            "flags": proc.flags, "card_calls": card.calls}
+
+
+@journey("wrong_then_right_pin")
+async def wrong_then_right_pin(robot: Any, world: World) -> dict[str, Any]:
+    card = world.card()
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    await robot.tap_all("pin:0", "pin:0", "pin:0", "pin:0")
+    await robot.wait_screen("pin")
+    shoot(robot, world, "10-pin-wrong")
+    after_wrong = shown(robot)
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+    return {"message_shown": "暗証番号がちがいます" in after_wrong,
+            "tries_shown": "2回" in after_wrong, "screen": robot.screen,
+            "identity": world.session.identity is not None, "card_tries": card.tries}
+
+
+@journey("last_try_not_risked")
+async def last_try_not_risked(robot: Any, world: World) -> dict[str, Any]:
+    card = world.card(tries=1)
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("card_problem")
+    shoot(robot, world, "11-card-problem-last-try")
+    return {"screen": robot.screen, "problem": str(world.session.card_problem),
+            "pin_sent": "read_identity" in card.calls,
+            "retry_offered": robot.has("problem:retry"),
+            "manual_offered": robot.has("problem:manual"), "text": shown(robot)}
+
+
+@journey("blocked_card_paper_form")
+async def blocked_card_paper_form(robot: Any, world: World) -> dict[str, Any]:
+    world.card(tries=0)
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("card_problem")
+    shoot(robot, world, "12-card-problem-blocked")
+    await robot.tap("problem:paper")
+    await robot.wait_screen("paper")
+    shoot(robot, world, "13-paper")
+    return {"screen": robot.screen, "paper_forms": list(world.submitter.paper_forms),
+            "text": shown(robot)}
+
+
+@journey("manual_entry")
+async def manual_entry(robot: Any, world: World) -> dict[str, Any]:
+    world.port.card = None  # no reader answers
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap("identify:manual")
+    await robot.wait_screen("manual")
+    shoot(robot, world, "14-manual-name")
+    await robot.tap("kana:system")  # a kanji name: the keyboard and its input method
+    await robot.type_text("kana:system_field", f"{YOSHI}田 太郎")
+    shoot(robot, world, "15-manual-name-typed")
+    await robot.tap("ask:next")
+    await robot.tap_all("kana:よ", "kana:し", "kana:た", "kana:dakuten", "kana:space",
+                        "kana:た", "kana:ろ", "kana:う")
+    shoot(robot, world, "16-manual-kana")
+    kana_typed = world.session.manual_question()
+    await robot.tap("ask:next")
+    await robot.tap_all(*(f"num:{d}" for d in "1000001"))
+    shoot(robot, world, "17-manual-postal")
+    await robot.tap("ask:next")
+    address_prefilled = "東京都千代田区千代田" in shown(robot)
+    await robot.tap_all("kana:1", "kana:-", "kana:1")
+    shoot(robot, world, "18-manual-address")
+    await robot.tap("ask:next")
+    shoot(robot, world, "19-manual-date-era")
+    await robot.tap_all("date:era:S", "date:year:50", "date:month:1")
+    shoot(robot, world, "20-manual-date-day")
+    await robot.tap("date:day:2")
+    await robot.tap("ask:next")
+    await robot.tap("choice:male")
+    await robot.wait_screen("question")
+    await robot.tap_all("choice:self", "choice:household", "choice:pension")
+    await robot.wait_screen("confirm")
+    shoot(robot, world, "21-confirm-manual")
+    yoshi_runs = [w.text for w in robot.shown() if YOSHI in getattr(w, "plain", "")]
+    manual_answers = dict(world.session.manual.answers)
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    (proc,) = world.submitter.submissions[-1].procedures
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"values": proc.values, "flags": proc.flags, "manual": manual_answers,
+            "address_prefilled": address_prefilled, "yoshi_markup": yoshi_runs,
+            "kana_question_was": kana_typed.state.path if kana_typed else None,
+            "left_after_finish": leftovers(robot)}
+
+
+@journey("mynumber_card_group")
+async def mynumber_card_group(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await robot.tap("menu:mynumber_card_address")
+    await robot.wait_screen("pin")
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+    await robot.tap("choice:self")
+    await robot.tap("choice:address")
+    shoot(robot, world, "22-multi-choice")
+    await robot.tap("ask:next")
+    await robot.tap("choice:moved_within")
+    shoot(robot, world, "23-group-empty")
+    await robot.tap("group:add")
+    await robot.tap_all("kana:ま", "kana:た", "kana:dakuten")  # holder_name: まだ
+    await robot.tap("ask:next")
+    await robot.tap_all("date:era:H", "date:year:5", "date:month:3", "date:day:4")
+    await robot.tap("ask:next")
+    await robot.tap("choice:False")
+    await robot.wait_screen("question")
+    shoot(robot, world, "24-group-one-item")
+    await robot.tap("ask:done")
+    await robot.wait_screen("confirm")
+    shoot(robot, world, "25-confirm-group")
+    values = world.session.evaluations()[0].values
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"cards": values.get("cards"), "changes": values.get("changes")}
+
+
+@journey("idle_timeout_wipes")
+async def idle_timeout_wipes(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await to_confirm_with_card(robot, world)
+    await robot.tap("add:0:submit_to")  # an optional answer typed on the kana keyboard
+    await robot.tap_all("kana:ね", "kana:ん", "kana:き", "kana:ん")
+    await robot.tap("ask:next")
+    await robot.wait_screen("confirm")
+    before = leftovers(robot)
+    world.clock.advance(75)
+    await robot.until(lambda: robot.controller.idle.parent is not None, "the idle warning")
+    await robot.frames(2)
+    shoot(robot, world, "26-idle-warning")
+    warning = shown(robot)
+    world.clock.advance(20)
+    await robot.wait_screen("welcome")
+    await robot.frames(3)
+    from kivy.cache import Cache  # noqa: PLC0415 - Kivy is imported by now
+    caches = {name: len(Cache._objects.get(name, {}))
+              for name in ("textinput.label", "textinput.width")}
+    return {"before": before, "after": leftovers(robot), "warning": warning,
+            "screen": robot.screen, "caches": caches}
+
+
+@journey("language_switch")
+async def language_switch(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+    await robot.tap("choice:self")
+    await robot.tap("chrome:lang")
+    await robot.frames(2)
+    shoot(robot, world, "27-question-english")
+    english = shown(robot)
+    answers = dict(world.session.procedures[0].answers)
+    await robot.tap_all("choice:household", "choice:pension")
+    await robot.wait_screen("confirm")
+    shoot(robot, world, "28-confirm-english")
+    confirm = shown(robot)
+    await robot.tap("chrome:lang")
+    await robot.frames(2)
+    back_in_japanese = shown(robot)
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    (proc,) = world.submitter.submissions[-1].procedures
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"english_question": english, "answers_after_switch": answers,
+            "confirm": confirm, "japanese_again": back_in_japanese, "values": proc.values,
+            "lang_after_finish": world.session.lang}
+
+
+@journey("life_event")
+async def life_event(robot: Any, world: World) -> dict[str, Any]:
+    world.card(present=False)
+    await robot.tap("event:moving_in")
+    await robot.wait_screen("screening")
+    shoot(robot, world, "29-screening")
+    first = shown(robot)
+    for kid in ("screening:yes", "screening:no", "screening:yes", "screening:no"):
+        await robot.tap(kid)
+    await robot.wait_screen("identify")
+    shoot(robot, world, "30-identify-life-event")
+    procedures = [p.form.id for p in world.session.procedures]
+    text = shown(robot)
+    await robot.tap("chrome:back", count=False)
+    return {"first_question": first, "procedures": procedures, "identify": text}
+
+
+@journey("staff")
+async def staff(robot: Any, world: World) -> dict[str, Any]:
+    from kivy.app import App  # noqa: PLC0415
+    from kivy.core.window import Window  # noqa: PLC0415
+
+    world.card(present=False)
+    app = App.get_running_app()  # the test reaches in; the kiosk itself never does
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap("chrome:staff")
+    await robot.wait_screen("staff")
+    shoot(robot, world, "31-staff")
+    close_blocked = bool(Window.dispatch("on_request_close"))
+    escape_swallowed = bool(Window.dispatch("on_keyboard", 27, 41, None, []))
+    await robot.frames(3)
+    still_running = app is not None and app.root is not None and robot.screen == "staff"
+    await robot.tap_all("staffpin:1", "staffpin:1")
+    await robot.tap("staff:ok")
+    wrong = shown(robot)
+    await robot.tap_all(*(["staffpin:9"] * 4))
+    await robot.tap("staff:ok")
+    await robot.wait_screen("identify")
+    staff_mode = world.session.staff_mode
+    note = shown(robot)
+    await robot.tap("chrome:staff")
+    await robot.wait_screen("staff")
+    shoot(robot, world, "32-staff-menu")
+    may_close = not app._request_close()
+    await robot.tap("staff:end")
+    await robot.wait_screen("welcome")
+    return {"close_blocked": close_blocked, "escape_swallowed": escape_swallowed,
+            "still_running": still_running, "wrong_pin_text": wrong, "staff_mode": staff_mode,
+            "note": note, "may_close_in_staff_mode": may_close,
+            "staff_mode_after_end": world.session.staff_mode}
+
+
+@journey("print_failure")
+async def print_failure(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    world.submitter.printer_works = False
+    stored_before = len(world.submitter.submissions)
+    await to_confirm_with_card(robot, world)
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    shoot(robot, world, "33-done-print-failed")
+    text = shown(robot)
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"text": text, "stored": len(world.submitter.submissions) - stored_before}
+
+
+@journey("accessibility")
+async def accessibility(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await robot.tap("chrome:size")
+    shoot(robot, world, "34-welcome-large-text")
+    size_large = robot.find("menu:juminhyo").font_size
+    await robot.tap("chrome:contrast")
+    shoot(robot, world, "35-welcome-high-contrast")
+    await to_confirm_with_card(robot, world)
+    shoot(robot, world, "36-confirm-large-high-contrast")
+    bg = list(robot.controller.root.bg_color)
+    await robot.tap("chrome:back", count=False)
+    await robot.wait_screen("question")
+    shoot(robot, world, "37-question-large-high-contrast")
+    targets = [min(w.width, w.height) for w in robot.shown()
+               if getattr(w, "kid", "") and w.opacity > 0]
+    await robot.tap("chrome:staff")
+    await robot.wait_screen("staff")
+    world.session.finish()
+    robot.controller.show()
+    await robot.wait_screen("welcome")
+    return {"font_size_large": size_large,
+            "font_size_after_wipe": robot.find("menu:juminhyo").font_size,
+            "background": bg, "smallest_target_px": min(targets),
+            "min_target_px": robot.controller.ui.theme.min_target_px}
+
+
+@journey("yoshi_pixels")
+async def yoshi_pixels(robot: Any, world: World) -> dict[str, Any]:
+    """𠮷 drawn by the kiosk's own label and markup, compared with the fonts' glyphs."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFont  # noqa: PLC0415
+
+    ui = robot.controller.ui
+    label = ui.label(YOSHI, role="value", size=(400, 400), size_hint=(None, None))
+    label.font_size, label.font_name = 240, ui.theme.regular_font
+    label.shape_now()
+    label.texture_update()
+    texture = label.texture
+    image = Image.frombytes("RGBA", texture.size, texture.pixels).getchannel("A")
+
+    def shape(img: Any) -> Any:
+        box = img.point(lambda v: 255 if v > 100 else 0).getbbox()
+        check(box is not None, "nothing drawn")
+        return img.crop(box).resize((64, 64)).point(lambda v: 255 if v > 100 else 0)
+
+    def reference(font_path: str, char: str) -> Any:
+        canvas = Image.new("L", (400, 400), 0)
+        ImageDraw.Draw(canvas).text((40, 40), char, font=ImageFont.truetype(font_path, 240),
+                                    fill=255)
+        return shape(canvas)
+
+    def difference(a: Any, b: Any) -> float:
+        hist = ImageChops.difference(a, b).histogram()
+        return float(hist[255]) / (64 * 64)
+
+    drawn = shape(image)
+    noto = ui.glyphs.path_for(YOSHI)
+    buffer = io.BytesIO()
+    drawn.save(buffer, format="PNG")
+    (world.shots / "38-yoshi-drawn.png").write_bytes(buffer.getvalue())
+    return {"markup": label.text, "noto": noto,
+            "own": difference(drawn, reference(noto, YOSHI)),
+            "kichi": difference(drawn, reference(noto, "吉")),
+            "box": difference(drawn, reference(ui.theme.regular_font, YOSHI))}
+
+
+def leftovers(robot: Any) -> list[str]:
+    """Personal data still held by any widget, shown or not."""
+    texts = robot.texts(everything=True)
+    return sorted({datum for datum in PERSONAL for text in texts if datum in text})
+
+
+# ---------------------------------------------------------------------------- running
+async def run_all(app: Any, world: World, results: dict[str, Any], only: list[str]) -> None:
+    from kiosk.ui.robot import Robot  # noqa: PLC0415 - imports Kivy: after the app exists
+
+    started = time.monotonic()
+    while app.controller is None:
+        if time.monotonic() - started > 30:
+            raise Failed("the app did not start")
+        await asyncio.sleep(0.01)
+    robot = Robot(app.controller)
+    await robot.frames(5)
+    results["start_s"] = time.monotonic() - started
+    for name, func in JOURNEYS:
+        if only and name not in only:
+            continue
+        print(f"journey {name}", file=sys.stderr, flush=True)
+        robot.touches = 0
+        began = time.monotonic()
+        try:
+            details = await func(robot, world)
+            results["journeys"][name] = {"ok": True, **details}
+        except Exception as exc:
+            results["journeys"][name] = {"ok": False, "error": f"{exc!r}",
+                                         "trace": traceback.format_exc(), "screen": robot.screen}
+            shoot(robot, world, f"failed-{name}")
+        results["journeys"][name]["seconds"] = round(time.monotonic() - began, 2)
+        world.submitter.printer_works = True
+        world.port.card = None
+        world.session.finish()
+        app.controller.show()
+        await robot.frames(3)
+    results["screens"] = world.shot_names
+    app.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    faulthandler.enable()  # a hang killed with SIGABRT shows where it hung
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--screens", type=Path, required=True)
+    parser.add_argument("--locale-dir", type=Path, default=None)
+    parser.add_argument("--only", nargs="*", default=[], help="run these journeys only")
+    args = parser.parse_args(argv)
+    args.screens.mkdir(parents=True, exist_ok=True)
+    port, submitter, clock = SwitchCard(), RecordingSubmitter(), Clock()
+    session = make_session(port, submitter, clock)
+    world = World(port, submitter, clock, session, args.screens)
+    app = build_kiosk_app(session, fullscreen=True, locale_dir=args.locale_dir)
+    results: dict[str, Any] = {"journeys": {}}
+
+    async def both() -> None:
+        await asyncio.gather(app.async_run(async_lib="asyncio"), run_all(app, world, results, args.only))
+
+    asyncio.run(both())
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
+                        encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

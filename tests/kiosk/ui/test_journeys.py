@@ -1,0 +1,124 @@
+"""The kiosk screen driven by touches on the real widgets, under Xvfb (see conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiosk.ui.theme import MIN_TARGET_MM
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(400)]
+
+Result = dict[str, Any]
+
+
+def test_card_juminhyo(journey: Result) -> None:
+    print(f"touches: {journey['touches']}")
+    assert journey["touches"] < 10
+    assert journey["form"] == "juminhyo"
+    assert journey["values"] == {
+        "applicant": "self", "applicant_name": "見本 花子",
+        "applicant_address": "みほん市中央一丁目2番3号", "applicant_birth_date": "1985-04-01",
+        "scope": "household", "copies": 1, "purpose": "pension",
+    }
+    assert journey["flags"]["applicant_name"] == ["from_card"]
+    assert journey["card_calls"].count("read_identity") == 1  # one PIN, right first time
+
+
+def test_wrong_then_right_pin(journey: Result) -> None:
+    assert journey["message_shown"] and journey["tries_shown"]
+    assert (journey["screen"], journey["identity"], journey["card_tries"]) == ("question", True, 3)
+
+
+def test_last_try_not_risked(journey: Result) -> None:
+    assert (journey["screen"], journey["problem"]) == ("card_problem", "last_try")
+    assert not journey["pin_sent"]
+    assert not journey["retry_offered"] and journey["manual_offered"]
+    assert "あと1回まちがえると" in journey["text"]
+
+
+def test_blocked_card_paper_form(journey: Result) -> None:
+    assert journey["screen"] == "paper"
+    assert journey["paper_forms"] == ["juminhyo"]
+    assert "申請書をお取りください" in journey["text"]
+
+
+def test_manual_entry(journey: Result) -> None:
+    values = journey["values"]
+    assert values["applicant_name"] == "\U00020bb7田 太郎"
+    assert values["applicant_address"] == "東京都千代田区千代田1-1"
+    assert values["applicant_birth_date"] == "1975-01-02"
+    assert journey["flags"]["applicant_name"] == ["manual"]
+    assert journey["manual"]["name_kana"] == "ヨシダ タロウ"  # typed on the kana keyboard
+    assert journey["address_prefilled"]  # from the postal code
+    assert journey["left_after_finish"] == []
+
+
+def test_yoshi_is_drawn_from_a_font_that_has_it(ui_results: Result) -> None:
+    manual = ui_results["journeys"]["manual_entry"]
+    assert any("NotoSansCJK" in markup and "\U00020bb7" in markup
+               for markup in manual["yoshi_markup"])
+    pixels = ui_results["journeys"]["yoshi_pixels"]
+    assert pixels["own"] < 0.02  # the glyph Noto Sans CJK draws for 𠮷
+    assert pixels["own"] < pixels["kichi"]  # not its look-alike 吉
+    assert pixels["box"] > 0.2  # and nothing like BIZ UD Gothic's missing-glyph box
+
+
+def test_mynumber_card_group(journey: Result) -> None:
+    assert journey["changes"] == ["address"]
+    assert journey["cards"] == [{"holder_name": "まだ", "holder_birth_date": "1993-03-04",
+                                 "reissue_signature_cert": False}]
+
+
+def test_idle_timeout_wipes(journey: Result) -> None:
+    assert {"見本", "花子", "ねんきん"} <= set(journey["before"])  # the check sees them
+    assert "続けますか" in journey["warning"] and "15秒" in journey["warning"]
+    assert journey["screen"] == "welcome"
+    assert journey["after"] == []  # no personal datum in any widget, shown or not
+    assert journey["caches"] == {"textinput.label": 0, "textinput.width": 0}
+
+
+def test_language_switch(journey: Result) -> None:
+    assert "Whose entries do you need?" in journey["english_question"]
+    assert journey["answers_after_switch"]["applicant"] == "self"
+    assert "The person themself" in journey["confirm"]
+    assert "Everyone in the household" in journey["confirm"]
+    assert "世帯全員" in journey["japanese_again"]
+    assert journey["values"]["applicant"] == "self"
+    assert journey["lang_after_finish"] == "ja"
+
+
+def test_life_event(journey: Result) -> None:
+    assert "マイナンバーカードを持っている人がいますか" in journey["first_question"]
+    assert journey["procedures"] == ["tennyu", "mynumber_card_address", "jidou_teate"]
+    for title in ("転入届", "マイナンバーカードの住所・氏名の変更", "児童手当の申請"):
+        assert title in journey["identify"]
+
+
+def test_staff(journey: Result) -> None:
+    assert journey["close_blocked"] and journey["escape_swallowed"] and journey["still_running"]
+    assert "職員用の暗証番号がちがいます" in journey["wrong_pin_text"]
+    assert journey["staff_mode"] and "職員が操作しています" in journey["note"]
+    assert journey["may_close_in_staff_mode"]
+    assert not journey["staff_mode_after_end"]
+
+
+def test_print_failure(journey: Result) -> None:
+    assert "印刷できませんでした。職員が印刷し直します" in journey["text"]
+    assert journey["stored"] == 1
+
+
+def test_accessibility(journey: Result) -> None:
+    assert journey["font_size_large"] > journey["font_size_after_wipe"]  # reset for the next
+    assert journey["background"] == [0.0, 0.0, 0.0, 1.0]  # high contrast
+    assert journey["min_target_px"] >= round(MIN_TARGET_MM / 25.4 * 96)
+    assert journey["smallest_target_px"] >= journey["min_target_px"]
+
+
+def test_every_screen_was_photographed(ui_results: Result) -> None:
+    names = " ".join(ui_results["screens"])
+    for screen in ("welcome", "identify", "pin", "question", "confirm", "done", "card-problem",
+                   "paper", "manual", "screening", "staff", "idle", "group"):
+        assert screen in names
+    assert ui_results["start_s"] < 3.0
