@@ -59,7 +59,8 @@ class FormsConfig(_Strict):
 
 class DatabaseConfig(_Strict):
     url: str = "sqlite:///var/kiosk.sqlite3"
-    # Fernet key (base64) for personal data at rest; the demo makes one under var/ if empty.
+    # AES-256-GCM data keys (base64url, one per line; the first encrypts, all decrypt) for
+    # personal data at rest. Made on first use when the database holds no data yet.
     key_file: Path = Path("var/data.key")
     retention_days: int = Field(default=30, ge=1, le=3650)
 
@@ -122,11 +123,14 @@ def _rebase(config: KioskConfig, base: Path) -> KioskConfig:
     def at(p: Path) -> Path:
         return p if p.is_absolute() else base / p
 
+    url = config.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        url = f"sqlite:///{at(Path(url.removeprefix('sqlite:///')))}"
     return config.model_copy(
         update={
             "forms": FormsConfig(dirs=[at(d) for d in config.forms.dirs]),
             "keys_dir": at(config.keys_dir),
-            "database": config.database.model_copy(update={"key_file": at(config.database.key_file)}),
+            "database": config.database.model_copy(update={"key_file": at(config.database.key_file), "url": url}),
             "printer": config.printer.model_copy(update={"out_dir": at(config.printer.out_dir)}),
         }
     )

@@ -32,6 +32,7 @@ def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[forms]\ndirs = ["city-forms"]\n[office]\ncode = "131016"\n'))
     assert config.forms.dirs == [tmp_path / "city-forms"]
     assert config.keys_dir == tmp_path / "var/keys"
+    assert config.database.url == f"sqlite:///{tmp_path / 'var/kiosk.sqlite3'}"
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,0 +1,380 @@
+"""The Store on both databases: tickets, round trip, status, audit, prints, purge, keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, text, update
+
+from kiosk.store.crypto import load_or_create_key, new_key_text
+from kiosk.store.db import make_engine
+from kiosk.store.errors import (
+    AlreadyCancelledError,
+    AlreadyCompletedError,
+    AlreadyReceivedError,
+    DecryptError,
+    DuplicateSlipError,
+    InvalidValueError,
+    KeyMismatchError,
+    KeyMissingError,
+    MyNumberRefusedError,
+    NotFoundError,
+    NotReceivedError,
+    StatusError,
+    StoreError,
+)
+from kiosk.store.migrate import upgrade
+from kiosk.store.models import applications, audit_events, ticket_counters
+from kiosk.store.repository import Store, StoredApplication, open_store
+from tests.kiosk.store.conftest import Clock
+from tests.kiosk.store.samples import HANAKO, MY_NUMBER, submission
+
+OFFICE = "999997"
+OTHER_OFFICE = "131016"
+
+
+def add(store: Store, office: str = OFFICE, *, name: str = HANAKO, kiosk: str = "K01"
+        ) -> StoredApplication:
+    return store.add_application(submission(name), office_code=office, kiosk_id=kiosk,
+                                 slip_id=os.urandom(12))
+
+
+def count(engine: Engine, table: object) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+# --- tickets and the round trip -----------------------------------------------------------------
+
+
+def test_tickets_count_up_per_office_and_day(store: Store, clock: Clock) -> None:
+    assert [add(store).ticket for _ in range(3)] == ["A-001", "A-002", "A-003"]
+    assert add(store, OTHER_OFFICE).ticket == "A-001"
+    clock.advance(hours=15)  # 10:00 -> 01:00 the next day in Japan (16:00 UTC)
+    later = add(store)
+    assert later.ticket == "A-001"
+    assert later.ticket_day == dt.date(2026, 11, 24)
+
+
+def test_tickets_past_999_keep_every_digit(store: Store, migrated: Engine) -> None:
+    add(store)
+    with migrated.begin() as conn:
+        conn.execute(update(ticket_counters).values(last_number=998))
+    assert [add(store).ticket for _ in range(2)] == ["A-999", "A-1000"]
+
+
+def test_ticket_day_is_the_day_in_japan(store: Store, clock: Clock) -> None:
+    clock.now = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC)  # 00:30 on the 24th in JST
+    assert add(store).ticket_day == dt.date(2026, 11, 24)
+
+
+def test_round_trip_and_nothing_personal_in_the_clear(store: Store, migrated: Engine) -> None:
+    original = submission()
+    slip = os.urandom(12)
+    stored = store.add_application(original, office_code=OFFICE, kiosk_id="K01", slip_id=slip)
+    assert store.get(stored.id) == stored
+    assert store.find_by_slip(slip) == stored
+    assert store.find_by_slip(slip.hex().upper()) == stored
+    assert store.find_by_slip(os.urandom(12)) is None
+    assert [(f.form_id, f.version) for f in stored.forms] == [("juminhyo", 3), ("inkan", 1)]
+    assert stored.created_at.tzinfo is not None and stored.created_at.utcoffset() == dt.timedelta(0)
+
+    opened = store.open_for_clerk(stored.id, "clerk01", desk="desk-2")
+    assert opened.submission == original
+    assert opened.application == stored
+
+    with migrated.connect() as conn:
+        row = conn.execute(select(applications).where(applications.c.id == stored.id)).one()
+    for value in row:
+        blob = value if isinstance(value, bytes) else str(value).encode()
+        assert HANAKO.encode() not in blob
+        assert "みほん市中央".encode() not in blob
+    assert HANAKO.encode() not in row.payload and len(row.payload) > 100
+
+
+def test_times_come_back_aware_utc(store: Store, clock: Clock) -> None:
+    clock.now = dt.datetime(2026, 11, 23, 19, 5, 6, 789, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    stored = add(store)
+    got = store.get(stored.id)
+    assert got.created_at == clock.now and got.created_at.tzinfo == dt.UTC
+
+
+def test_duplicate_slip_is_refused(store: Store, migrated: Engine) -> None:
+    slip = os.urandom(12)
+    store.add_application(submission(), office_code=OFFICE, kiosk_id="K01", slip_id=slip)
+    with pytest.raises(DuplicateSlipError) as caught:
+        store.add_application(submission(), office_code=OFFICE, kiosk_id="K02", slip_id=slip)
+    assert caught.value.code == "duplicate_slip"
+    assert slip.hex() not in str(caught.value)
+    assert count(migrated, applications) == 1
+    assert add(store).ticket == "A-002"  # the refused one took no number
+
+
+@pytest.mark.parametrize(
+    ("office", "kiosk", "slip"),
+    [("99999", "K01", bytes(12)), (OFFICE, "k01", bytes(12)), (OFFICE, "K01", bytes(11)),
+     (OFFICE, "K01", "zz" * 12)],
+)
+def test_malformed_ids_are_refused(store: Store, office: str, kiosk: str, slip: bytes | str
+                                   ) -> None:
+    with pytest.raises(InvalidValueError):
+        store.add_application(submission(), office_code=office, kiosk_id=kiosk, slip_id=slip)
+
+
+def test_my_number_is_never_stored(store: Store, migrated: Engine) -> None:
+    with pytest.raises(MyNumberRefusedError) as caught:
+        store.add_application(submission(note=f"個人番号 {MY_NUMBER}"), office_code=OFFICE,
+                              kiosk_id="K01", slip_id=os.urandom(12))
+    assert MY_NUMBER not in str(caught.value)
+    assert "values.note" in str(caught.value)
+    assert count(migrated, applications) == 0
+    assert count(migrated, ticket_counters) == 0
+    with pytest.raises(MyNumberRefusedError):
+        store.add_application(submission(name=MY_NUMBER), office_code=OFFICE, kiosk_id="K01",
+                              slip_id=os.urandom(12))
+    with pytest.raises(MyNumberRefusedError):
+        store.audit("clerk01", "exported", detail=f"batch {MY_NUMBER}")
+
+
+def test_a_ticket_clash_moves_the_counter_on(store: Store, migrated: Engine) -> None:
+    add(store), add(store)
+    with migrated.begin() as conn:  # as after restoring an old backup of the counters
+        conn.execute(update(ticket_counters).values(last_number=0))
+    assert add(store).ticket == "A-003"
+
+
+def test_a_blob_moved_to_another_row_does_not_open(store: Store, migrated: Engine) -> None:
+    first, second = add(store), add(store, name="見本 次郎")
+    with migrated.begin() as conn:
+        blob = conn.execute(select(applications.c.payload)
+                            .where(applications.c.id == first.id)).scalar_one()
+        conn.execute(update(applications).where(applications.c.id == second.id)
+                     .values(payload=blob))
+    with pytest.raises(DecryptError) as caught:
+        store.open_for_clerk(second.id, "clerk01")
+    assert caught.value.code == "decrypt_failed"
+
+
+# --- status ---------------------------------------------------------------------------------------
+
+
+def test_status_walks_forward_and_is_audited(store: Store, clock: Clock) -> None:
+    app = add(store)
+    clock.advance(minutes=5)
+    received = store.set_status(app.id, "received", "clerk01", desk="desk-2")
+    assert received.status == "received" and received.updated_at == clock.now
+    assert store.get(app.id) == received
+    done = store.set_status(app.id, "completed", "clerk02")
+    assert done.status == "completed"
+    trail = [(e.action, e.clerk_id, e.detail) for e in store.audit_trail(app.id)]
+    assert trail == [("status_changed", "clerk01", "issued->received"),
+                     ("status_changed", "clerk02", "received->completed")]
+
+
+@pytest.mark.parametrize(
+    ("path", "wrong", "error", "code"),
+    [
+        ((), "completed", NotReceivedError, "not_received"),
+        ((), "issued", StatusError, "invalid_transition"),
+        (("received",), "received", AlreadyReceivedError, "already_received"),
+        (("received",), "issued", StatusError, "invalid_transition"),
+        (("received", "completed"), "cancelled", AlreadyCompletedError, "already_completed"),
+        (("received", "completed"), "received", AlreadyCompletedError, "already_completed"),
+        (("received", "completed"), "issued", AlreadyCompletedError, "already_completed"),
+        (("cancelled",), "received", AlreadyCancelledError, "already_cancelled"),
+        (("received", "cancelled"), "completed", AlreadyCancelledError, "already_cancelled"),
+    ],
+)
+def test_wrong_status_changes_are_refused_and_change_nothing(
+    store: Store, path: tuple[str, ...], wrong: str, error: type[StoreError], code: str
+) -> None:
+    app = add(store)
+    for status in path:
+        store.set_status(app.id, status, "clerk01")  # type: ignore[arg-type]
+    before = store.get(app.id)
+    with pytest.raises(error) as caught:
+        store.set_status(app.id, wrong, "clerk01")  # type: ignore[arg-type]
+    assert caught.value.code == code
+    assert caught.value.message("ja") and caught.value.message("en")
+    assert store.get(app.id) == before
+    assert len(store.audit_trail(app.id)) == len(path)
+
+
+def test_unknown_application(store: Store) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        store.get(12345)
+    assert caught.value.code == "not_found"
+    with pytest.raises(NotFoundError):
+        store.set_status(12345, "received", "clerk01")
+    with pytest.raises(NotFoundError):
+        store.open_for_clerk(12345, "clerk01")
+
+
+# --- audit and prints -------------------------------------------------------------------------------
+
+
+def test_opening_for_a_clerk_is_audited(store: Store, migrated: Engine, clock: Clock) -> None:
+    app = add(store)
+    assert store.audit_trail(app.id) == []
+    clock.advance(minutes=3)
+    store.open_for_clerk(app.id, "clerk07", desk="desk-1")
+    (event,) = store.audit_trail(app.id)
+    assert (event.action, event.clerk_id, event.desk_id, event.at) == (
+        "viewed", "clerk07", "desk-1", clock.now)
+    with pytest.raises(InvalidValueError):
+        store.open_for_clerk(app.id, "")  # no anonymous reads
+    assert count(migrated, audit_events) == 1
+
+
+def test_prints_are_recorded_and_desk_prints_audited(store: Store) -> None:
+    app = add(store)
+    store.record_print(app.id, kind="slip", printer="kiosk-slip", ok=False,
+                       error=f"paper out\x1b[0m; job {MY_NUMBER}")
+    store.record_print(app.id, kind="slip", printer="kiosk-slip", ok=True)
+    store.record_print(app.id, kind="form", printer="kiosk-a4", ok=True, clerk="clerk01",
+                       desk="desk-1")
+    store.record_print(None, kind="assisted", printer="kiosk-a4", ok=True)
+    jobs = store.print_jobs_of(app.id)
+    assert [(j.kind, j.ok) for j in jobs] == [("slip", False), ("slip", True), ("form", True)]
+    assert jobs[0].error is not None and MY_NUMBER not in jobs[0].error
+    assert [(e.action, e.detail) for e in store.audit_trail(app.id)] == [("printed", "form")]
+    stats = store.stats()
+    assert (stats.prints_ok, stats.prints_failed) == (3, 1)
+    with pytest.raises(InvalidValueError):
+        store.record_print(app.id, kind="poster", printer="x", ok=True)  # type: ignore[arg-type]
+
+
+def test_stats_count_without_personal_data(store: Store) -> None:
+    apps = [add(store) for _ in range(4)]
+    store.set_status(apps[0].id, "received", "clerk01")
+    store.set_status(apps[1].id, "cancelled", "clerk01")
+    stats = store.stats()
+    assert stats.by_status == {"issued": 2, "received": 1, "completed": 0, "cancelled": 1}
+    assert sum(stats.by_key_id.values()) == 4
+    assert stats.oldest_created_at == apps[0].created_at
+    assert HANAKO not in repr(stats)
+
+
+# --- retention --------------------------------------------------------------------------------------
+
+
+def test_purge_removes_what_is_due_and_nothing_else(
+    store: Store, migrated: Engine, clock: Clock
+) -> None:
+    old = [add(store) for _ in range(3)]
+    store.record_print(old[0].id, kind="slip", printer="kiosk-slip", ok=True)
+    store.open_for_clerk(old[0].id, "clerk01")
+    clock.advance(days=29, hours=23)
+    edge = add(store)  # 29 days 23 hours old at the purge below: kept
+    clock.advance(hours=2)
+    fresh = add(store)
+    store.record_print(fresh.id, kind="slip", printer="kiosk-slip", ok=True)
+
+    assert store.purge(dt.timedelta(days=30)) == 3
+    for app in old:
+        with pytest.raises(NotFoundError):
+            store.get(app.id)
+        assert store.print_jobs_of(app.id) == []
+    assert store.get(edge.id) and store.get(fresh.id)
+    assert len(store.print_jobs_of(fresh.id)) == 1
+    # The trail stays, with the purge at its end, and holds no personal data.
+    assert [e.action for e in store.audit_trail(old[0].id)] == ["viewed", "purged"]
+    assert [e.action for e in store.audit_trail(old[1].id)] == ["purged"]
+    with migrated.connect() as conn:
+        details = conn.execute(select(audit_events.c.detail)).scalars().all()
+    assert all(d is None or HANAKO not in d for d in details)
+    assert store.purge(dt.timedelta(days=30)) == 0
+    assert store.stats().by_status["issued"] == 2
+    with pytest.raises(InvalidValueError):
+        store.purge(dt.timedelta(0))
+
+
+def test_purge_on_sqlite_leaves_no_trace_in_the_files(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "kiosk.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(engine)
+        store = open_store(engine, tmp_path / "data.key", clock=clock)
+        marker = "ZZMARKERZZ"  # plain text, to find it should encryption ever be skipped
+        app = store.add_application(submission(), office_code=OFFICE, kiosk_id="K01",
+                                    slip_id=os.urandom(12))
+        with engine.connect() as conn:
+            sealed = conn.execute(select(applications.c.payload)).scalar_one()
+        store.record_print(app.id, kind="slip", printer="kiosk-slip", ok=False, error=marker)
+        clock.advance(days=31)
+        assert store.purge(dt.timedelta(days=30)) == 1
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+    finally:
+        engine.dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # made by make_engine's first connect
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    raw = path.read_bytes()
+    assert sealed[-32:] not in raw  # secure_delete overwrote the sealed blob
+    assert marker.encode() not in raw
+
+
+# --- keys -------------------------------------------------------------------------------------------
+
+
+def test_lost_key_with_rows_is_a_clear_error(store: Store, migrated: Engine, key_file: Path
+                                             ) -> None:
+    add(store)
+    key_file.unlink()
+    with pytest.raises(KeyMissingError) as caught:
+        open_store(migrated, key_file)
+    assert caught.value.code == "key_missing"
+    assert not key_file.exists()  # no new key made over the lost one
+
+
+def test_another_key_file_is_refused(store: Store, migrated: Engine, tmp_path: Path) -> None:
+    add(store)
+    other = tmp_path / "other.key"
+    load_or_create_key(other)
+    with pytest.raises(KeyMismatchError) as caught:
+        open_store(migrated, other)
+    assert caught.value.code == "key_mismatch"
+
+
+def test_second_kiosk_with_its_own_key_on_an_empty_database_is_refused(
+    migrated: Engine, tmp_path: Path
+) -> None:
+    # Both made a key file on first use, before either had written anything.
+    load_or_create_key(tmp_path / "kiosk2.key")
+    open_store(migrated, tmp_path / "kiosk1.key")
+    with pytest.raises(KeyMismatchError):
+        open_store(migrated, tmp_path / "kiosk2.key")
+    # A third, started with no key file at all, does not make one.
+    with pytest.raises(KeyMissingError):
+        open_store(migrated, tmp_path / "kiosk3.key")
+    assert not (tmp_path / "kiosk3.key").exists()
+
+
+def test_rotation_keeps_old_rows_readable(store: Store, migrated: Engine, key_file: Path,
+                                          clock: Clock) -> None:
+    old = add(store)
+    key_file.write_text(f"{new_key_text()}\n{key_file.read_text()}")
+    rotated = open_store(migrated, key_file, clock=clock)
+    new = add(rotated)
+    assert new.key_id != old.key_id
+    assert rotated.open_for_clerk(old.id, "clerk01").submission == submission()
+    assert rotated.stats().by_key_id == {old.key_id: 1, new.key_id: 1}
+    # Once the purge has removed the old key's rows, the old key may go.
+    clock.advance(days=31)
+    add(rotated)
+    rotated.purge(dt.timedelta(days=30))
+    key_file.write_text(key_file.read_text().split("\n")[0] + "\n")
+    assert open_store(migrated, key_file, clock=clock).stats().by_key_id == {new.key_id: 1}
+
+
+def test_maintenance_store_needs_no_key(store: Store, migrated: Engine) -> None:
+    app = add(store)
+    maintenance = Store(migrated, None)
+    assert maintenance.stats().by_status["issued"] == 1
+    with pytest.raises(KeyMissingError):
+        maintenance.open_for_clerk(app.id, "clerk01")
