@@ -1,0 +1,71 @@
+"""`kiosk demo` and `kiosk run`: the resident's screen, wired to the card, store and printer."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from kiosk.bootstrap import build_kiosk
+from kiosk.config import KioskConfig
+from kiosk.demo import DEMO_STAFF_PIN, demo_environment
+from kiosk.errors import KioskError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("demo", help="the kiosk with a virtual card reader and a PDF printer (no hardware)")
+    p.add_argument("--identity", type=Path, default=None, help="card emulator identity file (default: sample)")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--headless", action="store_true",
+                   help="run a scripted journey on a virtual screen and exit (default when there is no display)")
+    p.set_defaults(handler=cmd_demo)
+    p = sub.add_parser("run", help="the kiosk on real hardware, as kiosk.toml says")
+    p.add_argument("--staff-pin-env", default="KIOSK_STAFF_PIN",
+                   help="environment variable holding the staff PIN (default KIOSK_STAFF_PIN)")
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_demo(args: argparse.Namespace, config: KioskConfig) -> int:
+    headless = args.headless or not os.environ.get("DISPLAY")
+    with demo_environment(config, identity_file=args.identity) as env:
+        parts = build_kiosk(config, staff_pin=DEMO_STAFF_PIN)
+        print(f"デモ: 見本のマイナンバーカード（暗証番号 1234）を「{env.card.reader_name}」に置きました。"
+              f" 職員用暗証番号は {DEMO_STAFF_PIN}。\n"
+              f"Demo: a sample My Number card (PIN 1234) is on '{env.card.reader_name}'; staff PIN {DEMO_STAFF_PIN}.")
+        if headless:
+            return _headless(parts.session, config, env.print_dir)
+        from kiosk.ui.app import run_kiosk  # noqa: PLC0415 - Kivy only when a screen is wanted
+
+        run_kiosk(parts.session, fullscreen=not args.windowed, counters=dict(config.counters))
+        print(f"Slips / 受付票: {env.print_dir.resolve()}")
+    return 0
+
+
+def _headless(session: object, config: KioskConfig, print_dir: Path) -> int:
+    from kiosk.ui.headless import Xvfb  # noqa: PLC0415
+
+    screens = Path("var/demo-screens").resolve()
+    with Xvfb() as display:
+        os.environ["DISPLAY"] = display
+        from kiosk.ui.demo_script import run_scripted_journey  # noqa: PLC0415
+
+        result = run_scripted_journey(session, screenshot_dir=screens,  # type: ignore[arg-type]
+                                      counters=dict(config.counters))
+    slips = sorted(print_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
+    print("画面がないため、仮想画面で住民票の写しの申請を自動で行いました。"
+          "\nNo display: a 住民票 request was made by simulated touches on a virtual screen.")
+    print(f"  受付番号 / ticket: {result.get('ticket')}  (touches: {result.get('touches')})")
+    print(f"  画面 / screenshots: {screens}")
+    print(f"  受付票 / slip: {slips[-1].resolve() if slips else '(none printed)'}")
+    return 0 if result.get("printed") else 1
+
+
+def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
+    pin = os.environ.get(args.staff_pin_env, "")
+    if not (len(pin) >= 4 and pin.isdigit()):
+        raise KioskError(f"set the staff PIN (4 or more digits) in the environment variable {args.staff_pin_env}")
+    parts = build_kiosk(config, staff_pin=pin)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
+    from kiosk.ui.app import run_kiosk  # noqa: PLC0415
+
+    run_kiosk(parts.session, fullscreen=True, counters=dict(config.counters))
+    return 0
