@@ -13,17 +13,21 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import qrcode
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from qrcode.constants import ERROR_CORRECT_M
 
+from forms.loader import load_library
 from printouts.payload import (
+    JST,
     Application,
     CounterKey,
     DeskKeys,
     KioskKeys,
+    ProcedureEntry,
     TrustedKiosk,
     TrustList,
     decode,
@@ -38,6 +42,7 @@ from printouts.payload.examples import (
     medium_application,
     small_application,
 )
+from printouts.samples import sample_answers
 
 SAMPLES: dict[str, Callable[[bytes], Application]] = {
     "small": small_application,
@@ -119,7 +124,26 @@ def main(argv: list[str] | None = None) -> int:
             f"{f.content_bytes} | {f.chars} | {f.qr_version} | {f.encode_ms:.3f} | "
             f"{f.decode_ms:.3f} |"
         )
+    print()
+    per_form(kiosk_keys=_keys()[0])
     return 0
+
+
+def per_form(*, kiosk_keys: KioskKeys) -> None:
+    """QR text size and version for each shipped form, fully answered (printouts/samples.py)."""
+    issued = datetime(2026, 11, 23, 10, 0, tzinfo=JST)
+    print("each shipped form, maximal sample answers")
+    print("| form | answers | QR text chars | QR version (M) | modules per side |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    library = load_library()
+    for form_id in sorted(library.forms):
+        form = library.get(form_id)
+        answers = sample_answers(form, issued.date())
+        app = Application(office_code=OFFICE, kiosk_id="K01", issued_at=issued, ticket="A-123",
+                          procedures=[ProcedureEntry(form.id, form.version, answers)])
+        text = encode(app, kiosk_keys, forbidden_keys=[f.id for f in form.all_fields() if f.type == "my_number"])
+        version = qr_version_m(text)
+        print(f"| {form_id} | {len(answers)} | {len(text)} | {version} | {17 + 4 * version} |")
 
 
 if __name__ == "__main__":
