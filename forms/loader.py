@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from forms import expr
 from forms.checks import check_form
-from forms.errors import Code, ExpressionError, Problem, UnknownFormError
+from forms.errors import Code, ExpressionError, Problem, Severity, UnknownFormError
 from forms.model import (
     Applicant,
     Choice,
@@ -114,10 +114,14 @@ def _load_dir(lib: Library, directory: Path, origin: Origin, counters: set[str] 
             continue
         this_dir[form.id] = file
         if form.id in lib.forms:
-            lib.problems.append(Problem(
-                "info", Code.OVERRIDDEN, file, src.line_of(("id",)), "id", T(
-                f"同梱の「{form.id}」の代わりにこのファイルを使います。",
-                f"this file replaces the shipped '{form.id}'.")))
+            earlier = lib.forms[form.id]
+            replaced = (T(f"同梱の「{form.id}」の代わりにこのファイルを使います。",
+                          f"this file replaces the shipped '{form.id}'.")
+                        if earlier.origin == "shipped" else
+                        T(f"{earlier.file} の「{form.id}」の代わりにこのファイルを使います（後のフォルダーが優先）。",
+                          f"this file replaces '{form.id}' of {earlier.file} (the later folder wins)."))
+            severity: Severity = "info" if earlier.origin == "shipped" else "warning"
+            lib.problems.append(Problem(severity, Code.OVERRIDDEN, file, src.line_of(("id",)), "id", replaced))
         lib.forms[form.id] = LoadedForm(form, file, origin)
 
 
@@ -145,8 +149,19 @@ def _load_life_events(lib: Library, src: Source) -> None:
         except ValidationError as exc:
             report_validation_error(exc, src, _KEYS)
         else:
+            seen: set[str] = set()
             for i, event in enumerate(parsed.life_events):
+                if event.id in seen:
+                    src.error(Code.DUPLICATE_FORM, (LIFE_EVENTS_KEY, i, "id"), T(
+                        f"ライフイベント id「{event.id}」がこのファイルに2つあります。",
+                        f"life event id '{event.id}' appears twice in this file."))
+                    continue
+                seen.add(event.id)
                 if _check_event(lib, src, event, i):
+                    if event.id in lib.life_events:
+                        src.report("info", Code.OVERRIDDEN, (LIFE_EVENTS_KEY, i, "id"), T(
+                            f"ライフイベント「{event.id}」はこのファイルのものを使います。",
+                            f"this file's life event '{event.id}' replaces the earlier one."))
                     lib.life_events[event.id] = event
     lib.problems.extend(src.problems)
 

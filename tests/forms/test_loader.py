@@ -199,3 +199,40 @@ def test_importing_the_forms_package_does_not_import_kivy() -> None:
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
     assert "kivy" not in done.stdout
+
+
+def test_the_same_id_in_two_local_folders_names_the_earlier_file(tmp_path: Path) -> None:
+    first = write(tmp_path / "a", "mine.yaml", a_form("local_form", "最初"))
+    second = write(tmp_path / "b", "mine.yaml", a_form("local_form", "後"))
+    lib = load_library([tmp_path / "a", tmp_path / "b"])
+    assert lib.get("local_form").field("name").label.ja == "後"
+    [warning] = lib.problems
+    assert (warning.severity, warning.code, warning.file) == ("warning", "overridden", second)
+    assert str(first) in warning.render("en") and "later folder wins" in warning.render("en")
+
+
+def test_a_life_event_id_twice_in_one_file_is_an_error(tmp_path: Path) -> None:
+    event = """
+          - id: twice
+            title: {ja: 二度, ja_kana: にど}
+            steps:
+              - form: juminhyo"""
+    file = write(tmp_path, "life_events.yaml", "\n        life_events:" + event + event + "\n")
+    lib = load_library([tmp_path])
+    [error] = lib.errors
+    assert (error.code, error.file, error.path) == ("duplicate_form", file, "life_events[1].id")
+    assert "twice" in lib.life_events
+
+
+def test_a_local_life_event_replaces_the_shipped_one(tmp_path: Path) -> None:
+    write(tmp_path, "life_events.yaml", """
+        life_events:
+          - id: birth
+            title: {ja: 赤ちゃんが生まれた, ja_kana: あかちゃんがうまれた}
+            steps:
+              - form: jidou_teate
+    """)
+    lib = load_library([tmp_path])
+    assert lib.errors == [], describe(lib.problems)
+    assert lib.life_events["birth"].title.ja == "赤ちゃんが生まれた"
+    assert [p.code for p in lib.problems] == ["overridden"]
