@@ -42,6 +42,8 @@ class Summary:
     procedure: int
     title: Text
     rows: tuple[Row, ...]
+    # The form's `info` fields that the answers make visible (e.g. what to bring, a deadline).
+    notes: tuple[Text, ...] = ()
 
 
 def _date(value: str, field: FormField, lang: str) -> str:
@@ -107,6 +109,8 @@ def summary(session: Session, lang: str) -> list[Summary]:
     for index, ev in enumerate(session.evaluations()):
         proc = session.procedures[index]
         rows: list[Row] = []
+        notes = tuple(s.field.help or s.field.label for s in ev.states
+                      if s.visible and s.field.type == "info" and "[" not in s.path)
         for state in ev.states:
             if not state.visible or state.field.type not in QUESTION_TYPES or "[" in state.path:
                 continue
@@ -123,5 +127,5 @@ def summary(session: Session, lang: str) -> list[Summary]:
                 changed="corrected" in marks,
                 undecodable="undecodable" in marks,
             ))
-        out.append(Summary(index, proc.form.name, tuple(rows)))
+        out.append(Summary(index, proc.form.name, tuple(rows), notes))
     return out

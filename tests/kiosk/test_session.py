@@ -375,3 +375,15 @@ def test_a_group_item_can_be_corrected_and_removed() -> None:
     s.remove_group_item(0)
     q = s.question()
     assert q is not None and [i["name"] for i in s.group_items(q)] == ["見本 一郎"]
+
+
+def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_form("mynumber_card_address")
+    s.use_card()
+    s.enter_pin("1234")
+    (proc,) = summary(s, "ja")
+    notes = [n.ja for n in proc.notes]
+    assert any("この機械では暗証番号をお聞きしません" in n for n in notes)
+    assert not any("90日以内" in n for n in notes)  # shown only once "moved in" is answered

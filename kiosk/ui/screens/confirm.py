@@ -31,6 +31,10 @@ class ConfirmScreen(KioskScreen):
             rows.add_widget(ui.label(ui.form_text(proc.title), role="heading"))
             for row in proc.rows:
                 rows.add_widget(self._row(row))
+            if proc.notes:
+                rows.add_widget(ui.label(ui.tr("Please note:"), role="heading", padding=(0, 14)))
+            for note in proc.notes:
+                rows.add_widget(ui.label(ui.form_text(note)))
         optional = session.optional_questions()
         if optional:
             rows.add_widget(ui.label(ui.tr("You may also add (not required):"),
