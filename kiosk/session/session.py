@@ -33,6 +33,9 @@ QUESTION_TYPES = frozenset({
     "applicant", "postal_code", "address", "phone", "group",
 })
 IDLE_WARNING_S = 20
+# A clerk helping a resident reads documents and talks; the session waits longer for them,
+# but a session left open by a clerk who walked away is still wiped.
+STAFF_IDLE_FACTOR = 5
 # "members[0].name": a field of one item of a group.
 _ITEM_PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\]\.(?P<child>\w+)$", re.ASCII)
 
@@ -150,20 +153,24 @@ class Session:
         self._last_touch = self._clock()
         self.idle_warning = False
 
+    @property
+    def _idle_limit_s(self) -> int:
+        return self._idle_timeout_s * (STAFF_IDLE_FACTOR if self.staff_mode else 1)
+
     def tick(self) -> None:
         """Called about once a second: warn before the idle timeout, wipe at it."""
-        if self.screen == Screen.WELCOME or self.staff_mode:
+        if self.screen == Screen.WELCOME:
             return
         idle = (self._clock() - self._last_touch).total_seconds()
-        if idle >= self._idle_timeout_s:
+        if idle >= self._idle_limit_s:
             self.wipe()
-        elif idle >= self._idle_timeout_s - IDLE_WARNING_S:
+        elif idle >= self._idle_limit_s - IDLE_WARNING_S:
             self.idle_warning = True
 
     def idle_seconds_left(self) -> int:
         """Seconds until the idle wipe, for the countdown of the 「続けますか？」 warning."""
         idle = (self._clock() - self._last_touch).total_seconds()
-        return max(0, int(self._idle_timeout_s - idle + 0.999))
+        return max(0, int(self._idle_limit_s - idle + 0.999))
 
     def set_language(self, lang: str) -> None:
         self.lang = lang

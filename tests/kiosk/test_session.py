@@ -387,3 +387,17 @@ def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None
     notes = [n.ja for n in proc.notes]
     assert any("この機械では暗証番号をお聞きしません" in n for n in notes)
     assert not any("90日以内" in n for n in notes)  # shown only once "moved in" is answered
+
+
+def test_staff_mode_waits_longer_but_still_wipes(library: Library) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_form("juminhyo")
+    s.call_staff()
+    assert s.staff_login("9999")
+    clock.advance(100)
+    s.tick()
+    assert screen(s) == Screen.IDENTIFY and s.staff_mode  # past the resident's 90 s
+    clock.advance(400)
+    s.tick()
+    assert screen(s) == Screen.WELCOME and not s.staff_mode and s.procedures == []
