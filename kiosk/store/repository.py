@@ -14,8 +14,9 @@ the number back. UNIQUE(office_code, ticket_day, ticket) is the last line of def
 counter ever lag (a restored backup), the clash moves the counter past the highest number in use
 and the write is retried.
 
-Personal data leaves the store only through `open_for_clerk`, which writes a `viewed` audit event
-in the same transaction.
+Personal data leaves the store only through `open_for_clerk` and the desk's `open_by_slip` (a
+`viewed` audit event) and `open_for_export` (an `exported` event per application), each writing
+its audit event in the same transaction as the read.
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ _KIOSK = re.compile(r"[A-Z0-9]{1,8}")  # kiosk.toml's kiosk_id rule
 _STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}")  # clerk, desk, printer
 _PREFIX = re.compile(r"[A-Z0-9]{1,4}")
 _HEX24 = re.compile(r"[0-9a-f]{24}")
+_TICKET = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,14}[A-Z0-9])?")  # the slip's rule: "A-023"
+_TRAILING_NUMBER = re.compile(r"([0-9]+)$")
+# The audit detail of the `viewed` event a desk's scan writes: a later scan finds it (replay).
+SCAN_DETAIL = "scan"
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock wait
 
 T = TypeVar("T")
@@ -133,6 +138,15 @@ class OpenedApplication:
 
     application: StoredApplication
     submission: Submission
+
+
+@dataclass(frozen=True)
+class SlipScan:
+    """What `open_by_slip` hands the desk: the opened application and the first earlier scan
+    of the same slip (None on the first), so a replay is told and still shown."""
+
+    opened: OpenedApplication
+    earlier: AuditEvent | None
 
 
 @dataclass(frozen=True)
@@ -400,6 +414,149 @@ class Store:
         before = self._write(write)
         return replace(before, status=new, updated_at=now)
 
+    def open_by_slip(
+        self, slip_id: bytes | str, clerk: str, *, desk: str | None = None
+    ) -> SlipScan | None:
+        """The desk's scan, as one transaction: find the slip's row (locked), read the first
+        earlier scan, decrypt, and write a `viewed` event with detail "scan". None when no row
+        has this slip id (the desk then records it from the slip: `record_scanned`).
+
+        The row lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file) makes
+        two desks scanning the same slip at once take turns, so exactly one sees no earlier scan.
+        """
+        _check(_STAFF_ID, clerk, "clerk")
+        slip = slip_hex(slip_id)
+        keys = self._need_keys()
+        now = self._now()
+
+        def write(conn: Connection) -> SlipScan | None:
+            row = conn.execute(
+                select(applications).where(applications.c.slip_id == slip).with_for_update()
+            ).first()
+            if row is None:
+                return None
+            earlier = conn.execute(
+                select(audit_events).where(
+                    audit_events.c.application_id == row.id, audit_events.c.action == "viewed",
+                    audit_events.c.detail == SCAN_DETAIL,
+                ).order_by(audit_events.c.id).limit(1)
+            ).first()
+            stored = _stored(row)
+            submission = from_payload(unseal(keys, row.payload, aad=_aad(stored.slip_id)))
+            self._audit(conn, clerk=clerk, action="viewed", application_id=stored.id, desk=desk,
+                        detail=SCAN_DETAIL, at=now)
+            return SlipScan(OpenedApplication(stored, submission),
+                            None if earlier is None else _event(earlier))
+
+        return self._write(write)
+
+    def record_scanned(
+        self,
+        submission: Submission,
+        *,
+        office_code: str,
+        kiosk_id: str,
+        slip_id: bytes | str,
+        ticket: str,
+        issued_at: dt.datetime,
+    ) -> StoredApplication:
+        """Store an application that reached a desk on its slip (kiosk and desk on separate
+        networks): under the kiosk's own ticket and issue day, status `issued`.
+
+        No ticket number is drawn: the resident holds the kiosk's. `created_at` is the issue
+        time, so the retention purge counts from the same moment as on the kiosk. Should two
+        kiosks with separate databases have issued the same ticket today, the second is kept
+        as "A-007/K02" (UNIQUE per office, day and ticket). Raises DuplicateSlipError when the
+        slip is stored already (another desk recorded it a moment ago) and MyNumberRefusedError
+        like `add_application`.
+        """
+        _check(_OFFICE, office_code, "office_code")
+        _check(_KIOSK, kiosk_id, "kiosk_id")
+        _check(_TICKET, ticket, "ticket")
+        if issued_at.tzinfo is None or issued_at.utcoffset() is None:
+            raise InvalidValueError("issued_at must be an aware datetime")
+        slip = slip_hex(slip_id)
+        forms: list[dict[str, Any]] = [
+            {"id": p.form_id, "version": p.form_version} for p in submission.procedures
+        ]
+        key_id, blob = seal(self._need_keys(), to_payload(submission), aad=_aad(slip))
+        created = issued_at.astimezone(dt.UTC)
+        now = self._now()
+        day = issued_at.astimezone(JST).date()
+        digits = _TRAILING_NUMBER.search(ticket)
+        ticket_no = max(1, int(digits.group(1))) if digits else 1
+
+        def write(conn: Connection) -> StoredApplication:
+            taken = conn.execute(select(applications.c.id).where(
+                applications.c.office_code == office_code, applications.c.ticket_day == day,
+                applications.c.ticket == ticket)).first()
+            kept = ticket if taken is None else f"{ticket[:15 - len(kiosk_id)]}/{kiosk_id}"
+            new_id = conn.execute(
+                insert(applications).values(
+                    ticket=kept, ticket_no=ticket_no, ticket_day=day, office_code=office_code,
+                    kiosk_id=kiosk_id, slip_id=slip, status="issued", created_at=created,
+                    updated_at=now, forms=forms, key_id=key_id, payload=blob,
+                ).returning(applications.c.id)
+            ).scalar_one()
+            return StoredApplication(
+                id=int(new_id), ticket=kept, ticket_day=day, office_code=office_code,
+                kiosk_id=kiosk_id, slip_id=slip, status="issued", created_at=created,
+                updated_at=now, forms=tuple(FormRef(f["id"], f["version"]) for f in forms),
+                key_id=key_id,
+            )
+
+        return self._write(write)
+
+    def find_by_ticket(
+        self, office_code: str, ticket: str, day: dt.date
+    ) -> list[StoredApplication]:
+        """The applications of an office and day with this ticket ("A-023"), including those
+        kept as "A-023/K02" (see `record_scanned`): usually one. No personal data."""
+        _check(_OFFICE, office_code, "office_code")
+        _check(_TICKET, ticket, "ticket")
+        rows = self._read(lambda conn: conn.execute(
+            select(applications).where(
+                applications.c.office_code == office_code, applications.c.ticket_day == day,
+                (applications.c.ticket == ticket) | applications.c.ticket.startswith(f"{ticket}/"),
+            ).order_by(applications.c.id)).all())
+        return [_stored(r) for r in rows]
+
+    def open_for_export(
+        self,
+        clerk: str,
+        *,
+        since: dt.datetime | None = None,
+        office_code: str | None = None,
+        desk: str | None = None,
+        detail: str | None = None,
+    ) -> list[OpenedApplication]:
+        """Decrypt every application created at or after `since` (of one office), for an
+        export: one `exported` audit event per application, in the same transaction."""
+        _check(_STAFF_ID, clerk, "clerk")
+        if office_code is not None:
+            _check(_OFFICE, office_code, "office_code")
+        if since is not None and since.utcoffset() is None:
+            raise InvalidValueError("since must be an aware datetime")
+        keys = self._need_keys()
+        now = self._now()
+        query = select(applications).order_by(applications.c.id)
+        if since is not None:
+            query = query.where(applications.c.created_at >= since)
+        if office_code is not None:
+            query = query.where(applications.c.office_code == office_code)
+
+        def write(conn: Connection) -> list[OpenedApplication]:
+            out: list[OpenedApplication] = []
+            for row in conn.execute(query).all():
+                stored = _stored(row)
+                submission = from_payload(unseal(keys, row.payload, aad=_aad(stored.slip_id)))
+                self._audit(conn, clerk=clerk, action="exported", application_id=stored.id,
+                            desk=desk, detail=detail, at=now)
+                out.append(OpenedApplication(stored, submission))
+            return out
+
+        return self._write(write)
+
     def audit(
         self,
         clerk: str,
@@ -447,11 +604,7 @@ class Store:
         rows = self._read(lambda conn: conn.execute(
             select(audit_events).where(audit_events.c.application_id == application_id)
             .order_by(audit_events.c.id)).all())
-        return [
-            AuditEvent(r.id, r.clerk_id, cast(AuditAction, r.action), r.application_id, r.desk_id,
-                       r.detail, r.at)
-            for r in rows
-        ]
+        return [_event(r) for r in rows]
 
     def print_jobs_of(self, application_id: int) -> list[PrintJob]:
         rows = self._read(lambda conn: conn.execute(
@@ -710,6 +863,11 @@ def _as_utc(value: Any) -> dt.datetime | None:
     if not isinstance(value, dt.datetime):
         raise TypeError(type(value).__name__)
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _event(row: Row[Any]) -> AuditEvent:
+    return AuditEvent(row.id, row.clerk_id, cast(AuditAction, row.action), row.application_id,
+                      row.desk_id, row.detail, row.at)
 
 
 def _stored(row: Row[Any]) -> StoredApplication:
