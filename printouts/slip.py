@@ -285,10 +285,14 @@ class _SlipFlow:
         flow.place(s.text("番号でお呼びするまでお待ちください", 9, align="center"), gap=s.pt(2))
 
 
-def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str, office_name: str,
+def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | None, office_name: str,
                 counter_label: str, issued_at: dt.datetime, fonts: Fonts,
                 paper: SlipPaper = RECEIPT_80) -> Document:
-    """The slip as a PDF. `qr_text` is the sealed payload text; it is drawn, never read."""
+    """The slip as a PDF. `qr_text` is the sealed payload text; it is drawn, never read.
+
+    None leaves the code out: the counter desk reprints a slip without it when it holds no
+    signing key of the kiosk that issued the slip (the application is registered there already).
+    """
     if not procedures:
         raise ValueError("a slip needs at least one procedure")
     s = _Slip(paper, fonts)
@@ -306,7 +310,7 @@ def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str, o
     # driver's, or pdfium's in the tests) is the printer's and the code's modules land on it.
     width = mm(paper.width_mm) if page_h is not None else snap(mm(paper.width_mm), paper.dpi)
     flow = Flow(width=width, height=page_h, top=margin, bottom=margin, left=margin, header=header)
-    matrix = qr_matrix(qr_text)
+    matrix = qr_matrix(qr_text) if qr_text is not None else None
     sections = _SlipFlow(s, flow, issued_at.date())
     sections.top(ticket, None if page_h is None else matrix)
     sections.where(office_name, counter_label, issued_at)
