@@ -1,0 +1,115 @@
+"""What reaches the desk from a scanner: a typed line, or an image (or PDF) holding QR codes.
+
+A USB QR scanner is a keyboard: it types the code's text and presses Enter. A clerk may also
+have a photo of a slip, or the slip's PDF (the demo prints to files). Both end up as one text
+for the payload decoder, and both refuse the QR code on the back of a My Number card before
+anything else looks at it: that code holds the 12-digit number and nothing else, so a text of
+exactly 12 digits is dropped unread and only its error code is ever logged (DESIGN.md,
+"The 12-digit number").
+
+Images are read with zxing-cpp. A photo may hold several codes (the slip beside a card, a
+poster behind it): the one with our prefix wins, so a My Number card lying next to the slip is
+never looked at further.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+from kiosk.desk.errors import ImageUnreadable, LooksLikeMyNumberCard, NoCodeInImage, NotOurs
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp",
+                            ".pdf"})
+# The kiosk's thermal printer prints at 203 dpi, so a slip PDF is read at that grid.
+PDF_DPI = 203
+MAX_PDF_PAGES = 4
+# "KS" + version + "-", after the scanner's mix-ups are folded (upper case, full width).
+_OUR_PREFIX = re.compile(r"KS[0-9]{1,3}-")
+
+
+def folded(text: str) -> str:
+    """What the payload decoder also does first: full width to ASCII, Enter off, upper case."""
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def is_card_number_shape(text: str) -> bool:
+    """Exactly 12 digits: the shape of the QR code on the back of a My Number card.
+
+    Only the shape is looked at; the digits are neither checked nor kept.
+    """
+    text = folded(text)
+    return len(text) == 12 and text.isascii() and text.isdigit()
+
+
+def refuse_card_number(text: str) -> None:
+    """Raise LooksLikeMyNumberCard (which holds nothing of the text) for a card's QR code."""
+    if is_card_number_shape(text):
+        raise LooksLikeMyNumberCard()
+
+
+def wedge_line(text: str) -> str:
+    """The scanner's line without its Enter (CR, LF or both) and surrounding blanks."""
+    return text.strip().strip("\r\n")
+
+
+def looks_like_image_path(arg: str | Path) -> bool:
+    """A Path, or a text ending in an image or PDF suffix (a missing file is then
+    `image_unreadable`, not `not_ours`: the clerk mistyped a path).
+
+    A slip's text never has such a suffix (the prefix comes first and Base45 has no lower-case
+    letters), and a card's 12 digits have none, so a scanned line is never taken for a path.
+    """
+    if isinstance(arg, Path):
+        return True
+    candidate = arg.strip()
+    if "\n" in candidate or len(candidate) > 4096 or _OUR_PREFIX.match(folded(candidate[:8])):
+        return False
+    return Path(candidate).suffix.lower() in IMAGE_SUFFIXES
+
+
+def _images(path: Path) -> list[Image.Image]:
+    try:
+        if path.suffix.lower() == ".pdf":
+            document = pdfium.PdfDocument(path)
+            try:
+                return [document[i].render(scale=PDF_DPI / 72).to_pil()
+                        for i in range(min(len(document), MAX_PDF_PAGES))]
+            finally:
+                document.close()
+        with Image.open(path) as image:
+            image.load()
+            return [image.copy()]
+    except (OSError, UnidentifiedImageError, pdfium.PdfiumError, ValueError) as exc:
+        raise ImageUnreadable(f"{path.name}: {type(exc).__name__}") from None
+
+
+def codes_in_image(path: Path) -> list[str]:
+    """The text of every QR code zxing-cpp finds in the image (or in each PDF page)."""
+    texts: list[str] = []
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    for image in _images(path):
+        found = zxingcpp.read_barcodes(image, formats=qr_only)
+        texts.extend(code.text for code in found if code.valid and code.text)
+    return texts
+
+
+def pick_slip_code(texts: list[str]) -> str:
+    """The slip's text among the codes of one image.
+
+    Ours first; else a card's code is refused as such, anything else as not ours. The texts of
+    the codes left over are dropped here, unread.
+    """
+    if not texts:
+        raise NoCodeInImage()
+    for text in texts:
+        if _OUR_PREFIX.match(folded(text[:8])):
+            return text
+    if any(is_card_number_shape(text) for text in texts):
+        raise LooksLikeMyNumberCard()
+    raise NotOurs(f"{len(texts)} code(s) in the image, none a slip")

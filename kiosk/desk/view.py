@@ -1,0 +1,377 @@
+"""What the clerk sees of one application: a typed `DeskView`, built without a screen.
+
+The Kivy desk, `kiosk desk scan --json` and the tests all read the same value, so what a clerk
+is shown is tested where it is made. Fields come in the form's own order (the order the paper
+form prints them), each with its Japanese and English label and the answer in words: the choice's
+label, the date in the era, 〒 and 通 as on paper. A repeatable group (family members) is one
+entry whose `items` are its rows. Marks the kiosk set are kept per field, and those a clerk must
+check against the register (a value the resident corrected, a character the card could not give,
+manual entry) are `attention` flags, counted per procedure.
+
+An application whose form (or form version) this desk has not loaded is still shown: every
+answer by its field id, under the warning `form_version_missing`. The clerk can then take it on
+paper rather than send the resident away.
+
+The 12-digit number is never part of a view: the store never holds it, and a `my_number` field
+is skipped even if an answer somehow carried one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from forms.engine import Evaluation, evaluate
+from forms.loader import Library
+from forms.model import Form, FormField
+from kiosk.desk.errors import (
+    AlreadyCompleted,
+    AlreadyScanned,
+    Cancelled,
+    DeskMessage,
+    FormVersionMissing,
+)
+from kiosk.session.display import format_value
+from kiosk.session.ports import ProcedureAnswers, Submission
+from kiosk.store.repository import AuditEvent, StoredApplication
+from printouts.values import as_text
+
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
+    "ja": {"issued": "発券済み（未受付）", "received": "受付済み", "completed": "完了",
+           "cancelled": "取消"},
+    "en": {"issued": "issued (not yet received)", "received": "received",
+           "completed": "completed", "cancelled": "cancelled"},
+}
+# What the clerk may do next from each status (the store checks it again: kiosk/store).
+NEXT_STATUS: Mapping[str, tuple[str, ...]] = {
+    "issued": ("received", "cancelled"), "received": ("completed", "cancelled"),
+    "completed": (), "cancelled": (),
+}
+# Marks a clerk reads as facts, not as things to check.
+INFO_FLAGS = frozenset({"from_card"})
+FLAG_WORDS: Mapping[str, tuple[str, str]] = {
+    "from_card": ("カードから", "from the card"),
+    "corrected": ("本人が修正", "corrected by the resident"),
+    "undecodable": ("カードの文字を読めず", "card text not decodable"),
+    "manual": ("手入力", "entered by hand"),
+    "invalid": ("形式が不正", "invalid value"),
+    "not_in_form": ("様式にない項目", "not in the form"),
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One mark on a field; `attention` means the clerk compares it with the register."""
+
+    code: str
+    ja: str
+    en: str
+    attention: bool
+
+    @classmethod
+    def of(cls, code: str) -> Flag:
+        ja, en = FLAG_WORDS.get(code, ("要確認", code))
+        return cls(code, ja, en, code not in INFO_FLAGS)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One answer (or a section heading, or a group with its rows) as the clerk reads it.
+
+    `kind` is the form's field type, "section" for a heading, "answer" for an answer shown by its
+    field id because the form is not loaded. `value` is the answer as stored (normalised).
+    """
+
+    path: str
+    field_id: str
+    kind: str
+    label_ja: str
+    label_en: str
+    value_ja: str
+    value_en: str
+    value: Any
+    flags: tuple[Flag, ...] = ()
+    items: tuple[tuple[FieldView, ...], ...] = ()
+
+    @property
+    def attention(self) -> bool:
+        return any(f.attention for f in self.flags) or any(
+            child.attention for row in self.items for child in row)
+
+    def label(self, lang: str) -> str:
+        return self.label_ja if lang == "ja" else self.label_en
+
+    def display(self, lang: str) -> str:
+        return self.value_ja if lang == "ja" else self.value_en
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path, "field_id": self.field_id, "type": self.kind,
+            "label": {"ja": self.label_ja, "en": self.label_en},
+            "display": {"ja": self.value_ja, "en": self.value_en},
+            "value": self.value, "flags": [f.code for f in self.flags],
+            "attention": self.attention,
+        }
+        if self.items:
+            out["items"] = [[child.to_json() for child in row] for row in self.items]
+        return out
+
+
+@dataclass(frozen=True)
+class ProcedureView:
+    """One procedure of the application: its form's title, its answers, what it needs."""
+
+    index: int
+    form_id: str
+    form_version: int
+    loaded: bool  # False: this desk has not loaded that form version (form_version_missing)
+    title_ja: str
+    title_en: str
+    counter: str
+    my_number_required: bool  # the resident shows the card at the counter; the desk reads it
+    fields: tuple[FieldView, ...]
+
+    @property
+    def attention_count(self) -> int:
+        return sum(1 for f in _leaves(self.fields) if any(flag.attention for flag in f.flags))
+
+    def title(self, lang: str) -> str:
+        return self.title_ja if lang == "ja" else self.title_en
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "form_id": self.form_id, "form_version": self.form_version,
+            "loaded": self.loaded, "title": {"ja": self.title_ja, "en": self.title_en},
+            "counter": self.counter, "my_number_required": self.my_number_required,
+            "attention": self.attention_count, "fields": [f.to_json() for f in self.fields],
+        }
+
+
+@dataclass(frozen=True)
+class DeskView:
+    """One application as the counter shows it, with warnings that carry stable codes."""
+
+    application_id: int
+    ticket: str
+    status: str
+    office_code: str
+    office_name: str
+    kiosk_id: str
+    issued_at: dt.datetime
+    slip_id: str
+    # True when this desk's store had no row and took the application from the slip just now
+    # (kiosk and desk on separate networks: the slip is the bridge).
+    recorded_from_slip: bool
+    first_scanned_at: dt.datetime | None  # an earlier scan of the same slip, if any
+    first_scanned_desk: str | None
+    warnings: tuple[DeskMessage, ...]
+    procedures: tuple[ProcedureView, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(w.code for w in self.warnings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "application_id": self.application_id, "ticket": self.ticket, "status": self.status,
+            "office": {"code": self.office_code, "name": self.office_name},
+            "kiosk_id": self.kiosk_id, "issued_at": self.issued_at.isoformat(),
+            "slip_id": self.slip_id, "recorded_from_slip": self.recorded_from_slip,
+            "first_scanned_at": (self.first_scanned_at.isoformat()
+                                 if self.first_scanned_at else None),
+            "first_scanned_desk": self.first_scanned_desk,
+            "warnings": [w.to_json() for w in self.warnings],
+            "procedures": [p.to_json() for p in self.procedures],
+        }
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2)
+
+
+def _leaves(fields: Sequence[FieldView]) -> list[FieldView]:
+    out: list[FieldView] = []
+    for f in fields:
+        out.append(f)
+        for row in f.items:
+            out.extend(_leaves(row))
+    return out
+
+
+# --- building -------------------------------------------------------------------------------
+
+
+def loaded_form(library: Library, form_id: str, version: int) -> Form | None:
+    """The form exactly as the kiosk used it, or None (another version, or not loaded at all).
+
+    A different version may have renamed fields or changed choices, so it is not used to word
+    the answers: the clerk would read a meaning the resident never chose.
+    """
+    found = library.forms.get(form_id)
+    if found is None or found.form.version != version:
+        return None
+    return found.form
+
+
+def build_view(*, stored: StoredApplication, submission: Submission, library: Library,
+               office_name: str, earlier: AuditEvent | None = None,
+               recorded_from_slip: bool = False) -> DeskView:
+    """The view of an opened application; `earlier` is a previous scan of the same slip."""
+    issued = stored.created_at.astimezone(JST).replace(microsecond=0)
+    procedures = tuple(
+        procedure_view(i, proc, library, today=issued.date())
+        for i, proc in enumerate(submission.procedures))
+    warnings: list[DeskMessage] = []
+    if earlier is not None:
+        when = earlier.at.astimezone(JST)
+        where = f", desk {earlier.desk_id}" if earlier.desk_id else ""
+        warnings.append(AlreadyScanned.warning(f"{when:%Y-%m-%d %H:%M}{where}; "
+                                               f"status {stored.status}"))
+    if stored.status == "completed":
+        warnings.append(AlreadyCompleted.warning())
+    elif stored.status == "cancelled":
+        warnings.append(Cancelled.warning())
+    for proc in procedures:
+        if not proc.loaded:
+            have = library.forms.get(proc.form_id)
+            loaded = f"version {have.form.version} loaded" if have else "not loaded"
+            warnings.append(FormVersionMissing.warning(
+                f"{proc.form_id} version {proc.form_version}; {loaded}"))
+    return DeskView(
+        application_id=stored.id, ticket=stored.ticket, status=stored.status,
+        office_code=stored.office_code, office_name=office_name, kiosk_id=stored.kiosk_id,
+        issued_at=issued, slip_id=stored.slip_id, recorded_from_slip=recorded_from_slip,
+        first_scanned_at=earlier.at.astimezone(JST) if earlier else None,
+        first_scanned_desk=earlier.desk_id if earlier else None,
+        warnings=tuple(warnings), procedures=procedures,
+    )
+
+
+def procedure_view(index: int, proc: ProcedureAnswers, library: Library, *,
+                   today: dt.date) -> ProcedureView:
+    form = loaded_form(library, proc.form_id, proc.form_version)
+    if form is None:
+        return ProcedureView(
+            index=index, form_id=proc.form_id, form_version=proc.form_version, loaded=False,
+            title_ja=proc.form_id, title_en=proc.form_id, counter="",
+            my_number_required=False,
+            fields=tuple(_raw_fields(proc.values, proc.flags, "")))
+    ev = evaluate(form, proc.values, today=today, stage="counter")
+    walker = _Walker(form, ev, proc.flags)
+    fields = walker.fields(form.fields, ev.values, "")
+    fields.extend(walker.leftovers(proc.values))
+    return ProcedureView(
+        index=index, form_id=form.id, form_version=form.version, loaded=True,
+        title_ja=form.title.ja, title_en=form.title.get("en"), counter=form.counter,
+        my_number_required=form.my_number_required, fields=tuple(fields))
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value in ("", [], {})
+
+
+class _Walker:
+    """Walks the form's fields in order and words each answer the evaluation kept."""
+
+    def __init__(self, form: Form, ev: Evaluation, flags: Mapping[str, Sequence[str]]) -> None:
+        self.form, self.ev, self.flags = form, ev, flags
+        self.used: set[str] = set()
+
+    def fields(self, fields: Sequence[FormField], values: Mapping[str, Any],
+               prefix: str) -> list[FieldView]:
+        out: list[FieldView] = []
+        for f in fields:
+            if f.type in ("info", "my_number"):
+                continue  # nothing to show; the number is never held (DESIGN.md)
+            if f.type == "section":
+                children = self.fields(f.fields or [], values, prefix)
+                if children:
+                    out.append(FieldView(f"{prefix}{f.id}", f.id, "section", f.label.ja,
+                                         f.label.get("en"), "", "", None))
+                    out.extend(children)
+            elif f.type == "group":
+                group = self.group(f, values.get(f.id), prefix)
+                if group is not None:
+                    out.append(group)
+            elif not _empty(values.get(f.id)):
+                out.append(self.leaf(f, values[f.id], f"{prefix}{f.id}"))
+        return out
+
+    def group(self, f: FormField, items: Any, prefix: str) -> FieldView | None:
+        if not isinstance(items, list) or not items:
+            return None
+        path = f"{prefix}{f.id}"
+        if not prefix:
+            self.used.add(f.id)
+        rows = tuple(
+            tuple(self.fields(f.fields or [], item if isinstance(item, Mapping) else {},
+                              f"{path}[{i}]."))
+            for i, item in enumerate(items))
+        count = len(items)
+        return FieldView(path, f.id, "group", f.label.ja, f.label.get("en"), f"{count}件",
+                         f"{count} {'entry' if count == 1 else 'entries'}", items,
+                         self._flags(path), rows)
+
+    def leaf(self, f: FormField, value: Any, path: str, *, extra: tuple[str, ...] = ()
+             ) -> FieldView:
+        if "[" not in path:
+            self.used.add(f.id)
+        try:
+            ja = as_text(self.form, f, value)
+            en = format_value(self.form, f, value, "en")
+        except (TypeError, ValueError):  # an answer the form cannot word: show it as stored
+            ja = en = _raw_text(value)
+            extra = (*extra, "invalid")
+        return FieldView(path, f.id, f.type, f.label.ja, f.label.get("en"), ja, en, value,
+                         self._flags(path, extra))
+
+    def _flags(self, path: str, extra: Sequence[str] = ()) -> tuple[Flag, ...]:
+        codes = list(dict.fromkeys([*self.flags.get(path, ()), *extra]))
+        return tuple(Flag.of(c) for c in codes)
+
+    def leftovers(self, answers: Mapping[str, Any]) -> list[FieldView]:
+        """Answers the evaluation did not keep: shown, marked, never silently dropped."""
+        out: list[FieldView] = []
+        known = {f.id: f for f in self.form.all_fields()}
+        for key, value in answers.items():
+            if key in self.used or _empty(value):
+                continue
+            field = known.get(key)
+            if field is not None and field.type == "my_number":
+                continue
+            if field is not None and field.type not in ("group", "section", "info"):
+                out.append(self.leaf(field, value, key, extra=("invalid",)))
+            else:
+                out.extend(_raw_fields({key: value}, self.flags, "", mark="not_in_form"))
+        return out
+
+
+def _raw_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _raw_fields(answers: Mapping[str, Any], flags: Mapping[str, Sequence[str]], prefix: str,
+                *, mark: str = "") -> list[FieldView]:
+    """Answers by field id, for a form this desk cannot word (form_version_missing)."""
+    out: list[FieldView] = []
+    for key, value in answers.items():
+        path = f"{prefix}{key}"
+        codes = [*flags.get(path, ()), *([mark] if mark else [])]
+        marks = tuple(Flag.of(c) for c in dict.fromkeys(codes))
+        if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            rows = tuple(tuple(_raw_fields(item, flags, f"{path}[{i}].", mark=mark))
+                         for i, item in enumerate(value))
+            out.append(FieldView(path, key, "answer", key, key, f"{len(value)}件",
+                                 f"{len(value)} entries", value, marks, rows))
+        else:
+            text = _raw_text(value)
+            out.append(FieldView(path, key, "answer", key, key, text, text, value, marks))
+    return out

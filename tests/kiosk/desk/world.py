@@ -1,0 +1,205 @@
+"""A kiosk and a counter desk wired to real parts (stores, keys, file printers), for the desk's
+tests and the end-to-end tests.
+
+`Site` holds both sides. `shared=True` gives the desk the kiosk's database (one city
+PostgreSQL, or one SQLite file); `shared=False` gives it a database and data key of its own, so
+the slip is the only bridge. Nothing is faked: the kiosk stores and prints with its real
+submitter, the desk opens slips with the real counter key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import zxingcpp
+from PIL import Image
+from sqlalchemy import Engine
+
+from drivers.printer.base import Printer
+from drivers.printer.file import FileSink
+from forms.engine import evaluate
+from forms.loader import Library
+from kiosk.config import OfficeConfig
+from kiosk.desk.service import Desk
+from kiosk.session.ports import ProcedureAnswers, Receipt, Submission
+from kiosk.store.db import make_engine
+from kiosk.store.migrate import upgrade
+from kiosk.store.repository import Store, open_store
+from kiosk.submit import KioskSubmitter
+from printouts.layout import Fonts
+from printouts.payload import init_keys, load_desk_keys, load_kiosk_keys
+from printouts.samples import sample_answers, sample_flags
+
+OFFICE = OfficeConfig(name="みほん市役所", code="999997")
+COUNTERS = {"resident": "市民課 住民記録係", "insurance": "保険年金課"}
+CLERK = "clerk-007"
+DESK_ID = "desk-3"
+# d1..d11 weighted 6 5 4 3 2 7 6 5 4 3 2 sum to 212; 212 mod 11 = 3; check digit 11 - 3 = 8.
+# The emulator's sample resident has it too (drivers/card/emulator/sample_resident.toml).
+MY_NUMBER = "123456789018"
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def my_number_spellings(number: str = MY_NUMBER) -> list[bytes]:
+    """The ways the number could sit in a file: plain, grouped, UTF-16 (a Windows tool)."""
+    grouped = f"{number[:4]} {number[4:8]} {number[8:]}"
+    texts = [number, grouped, grouped.replace(" ", "-")]
+    return [t.encode(enc) for t in texts for enc in ("ascii", "utf-16-le")]
+
+
+def submission(library: Library, form_ids: Sequence[str], *, today: dt.date,
+               answers: Mapping[str, Mapping[str, Any]] | None = None,
+               when: dt.datetime) -> Submission:
+    """What the session would hand over: normalised answers of each form, with its flags."""
+    procedures = []
+    for form_id in form_ids:
+        form = library.get(form_id)
+        given = dict((answers or {}).get(form_id) or sample_answers(form, today))
+        values = evaluate(form, given, today=today).values
+        procedures.append(ProcedureAnswers(form.id, form.version, values, sample_flags(form)))
+    return Submission(tuple(procedures), identity_source="card", staff_assisted=False, lang="ja",
+                      created_at=when)
+
+
+def decode_image(image: Image.Image) -> list[str]:
+    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)  # large ticket digits can pass for a 1-D code
+    return [c.text for c in zxingcpp.read_barcodes(image, formats=qr_only) if c.valid]
+
+
+def rasterise(pdf: Path, dpi: int = 203) -> Image.Image:
+    """The slip as the thermal printer's dot grid makes it (the test helpers' rule)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        bitmap = document[0].render(scale=dpi / 72 * (1 - 1e-6), grayscale=True)
+        image: Image.Image = bitmap.to_pil().convert("L")
+        return image
+    finally:
+        document.close()
+
+
+def pdf_text(pdf: bytes | Path) -> str:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        parts = []
+        for page in document:
+            textpage = page.get_textpage()
+            parts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return "\n".join(parts)
+    finally:
+        document.close()
+
+
+@dataclass
+class Kiosk:
+    kiosk_id: str
+    store: Store
+    sink: FileSink
+    submitter: KioskSubmitter
+
+    def submit(self, sub: Submission) -> tuple[Receipt, Path]:
+        receipt = self.submitter.submit(sub)
+        return receipt, self.sink.output[-1].path
+
+
+@dataclass
+class Site:
+    """One office: kiosks, one desk, their stores, keys and printers."""
+
+    root: Path
+    library: Library
+    fonts: Fonts
+    clock: Callable[[], dt.datetime]
+    keys_dir: Path
+    desk: Desk
+    desk_store: Store
+    desk_sink: FileSink
+    shared: bool
+    desk_url: str
+    desk_key_file: Path
+    kiosks: dict[str, Kiosk] = field(default_factory=dict)
+    engines: list[Engine] = field(default_factory=list)
+
+    @property
+    def kiosk(self) -> Kiosk:
+        return self.kiosks["K01"]
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(JST).date()
+
+    def config_file(self, **printer: str) -> Path:
+        """A kiosk.toml for the desk of this site (`kiosk desk ...` reads it)."""
+        out = self.root / "desk-print"
+        out.mkdir(exist_ok=True)
+        lines = [
+            f'keys_dir = "{self.keys_dir}"', "",  # top-level keys before the first table
+            "[office]", f'name = "{OFFICE.name}"', f'code = "{OFFICE.code}"', "",
+            "[database]", f'url = "{self.desk_url}"', f'key_file = "{self.desk_key_file}"', "",
+            "[printer]", f'backend = "{printer.get("backend", "file")}"', f'out_dir = "{out}"',
+            f'form_queue = "{printer.get("form_queue", "kiosk-a4")}"',
+        ]
+        path = self.root / "kiosk.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+    def submission(self, *form_ids: str, **answers: Mapping[str, Any]) -> Submission:
+        return submission(self.library, form_ids or ("juminhyo",), today=self.today(),
+                          answers=answers, when=self.clock())
+
+
+def _store(url: str, key_file: Path, clock: Callable[[], dt.datetime],
+           engines: list[Engine]) -> Store:
+    engine = make_engine(url)
+    engines.append(engine)
+    upgrade(engine)
+    return open_store(engine, key_file, clock=clock)
+
+
+def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: Library,
+               fonts: Fonts, clock: Callable[[], dt.datetime], kiosk_ids: Sequence[str] = ("K01",),
+               desk_library: Library | None = None, desk_holds_kiosk_key: bool = False,
+               desk_printer: tuple[Printer, str] | None = None) -> Site:
+    """Keys by `init_keys` (one per kiosk, one counter key), a store per kiosk unless shared."""
+    keys_dir = root / "keys"
+    engines: list[Engine] = []
+    kiosk_url = url("kiosk")
+    kiosks: dict[str, Kiosk] = {}
+    for n, kiosk_id in enumerate(kiosk_ids):
+        own = keys_dir if n == 0 else root / f"keys-{kiosk_id}"
+        if n:  # a second kiosk: its own signing key; the office's trust list (public keys)
+            own.mkdir(mode=0o700, parents=True)
+            (own / "trust.json").write_bytes((keys_dir / "trust.json").read_bytes())
+        init_keys(own, kiosk_id=kiosk_id, office_code=OFFICE.code)
+        if n:  # the desk trusts it: its trust list now names both kiosks
+            (keys_dir / "trust.json").write_bytes((own / "trust.json").read_bytes())
+        store_url = kiosk_url if (shared or n == 0) else url(f"kiosk_{kiosk_id.lower()}")
+        store = _store(store_url, root / f"data-{kiosk_id if not shared else 'K01'}.key", clock,
+                       engines)
+        slips = root / f"slips-{kiosk_id}"
+        slips.mkdir()
+        sink = FileSink(slips)
+        submitter = KioskSubmitter(
+            store=store, printer=sink, printer_label="file", keys=load_kiosk_keys(own),
+            fonts=fonts, library=library, office_code=OFFICE.code, office_name=OFFICE.name,
+            kiosk_id=kiosk_id, counters=COUNTERS, clock=clock)
+        kiosks[kiosk_id] = Kiosk(kiosk_id, store, sink, submitter)
+    desk_url = kiosk_url if shared else url("desk")
+    desk_key_file = root / ("data-K01.key" if shared else "data-desk.key")
+    desk_store = _store(desk_url, desk_key_file, clock, engines)
+    forms_out = root / "forms-out"
+    forms_out.mkdir()
+    desk_sink = FileSink(forms_out)
+    printer, label = desk_printer or (desk_sink, "file")
+    desk = Desk(
+        store=desk_store, keys=load_desk_keys(keys_dir), library=desk_library or library,
+        printer=printer, printer_label=label, office=OFFICE, counters=COUNTERS, clock=clock,
+        clerk=CLERK, desk_id=DESK_ID, fonts=fonts,
+        kiosk_keys=load_kiosk_keys(keys_dir) if desk_holds_kiosk_key else None)
+    return Site(root, library, fonts, clock, keys_dir, desk, desk_store, desk_sink, shared,
+                desk_url, desk_key_file, kiosks, engines)
