@@ -1,0 +1,1 @@
+"""The clerk's screen of the counter desk (Kivy). The desk itself is kiosk/desk, plain Python."""

@@ -1,0 +1,69 @@
+"""Starting the clerk's screen: `run_desk(desk)` (kiosk/cli/desk_cmd.py calls it).
+
+The counter PC is a desktop with a mouse, a keyboard and a USB QR scanner that types, not a
+touch kiosk: the cursor shows, the window may be a window, and the scan field keeps the focus so
+that a scanned slip lands in it. As with the kiosk's screen (kiosk/ui/app.py), Kivy is
+configured before it is first imported, and nothing here imports it at the top.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.desk.card import MyNumberReader
+from kiosk.desk.service import Desk
+
+if TYPE_CHECKING:
+    from kiosk.ui.desk.shell import DeskApp
+
+WIDTH, HEIGHT = 1280, 800
+
+
+def configure_desk_kivy(*, fullscreen: bool, width: int = WIDTH, height: int = HEIGHT) -> None:
+    """Must run before the first `import kivy`: afterwards Kivy ignores most of it."""
+    if "kivy.core.window" in sys.modules:
+        return
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # the kiosk's own CLI parses argv
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")  # no log files of residents' applications
+    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    if "KIVY_HOME" not in os.environ:
+        os.environ.setdefault("KIVY_NO_CONFIG", "1")
+    from kivy.config import Config  # noqa: PLC0415 - must follow the environment above
+
+    Config.set("kivy", "exit_on_escape", "0")  # Escape clears the scan field instead
+    Config.set("kivy", "log_level", "warning")
+    Config.set("kivy", "keyboard_mode", "system")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "show_cursor", "1")
+    Config.set("graphics", "multisamples", "0")
+    logging.getLogger("kivy").setLevel(logging.WARNING)
+
+
+def build_desk_app(desk: Desk, *, card_reader: Callable[[], MyNumberReader],
+                   fullscreen: bool = False, export_dir: Path = Path("var/exports"),
+                   screenshot_dir: Path | None = None) -> DeskApp:
+    """The App, not yet running: the UI test drives it with `async_run`."""
+    configure_desk_kivy(fullscreen=fullscreen)
+    from kiosk.ui.desk.shell import DeskApp  # noqa: PLC0415 - imports Kivy, after configuring it
+
+    return DeskApp(desk=desk, card_reader=card_reader, export_dir=export_dir,
+                   screenshot_dir=screenshot_dir)
+
+
+def run_desk(desk: Desk, *, card_reader: Callable[[], MyNumberReader], fullscreen: bool = False,
+             export_dir: Path = Path("var/exports")) -> None:
+    """Show the clerk screen until the window is closed.
+
+    `card_reader` builds the counter's reader on first use, so a desk without one still starts
+    (only the My Number step needs it).
+    """
+    build_desk_app(desk, card_reader=card_reader, fullscreen=fullscreen,
+                   export_dir=export_dir).run()

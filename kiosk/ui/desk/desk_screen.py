@@ -1,0 +1,361 @@
+"""The desk screen: scan a slip, see the application, act on it.
+
+Everything it shows comes from a `DeskView` (kiosk/desk/view.py) and everything it does is a
+`Desk` call run on the worker thread; the screen only lays out and words. The scan field keeps
+the focus, so the USB scanner's line (ending in Enter) always lands there; an image or PDF of a
+slip is read from a path or picked with a file chooser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.metrics import dp
+from kivy.properties import ColorProperty
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.filechooser import FileChooserListView
+from kivy.uix.popup import Popup
+from kivy.uix.screenmanager import Screen
+
+from forms.japanese_dates import format_era
+from kiosk.desk.errors import DeskError, DeskMessage
+from kiosk.desk.service import Desk, ExportResult, PrintResult
+from kiosk.desk.view import JST, NEXT_STATUS, STATUS_WORDS, DeskView, FieldView, ProcedureView
+from kiosk.store.repository import StoredApplication
+from kiosk.ui.desk.widgets import DButton, FieldRow, ProcedureHeading, RowPool, SectionRow
+from kiosk.ui.desk.worker import Worker
+from kiosk.ui.glyphs import Glyphs, escape
+
+WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "title": "窓口端末　受付控えの読み取り", "clerk": "職員ID", "lang": "English",
+        "scan": "控えのQRを読み取る", "image": "画像・PDF…", "read": "読み取る",
+        "status": "状態の変更", "received": "受付する", "completed": "完了にする",
+        "cancelled": "取り消す", "other": "そのほか", "reprint": "控えを再発行",
+        "export_json": "書き出し（JSON）", "export_csv": "書き出し（CSV）",
+        "next": "次の方へ（表示を消す）", "print": "申請書を印刷",
+        "my_number": "カードで個人番号を読んで印刷", "needs_card": "マイナンバーカードの提示が必要",
+        "attention": "※確認 {n}件", "busy": "処理しています…", "scanned": "読み取りました。",
+        "printed": "印刷しました：{title}", "exported": "{n}件を書き出しました：{paths}",
+        "status_changed": "状態を「{status}」にしました。", "cleared": "表示を消しました。",
+        "ready": "控えのQRコードをスキャナーで読み取ってください。", "issued_at": "発行",
+        "kiosk": "端末", "first_scan": "初回読取", "not_loaded": "様式が読み込まれていません",
+        "items": "{n}件", "no_clerk": "職員IDを入力してください。", "cancel": "閉じる",
+        "choose": "控えの画像またはPDFを選んでください", "from_slip": "控えから登録",
+    },
+    "en": {
+        "title": "Counter desk: slip check-in", "clerk": "Clerk ID", "lang": "日本語",
+        "scan": "Scan the slip's QR", "image": "Image / PDF…", "read": "Read",
+        "status": "Status", "received": "Receive", "completed": "Complete",
+        "cancelled": "Cancel", "other": "Other", "reprint": "Reprint the slip",
+        "export_json": "Export (JSON)", "export_csv": "Export (CSV)",
+        "next": "Next resident (clear)", "print": "Print the form",
+        "my_number": "Read the My Number and print", "needs_card": "needs the My Number card",
+        "attention": "※ {n} to check", "busy": "Working…", "scanned": "Slip read.",
+        "printed": "Printed: {title}", "exported": "{n} exported: {paths}",
+        "status_changed": "Status is now \u201c{status}\u201d.", "cleared": "Cleared.",
+        "ready": "Scan the QR code on the resident's slip.", "issued_at": "issued",
+        "kiosk": "kiosk", "first_scan": "first scanned", "not_loaded": "form not loaded",
+        "items": "{n} entries", "no_clerk": "Enter your clerk ID.", "cancel": "Close",
+        "choose": "Choose an image or PDF of the slip", "from_slip": "registered from the slip",
+    },
+}
+COLORS = {"ok": (0.86, 0.94, 0.88, 1), "warning": (1.0, 0.90, 0.70, 1),
+          "error": (0.98, 0.82, 0.82, 1), "info": (0.96, 0.95, 0.93, 1)}
+STATUS_COLORS = {"issued": "0B5394", "received": "1E6B3A", "completed": "4A4A4A",
+                 "cancelled": "B00020"}
+_DONE = object()
+IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff", "*.webp",
+                 "*.pdf", "*.PNG", "*.JPG", "*.PDF"]
+
+
+class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
+    message_bg = ColorProperty(COLORS["info"])
+
+    def __init__(self, *, desk: Desk, glyphs: Glyphs, worker: Worker, export_dir: Path,
+                 open_my_number: Callable[[int, int, str], None], **kwargs: Any) -> None:
+        self.desk, self.glyphs, self.worker = desk, glyphs, worker
+        self.export_dir = export_dir
+        self.open_my_number = open_my_number
+        self.lang = "ja"
+        self.view: DeskView | None = None
+        self.message_plain = ""
+        self.pool = RowPool({FieldRow: FieldRow, SectionRow: SectionRow,
+                             ProcedureHeading: self._new_heading})
+        super().__init__(**kwargs)
+        self.ids.clerk.text = desk.clerk or ""
+        self.refresh_texts()
+        self.show_view(None)
+        self.say("info", self.t("ready"))
+        self._warming = self.pool.warm({FieldRow: 90, SectionRow: 12, ProcedureHeading: 4})
+        Clock.schedule_once(self._warm_step, 0.2)
+
+    def _warm_step(self, _dt: float) -> None:
+        """Make the pooled rows a few per frame: the screen stays usable meanwhile."""
+        if next(self._warming, _DONE) is not _DONE:
+            Clock.schedule_once(self._warm_step, 0)
+
+    # --- words ------------------------------------------------------------------------------
+
+    def t(self, key: str, **params: object) -> str:
+        return WORDS[self.lang][key].format(**params)
+
+    def m(self, text: str, *, bold: bool = False) -> str:
+        """Markup for a text that may hold any character (names): fonts per character."""
+        return self.glyphs.markup(text, bold=bold)
+
+    def refresh_texts(self) -> None:
+        ids = self.ids
+        ids.app_title.text = self.m(self.t("title"), bold=True)
+        ids.office.text = self.m(f"{self.desk.office_name}（{self.desk.office_code}）")
+        ids.clerk_label.text = self.t("clerk")
+        ids.lang.text = self.t("lang")
+        ids.scan_label.text = self.t("scan")
+        ids.scan.hint_text = "KS1-…"
+        ids.image_path.hint_text = "/path/slip.png"
+        ids.image_button.text = self.t("image")
+        ids.status_heading.text = self.t("status")
+        ids.other_heading.text = self.t("other")
+        for key in ("received", "completed", "cancelled", "reprint", "export_json",
+                    "export_csv"):
+            ids[key].text = self.t(key)
+        ids.next_resident.text = self.t("next")
+
+    def toggle_language(self) -> None:
+        self.lang = "en" if self.lang == "ja" else "ja"
+        self.refresh_texts()
+        self.show_view(self.view)
+        self.focus_scan()
+
+    def clerk_changed(self, text: str) -> None:
+        self.desk.clerk = text.strip() or None
+
+    def focus_scan(self) -> None:
+        Clock.schedule_once(lambda _dt: setattr(self.ids.scan, "focus", True), 0)
+
+    def on_enter(self, *_args: Any) -> None:
+        self.focus_scan()
+
+    # --- messages -------------------------------------------------------------------------
+
+    def say(self, kind: str, text: str) -> None:
+        self.message_plain = text
+        self.message_bg = COLORS[kind]
+        self.ids.message.text = self.m(text)
+
+    def say_error(self, exc: DeskError) -> None:
+        text = exc.message_ja if self.lang == "ja" else exc.message_en
+        detail = f"（{exc.detail}）" if exc.detail else ""
+        self.say("error", f"[{exc.code}] {text}{detail}")
+        self.focus_scan()
+
+    def say_warnings(self, first: str, warnings: tuple[DeskMessage, ...]) -> None:
+        if not warnings:
+            self.say("ok", first)
+            return
+        lines = [first] + [f"[{w.code}] {w.ja if self.lang == 'ja' else w.en}"
+                           + (f"（{w.detail}）" if w.detail else "") for w in warnings]
+        self.say("warning", "\n".join(lines))
+
+    def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        if self.worker.run(call, then, self.say_error):
+            self.say("info", self.t("busy"))
+
+    # --- scanning -----------------------------------------------------------------------------
+
+    def scan_text(self, text: str) -> None:
+        self.ids.scan.text = ""  # the next slip starts in an empty field
+        if text.strip():
+            self._run(partial(self.desk.scan_text, text), self._scanned)
+
+    def scan_image(self, path: str) -> None:
+        if path.strip():
+            self._run(partial(self.desk.scan_image, Path(path.strip())), self._scanned)
+
+    def _scanned(self, view: DeskView) -> None:
+        self.ids.image_path.text = ""
+        self.show_view(view)
+        self.say_warnings(self.t("scanned"), view.warnings)
+        self.focus_scan()
+
+    def choose_image(self) -> None:
+        chooser = FileChooserListView(path=str(Path.cwd()), filters=IMAGE_FILTERS)
+        body = BoxLayout(orientation="vertical", spacing=dp(8))
+        body.add_widget(chooser)
+        buttons = BoxLayout(size_hint_y=None, height=dp(44), spacing=dp(8))
+        popup = Popup(title=self.t("choose"), content=body, size_hint=(0.8, 0.85),
+                      title_font=self.glyphs.font_path())
+
+        def read(*_: Any) -> None:
+            if chooser.selection:
+                popup.dismiss()
+                self.scan_image(chooser.selection[0])
+
+        buttons.add_widget(DButton(text=self.t("read"), role="primary", kid="chooser:read",
+                                   on_release=read))
+        buttons.add_widget(DButton(text=self.t("cancel"), kid="chooser:close",
+                                   on_release=lambda *_: popup.dismiss()))
+        body.add_widget(buttons)
+        popup.open()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def set_status(self, new: str) -> None:
+        if self.view is not None:
+            app_id = self.view.application_id
+            self._run(partial(self.desk.set_status, app_id, new), self._status_changed)  # type: ignore[arg-type]
+
+    def _status_changed(self, stored: StoredApplication) -> None:
+        self.show_view(self.desk.current)
+        status = STATUS_WORDS[self.lang].get(stored.status, stored.status)
+        self.say("ok", self.t("status_changed", status=status))
+        self.focus_scan()
+
+    def print_form(self, procedure: int) -> None:
+        if self.view is not None:
+            self._run(partial(self.desk.print_form, self.view.application_id, procedure),
+                      self.printed)
+
+    def reprint(self) -> None:
+        if self.view is not None:
+            self._run(partial(self.desk.reprint_slip, self.view.application_id), self.printed)
+
+    def printed(self, result: PrintResult) -> None:
+        name = result.name_ja if self.lang == "ja" else result.name_en
+        self.say_warnings(self.t("printed", title=name), result.warnings)
+        self.focus_scan()
+
+    def my_number(self, procedure: ProcedureView) -> None:
+        if self.view is not None:
+            self.open_my_number(self.view.application_id, procedure.index,
+                                procedure.title(self.lang))
+
+    def export(self, fmt: str) -> None:
+        stamp = dt.datetime.now(JST).strftime("%Y%m%d-%H%M%S")
+        target = self.export_dir / f"desk-export-{stamp}.{fmt}"
+        today = dt.datetime.now(JST).date()
+        self._run(partial(self.desk.export, fmt, target, since=today), self._exported)  # type: ignore[arg-type]
+
+    def _exported(self, result: ExportResult) -> None:
+        paths = ", ".join(str(p) for p in result.paths)
+        self.say("ok", self.t("exported", n=result.applications, paths=paths))
+
+    def next_resident(self) -> None:
+        """Clear the screen for the next resident: nothing personal stays shown."""
+        self.desk.forget()
+        self.show_view(None)
+        self.say("info", self.t("cleared") + " " + self.t("ready"))
+        self.focus_scan()
+
+    # --- the application ------------------------------------------------------------------------
+
+    def show_view(self, view: DeskView | None) -> None:
+        self.view = view
+        ids = self.ids
+        rows = ids.rows
+        self.pool.give_back(list(rows.children))
+        rows.clear_widgets()
+        allowed = NEXT_STATUS.get(view.status, ()) if view else ()
+        for key in ("received", "completed", "cancelled"):
+            ids[key].disabled = key not in allowed
+        ids.reprint.disabled = view is None
+        ids.header.opacity = 0 if view is None else 1
+        if view is None:
+            ids.ticket.text = ids.status.text = ids.meta.text = ""
+            return
+        ids.ticket.text = self.m(view.ticket, bold=True)
+        color = STATUS_COLORS.get(view.status, "1A1A1A")
+        ids.status.text = (f"[color={color}]"
+                           f"{escape(STATUS_WORDS[self.lang].get(view.status, view.status))}"
+                           "[/color]")
+        day = (format_era(view.issued_at.date()) if self.lang == "ja"
+               else f"{view.issued_at:%Y-%m-%d}")
+        meta = [f"{self.t('issued_at')} {day} {view.issued_at:%H:%M}",
+                f"{self.t('kiosk')} {view.kiosk_id}  id {view.application_id}"]
+        if view.first_scanned_at:
+            meta.append(f"{self.t('first_scan')} {view.first_scanned_at:%H:%M}"
+                        f" {view.first_scanned_desk or ''}")
+        if view.recorded_from_slip:
+            meta.append(self.t("from_slip"))
+        ids.meta.text = self.m("\n".join(meta))
+        for procedure in view.procedures:
+            rows.add_widget(self._heading(procedure, view))
+            for field in procedure.fields:
+                for row in self._rows(field, indent=0, number=""):
+                    rows.add_widget(row)
+        ids.scroll.scroll_y = 1
+
+    def _new_heading(self) -> ProcedureHeading:
+        """A heading with its two buttons, bound once to whatever procedure it shows next."""
+        heading = ProcedureHeading()
+        heading.print_button = DButton(role="primary", size_hint_x=None, width=dp(200))
+        heading.print_button.bind(
+            on_release=lambda *_: self.print_form(heading.procedure.index))
+        heading.card_button = DButton(size_hint_x=None, width=dp(300))
+        heading.card_button.bind(on_release=lambda *_: self.my_number(heading.procedure))
+        heading.ids.buttons.add_widget(heading.print_button)
+        return heading
+
+    def _heading(self, procedure: ProcedureView, view: DeskView) -> ProcedureHeading:
+        title = procedure.title(self.lang)
+        info = [f"{procedure.form_id} v{procedure.form_version}"]
+        if not procedure.loaded:
+            info.append(self.t("not_loaded"))
+        if procedure.my_number_required:
+            info.append(self.t("needs_card"))
+        if procedure.attention_count:
+            info.append(self.t("attention", n=procedure.attention_count))
+        heading: ProcedureHeading = self.pool.take(ProcedureHeading)
+        heading.procedure = procedure
+        heading.title_markup = self.m(f"{procedure.index + 1}. {title}", bold=True)
+        heading.info_markup = self.m("　".join(info))
+        heading.plain = f"{title} {' '.join(info)}"
+        printable = procedure.loaded and view.status != "cancelled"
+        heading.print_button.text = self.t("print")
+        heading.print_button.kid = f"print:{procedure.index}"
+        heading.print_button.disabled = not printable
+        card = heading.card_button
+        if card.parent is not None:
+            card.parent.remove_widget(card)
+        card.kid = ""
+        if procedure.my_number_required:
+            card.text, card.kid = self.t("my_number"), f"mynumber:{procedure.index}"
+            card.disabled = not printable
+            heading.ids.buttons.add_widget(card)
+        return heading
+
+    def _marks(self, field: FieldView) -> str:
+        parts = []
+        for flag in field.flags:
+            word = escape(flag.ja if self.lang == "ja" else flag.en)
+            parts.append(f"[color=#B34700][b]※{word}[/b][/color]" if flag.attention
+                         else f"[color=#1E6B3A]{word}[/color]")
+        return "  ".join(parts)
+
+    def _rows(self, field: FieldView, *, indent: float, number: str) -> list[Any]:
+        label = field.label(self.lang)
+        if field.kind == "section":
+            section: SectionRow = self.pool.take(SectionRow)
+            section.text_markup, section.plain = self.m(f"■ {label}", bold=True), label
+            return [section]
+        shown = f"{number}{label}"
+        row: FieldRow = self.pool.take(FieldRow)
+        row.label_markup = self.m(shown)
+        row.value_markup = self.m(field.display(self.lang))
+        row.marks_markup = self._marks(field)
+        row.attention = any(f.attention for f in field.flags)
+        row.indent = indent
+        row.plain = f"{shown}: {field.display(self.lang)}"
+        out: list[Any] = [row]
+        for n, item in enumerate(field.items, start=1):
+            for child in item:
+                out.extend(self._rows(child, indent=indent + dp(22), number=f"{n}. "))
+        return out
+
+    def clear(self) -> None:
+        self.next_resident()

@@ -1,0 +1,78 @@
+"""The clerk's screen under Xvfb, driven in one subprocess (tests/kiosk/desk/ui_driver.py):
+the scanner's keystrokes, the rows and marks shown, the buttons, the My Number step, a re-scan,
+a refused card code, the language switch and the wipe for the next resident. Screenshots go to
+test-artifacts/desk-screens/ (gitignored) for eyes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.ui.headless import Xvfb, kivy_environment
+from tests.kiosk.desk.world import MY_NUMBER
+
+ROOT = Path(__file__).parents[3]
+SCREENS = ROOT / "test-artifacts" / "desk-screens"
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def ui(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is not installed (Debian package xvfb; scripts/setup installs it)")
+    work = tmp_path_factory.mktemp("desk-ui")
+    shutil.rmtree(SCREENS, ignore_errors=True)
+    out = work / "results.json"
+    with Xvfb(1280, 800) as display:
+        env = kivy_environment(display, str(work / "kivy-home"))
+        run = subprocess.run(
+            [sys.executable, "-m", "tests.kiosk.desk.ui_driver", "--work", str(work / "site"),
+             "--out", str(out), "--screens", str(SCREENS)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False)
+    if run.returncode != 0 or not out.is_file():
+        pytest.fail(f"the desk UI driver failed (exit {run.returncode}):\n{run.stderr[-4000:]}")
+    results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    if not results["ok"]:
+        pytest.fail(f"the desk UI journey failed:\n{results.get('trace')}")
+    return results
+
+
+def test_a_scanned_slip_is_shown_grouped_and_marked(ui: dict[str, Any]) -> None:
+    shown = ui["after_scan"]
+    assert ui["focus_on_scan"] and shown["scan_field_empty"]
+    assert shown["ticket"] == "A-001" and shown["names"] and shown["rare_name_markup"]
+    assert shown["attention_rows"] == 2  # the corrected address, once per procedure
+    assert shown["buttons"] == {"status:received": True, "status:completed": False,
+                                "status:cancelled": True, "print:0": True, "print:1": True,
+                                "mynumber:1": True, "reprint": True}
+
+
+def test_forms_print_and_the_number_is_read_at_the_counter(ui: dict[str, Any]) -> None:
+    assert ui["printed_form"] == "印刷しました：住民票の写し等交付申請書"
+    step = ui["my_number"]
+    assert step["pin_lengths"] == [4] and step["pin_field_empty"]
+    assert step["message"].startswith("印刷しました：国民健康保険 資格取得・喪失届\n"
+                                      "[my_number_in_file]")
+    assert step["in_printed_form"] and not step["on_screen"]
+
+
+def test_status_rescan_and_refusals(ui: dict[str, Any]) -> None:
+    assert ui["completed"]["status"] == "completed"
+    assert ui["completed"]["buttons"] == [False, False, False]
+    assert "[already_scanned]" in ui["rescan"] and "[already_completed]" in ui["rescan"]
+    refused = ui["card_refused"]
+    assert refused["message"].startswith("[looks_like_my_number_card]")
+    assert not refused["number_shown"] and refused["still_showing"]
+    assert MY_NUMBER not in json.dumps(ui)
+
+
+def test_english_and_the_wipe(ui: dict[str, Any]) -> None:
+    assert ui["english"]
+    assert ui["cleared"] == {"personal_left": [], "view": True}

@@ -1,0 +1,218 @@
+"""The clerk's screen, driven in one process under Xvfb (Kivy runs one window per process):
+
+    python -m tests.kiosk.desk.ui_driver --work DIR --out results.json --screens DIR
+
+A real kiosk (SQLite, file printer, real keys) stores and prints a slip; the desk screen gets
+its text the way a USB scanner types it (characters into the focused scan field, then Enter),
+shows the application, prints the forms (one with the number from a recording card port),
+changes the status, is shown the same slip again and a My Number card's code, and is cleared
+for the next resident. What the screen showed is written as JSON for tests/kiosk/desk/test_ui.py;
+screenshots go to --screens for eyes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import faulthandler
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from forms.loader import load_library
+from kiosk.ui.desk.app import build_desk_app
+from printouts.layout import Fonts
+from tests.kiosk.desk.world import MY_NUMBER, build_site, decode_image, pdf_text, rasterise
+from tests.kiosk.store.conftest import Clock
+
+PERSONAL = ("見本", "花子", "みほん市中央", "昭和60", "田 髙橋", "090-1234")
+
+
+class Reader:
+    def __init__(self) -> None:
+        self.pins: list[int] = []
+
+    def read_my_number(self, pin: str, *, allow_last_try: bool = False) -> str:
+        self.pins.append(len(pin))  # the length only: a PIN is never kept
+        return MY_NUMBER
+
+
+def widgets(root: Any) -> list[Any]:
+    return list(root.walk(restrict=False))
+
+
+def by_kid(root: Any, kid: str) -> Any:
+    found = [w for w in widgets(root) if getattr(w, "kid", None) == kid]
+    if len(found) != 1:
+        raise AssertionError(f"{len(found)} widgets with kid {kid}")
+    return found[0]
+
+
+def shown_text(root: Any) -> str:
+    """What the rows and messages show, as plain text."""
+    parts = [getattr(w, "plain", "") for w in widgets(root)]
+    parts += [getattr(w, "message_plain", "") for w in widgets(root)]
+    parts += [getattr(w, "text", "") for w in widgets(root) if type(w).__name__ == "DText"]
+    return "\n".join(p for p in parts if p)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("timed out waiting for the screen")
+        await asyncio.sleep(0.02)
+
+
+async def frames(n: int = 3) -> None:
+    for _ in range(n):
+        await asyncio.sleep(1 / 30)
+
+
+async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: dict[str, Any]
+                  ) -> None:
+    await until(lambda: app.desk_screen is not None)
+    await frames(10)
+    screen = app.desk_screen
+    root = app.root
+
+    def idle() -> bool:
+        return not app.worker.busy
+
+    app.screenshot("01-ready")
+    results["focus_on_scan"] = bool(screen.ids.scan.focus)
+
+    # The scanner types the code and presses Enter.
+    scan = screen.ids.scan
+    scan.focus = True
+    for char in slip_text:
+        scan.insert_text(char)
+    scan.dispatch("on_text_validate")
+    await until(lambda: screen.view is not None and idle())
+    await frames()
+    app.screenshot("02-application")
+    screen.ids.scroll.scroll_y = 0.25  # the second procedure: a group and the card step
+    await frames()
+    app.screenshot("02b-application-group")
+    screen.ids.scroll.scroll_y = 1
+    text = shown_text(root)
+    results["after_scan"] = {
+        "ticket": screen.view.ticket, "scan_field_empty": scan.text == "",
+        "names": all(s in text for s in ("見本 花子", "昭和60年6月15日", "見本 三郎")),
+        "rare_name_markup": "[font=" in "".join(w.text for w in widgets(root)
+                                               if type(w).__name__ == "DText"),
+        "attention_rows": sum(1 for w in widgets(root) if getattr(w, "attention", False)),
+        "message": screen.message_plain,
+        "buttons": {kid: not by_kid(root, kid).disabled for kid in (
+            "status:received", "status:completed", "status:cancelled", "print:0", "print:1",
+            "mynumber:1", "reprint")},
+    }
+
+    by_kid(root, "print:0").dispatch("on_release")
+    await until(lambda: idle() and "印刷しました" in screen.message_plain)
+    results["printed_form"] = screen.message_plain
+
+    by_kid(root, "mynumber:1").dispatch("on_release")
+    await until(lambda: app.manager.current == "mynumber")
+    await frames()
+    app.screenshot("03-my-number")
+    pin = app.my_number_screen.ids.pin
+    for char in "1234":
+        pin.insert_text(char)
+    by_kid(root, "mynumber:go").dispatch("on_release")
+    await until(lambda: app.manager.current == "desk" and idle())
+    await frames()
+    results["my_number"] = {
+        "pin_lengths": reader.pins, "message": screen.message_plain,
+        "pin_field_empty": pin.text == "",
+        "on_screen": MY_NUMBER in shown_text(root),
+        "in_printed_form": MY_NUMBER in "".join(
+            pdf_text(w.path).split()) if (w := site.desk_sink.output[-1]) else False,
+    }
+    app.screenshot("04-printed-with-number")
+
+    for kid in ("status:received", "status:completed"):
+        by_kid(root, kid).dispatch("on_release")
+        await until(idle)
+        await frames()
+    results["completed"] = {"status": screen.view.status, "message": screen.message_plain,
+                            "buttons": [not by_kid(root, k).disabled for k in (
+                                "status:received", "status:completed", "status:cancelled")]}
+
+    scan.focus = True
+    for char in slip_text.lower():  # Caps Lock on, this time
+        scan.insert_text(char)
+    scan.dispatch("on_text_validate")
+    await until(lambda: idle() and "already_scanned" in screen.message_plain)
+    await frames()
+    app.screenshot("05-scanned-again")
+    results["rescan"] = screen.message_plain
+
+    for char in MY_NUMBER:
+        scan.insert_text(char)
+    scan.dispatch("on_text_validate")
+    await until(lambda: idle() and "looks_like_my_number_card" in screen.message_plain)
+    await frames()
+    app.screenshot("06-card-refused")
+    results["card_refused"] = {"message": screen.message_plain,
+                               "number_shown": MY_NUMBER in shown_text(root),
+                               "still_showing": screen.view is not None}
+
+    by_kid(root, "lang").dispatch("on_release")
+    await frames()
+    app.screenshot("07-english")
+    results["english"] = "Date of birth of the head of household" in shown_text(root)
+    by_kid(root, "lang").dispatch("on_release")
+
+    by_kid(root, "next").dispatch("on_release")
+    await frames()
+    app.screenshot("08-cleared")
+    left = shown_text(root)
+    results["cleared"] = {"personal_left": [p for p in PERSONAL if p in left],
+                          "view": screen.view is None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--screens", type=Path, required=True)
+    args = parser.parse_args(argv)
+    faulthandler.enable()
+    clock = Clock()
+    library = load_library()
+    fonts = Fonts.for_pdf()
+    site = build_site(args.work, url=lambda name: f"sqlite:///{args.work / name}.sqlite3",
+                      shared=False, library=library, fonts=fonts, clock=clock)
+    _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
+    slip_text = decode_image(rasterise(slip))[0]
+    reader = Reader()
+    app = build_desk_app(site.desk, card_reader=lambda: reader, fullscreen=False,
+                         export_dir=args.work / "exports", screenshot_dir=args.screens)
+    results: dict[str, Any] = {"ok": False}
+
+    async def drive() -> None:
+        try:
+            await journey(app, site, slip_text, reader, results)
+            results["ok"] = True
+        except Exception:  # reported in the JSON, for the test to show
+            results["trace"] = traceback.format_exc()
+        finally:
+            app.stop()
+
+    async def both() -> None:
+        await asyncio.gather(app.async_run(async_lib="asyncio"), drive())
+
+    asyncio.run(both())
+    for engine in site.engines:
+        engine.dispose()
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
