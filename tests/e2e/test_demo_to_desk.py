@@ -1,0 +1,52 @@
+"""`kiosk demo --headless` in a subprocess (its own pcscd, virtual card, Xvfb, file printer and
+keys under a fresh working folder), then the counter desk of the same folder scans the slip it
+printed: the newcomer's whole demo, kiosk to counter."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli.main import main
+
+ROOT = Path(__file__).parents[2]
+
+# The demo's pcscd and card use the vpcd ports: never beside tests/drivers/card.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.vpcd,
+              pytest.mark.timeout(300)]
+
+
+def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('[office]\nname = "みほん市役所 (demo)"\ncode = "999997"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = str(ROOT)
+    demo = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli.main", "--config", str(config), "demo", "--headless"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    slips = sorted((tmp_path / "var" / "print").glob("*slip*.pdf"))
+    assert len(slips) == 1, demo.stdout
+
+    monkeypatch.chdir(tmp_path)  # the demo's database URL is relative to the working folder
+    monkeypatch.setenv("KIOSK_CLERK", "demo-clerk")
+    assert main(["--config", str(config), "desk", "scan", str(slips[0]), "--json"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["ticket"] == "A-001" and view["status"] == "issued"
+    assert view["recorded_from_slip"] is False  # the demo's kiosk and desk share one SQLite file
+    (procedure,) = view["procedures"]
+    assert procedure["form_id"] == "juminhyo"
+    name = next(f for f in procedure["fields"] if f["field_id"] == "applicant_name")
+    assert name["display"]["ja"] == "見本 花子" and name["flags"] == ["from_card"]
+
+    assert main(["--config", str(config), "desk", "status", str(view["application_id"]),
+                 "received"]) == 0
+    assert main(["--config", str(config), "desk", "print-form", str(view["application_id"]),
+                 "0"]) == 0
+    assert len(list((tmp_path / "var" / "print").glob("*form_juminhyo_A-001*.pdf"))) == 1
