@@ -8,18 +8,18 @@ from __future__ import annotations
 import importlib
 import sys
 
-MODULES = ("payload", "documents", "card_read", "store", "ui")
+# Each benchmark module with the arguments the full run gives it.
+MODULES: dict[str, list[str]] = {
+    "payload": [], "documents": [], "card_read": [], "store": [], "ui": [], "desk": ["--screen"],
+}
 
 
 def main() -> int:
     failed = []
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ModuleNotFoundError:
-            continue
+    for name, args in MODULES.items():
+        module = importlib.import_module(f"bench.{name}")
         print(f"\n===== bench.{name}", flush=True)
-        if module.main([]) != 0:
+        if module.main(args) != 0:
             failed.append(name)
     if failed:
         print(f"\nfailed: {', '.join(failed)}", file=sys.stderr)
