@@ -57,6 +57,9 @@ def _headless(session: object, config: KioskConfig, print_dir: Path) -> int:
     print(f"  受付番号 / ticket: {result.get('ticket')}  (touches: {result.get('touches')})")
     print(f"  画面 / screenshots: {screens}")
     print(f"  受付票 / slip: {slips[-1].resolve() if slips else '(none printed)'}")
+    if slips:
+        print("窓口で読み取る / at the counter desk:"
+              f"\n  KIOSK_CLERK=demo .venv/bin/kiosk desk scan {slips[-1].resolve()}")
     return 0 if result.get("printed") else 1
 
 
