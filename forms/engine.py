@@ -229,18 +229,36 @@ def prefill(form: Form, *, card: Mapping[str, Any] | None, office: Mapping[str, 
     `card` holds name, address, birth_date and sex; the kiosk never passes my_number, and
     a my_number binding is filled only when stage is "counter".
     """
-    sources: dict[str, Any] = {"today": today.isoformat()}
-    sources.update({f"office.{k}": v for k, v in office.items()})
-    for key, value in (card or {}).items():
-        if key == "my_number" and stage != "counter":
-            continue
-        sources[f"card.{key}"] = value.isoformat() if isinstance(value, dt.date) else value
+    sources = _sources(card=card, office=office, today=today, stage=stage)
     out: dict[str, Any] = {}
     for f in form.fields:
         for g in f.walk():
             if g.bind and g.bind in sources and g.id not in out and not _inside_group(form, g):
                 out[g.id] = sources[g.bind]
     return out
+
+
+def prefill_item(group: FormField, *, card: Mapping[str, Any] | None, office: Mapping[str, str],
+                 today: dt.date) -> dict[str, Any]:
+    """One item of a repeated group, with the fields bound inside it filled.
+
+    `prefill` leaves groups alone, because only the caller knows whether the card holder
+    is one of the items (the first person who moved, unless an agent came); the kiosk asks
+    for this when the resident reaches the group with no item yet.
+    """
+    sources = _sources(card=card, office=office, today=today, stage="kiosk")
+    return {f.id: sources[f.bind] for f in group.fields or () if f.bind and f.bind in sources}
+
+
+def _sources(*, card: Mapping[str, Any] | None, office: Mapping[str, str], today: dt.date,
+             stage: Stage) -> dict[str, Any]:
+    sources: dict[str, Any] = {"today": today.isoformat()}
+    sources.update({f"office.{k}": v for k, v in office.items()})
+    for key, value in (card or {}).items():
+        if key == "my_number" and stage != "counter":
+            continue
+        sources[f"card.{key}"] = value.isoformat() if isinstance(value, dt.date) else value
+    return sources
 
 
 def _inside_group(form: Form, field: FormField) -> bool:

@@ -212,7 +212,11 @@ class _Sampler:
                 out = self.fill(f.fields or [], out, names)
             elif f.type == "group":
                 if f.id not in out:
-                    out[f.id] = [self.fill(f.fields or [], {}, names) for _ in range(_items(f))]
+                    # The card holder is the first item, as the kiosk fills it; the others
+                    # are other people, with names of their own.
+                    others = [c.model_copy(update={"bind": None}) for c in f.fields or []]
+                    out[f.id] = [self.fill(f.fields or [] if i == 0 else others, {}, names)
+                                 for i in range(_items(f))]
             elif f.id not in out:
                 value = self.value(f, names)
                 if value is not None:

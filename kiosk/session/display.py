@@ -118,6 +118,9 @@ def summary(session: Session, lang: str) -> list[Summary]:
             if _empty(raw):
                 continue
             marks = proc.flags.get(state.path, [])
+            if state.field.type == "group":  # what the clerk will see on any of its items
+                marks = [m for path, ms in proc.flags.items() if path.startswith(f"{state.path}[")
+                         for m in ms if m != "from_card"]
             rows.append(Row(
                 procedure=index,
                 path=state.path,

@@ -20,7 +20,7 @@ from typing import Any
 
 from drivers.card import errors as card_errors
 from forms import expr
-from forms.engine import Evaluation, FieldState, evaluate, prefill
+from forms.engine import Evaluation, FieldState, evaluate, prefill, prefill_item
 from forms.loader import Library
 from forms.model import Form, LifeEvent, ScreeningQuestion
 from forms.text import Text
@@ -82,6 +82,8 @@ class Procedure:
     card_values: dict[str, Any] = field(default_factory=dict)
     # Questions the resident has seen: an optional one left empty is not asked again.
     asked: set[str] = field(default_factory=set)
+    # Groups already offered the card holder as their first item: removed, it stays removed.
+    offered_groups: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,14 @@ class Session:
                 sex=v.get("sex", "not_applicable"),
                 source="staff" if self.staff_mode else "manual"))
 
+    def _identity_marks(self, bind: str) -> list[str]:
+        """What the clerk is told about a value filled from the identity through `bind`."""
+        assert self.identity is not None
+        marks = ["from_card" if self.identity.source == "card" else "manual"]
+        if bind.removeprefix("card.") in self.identity.undecodable:
+            marks.append("undecodable")
+        return marks
+
     def _identified(self, identity: Identity) -> None:
         self.identity = identity
         self.tries_left = None
@@ -359,10 +369,7 @@ class Session:
             for f in proc.form.all_fields():
                 if f.bind and f.bind.startswith("card.") and f.id in filled:
                     proc.card_values[f.id] = filled[f.id]
-                    mark = "from_card" if identity.source == "card" else "manual"
-                    proc.flags.setdefault(f.id, []).append(mark)
-                    if f.bind.removeprefix("card.") in identity.undecodable:
-                        proc.flags[f.id].append("undecodable")
+                    proc.flags.setdefault(f.id, []).extend(self._identity_marks(f.bind))
         self._history = [Screen.CHOOSE]  # never back into the PIN pad
         self._after_answer()
 
@@ -398,7 +405,7 @@ class Session:
         self._set(proc, path, value)
         if path in proc.card_values:
             marks = proc.flags.setdefault(path, [])
-            changed = proc.answers.get(path) != proc.card_values[path]
+            changed = _value_at(proc, path) != proc.card_values[path]
             if changed and "corrected" not in marks:
                 marks.append("corrected")
             elif not changed and "corrected" in marks:
@@ -433,6 +440,39 @@ class Session:
         self.message = None
         nxt = _next_question(self.procedures, self._today())
         self.screen = Screen.QUESTION if nxt else Screen.CONFIRM
+        if nxt is not None and nxt.state.field.type == "group":
+            self._offer_card_holder(nxt)
+
+    def _offer_card_holder(self, question: Question) -> None:
+        """Start an empty group with the card holder as its first item (the first person who
+        moved, the first card to update), so a name and birth date on the card are not typed
+        again; then ask only the rest of that item.
+
+        Only for a group whose fields are bound (`bind: card.name` ...), once per group, and
+        not when an agent or legal representative came: then the card holder is not one of
+        the items. A removed first item stays removed.
+        """
+        proc = self.procedures[question.procedure]
+        group, path = question.state.field, question.state.path
+        if self.identity is None or path in proc.offered_groups or proc.answers.get(path):
+            return
+        proc.offered_groups.add(path)
+        came = [proc.answers.get(f.id) for f in proc.form.all_fields() if f.type == "applicant"]
+        if any(kind not in (None, "self", "household") for kind in came):
+            return
+        item = prefill_item(group, card=self.identity.as_card_values(), office=self._office,
+                            today=self._today())
+        bound = {f.id: f.bind for f in group.fields or ()
+                 if f.id in item and f.bind and f.bind.startswith("card.")}
+        if not bound:
+            return
+        proc.answers[path] = [item]
+        for child, bind in bound.items():
+            item_path = f"{path}[0].{child}"
+            proc.asked.add(item_path)
+            proc.card_values[item_path] = item[child]
+            proc.flags[item_path] = self._identity_marks(bind)
+        self.group_item = GroupItem(question.procedure, path, 0)
 
     def edit(self, procedure: int, path: str) -> None:
         self.editing = (procedure, path)
@@ -494,6 +534,8 @@ class Session:
             # Paths of the later items shift down by one; what was asked is asked again.
             prefix = f"{question.state.path}["
             proc.asked = {p for p in proc.asked if not p.startswith(prefix)}
+            for by_path in (proc.flags, proc.card_values):
+                _drop_item(by_path, question.state.path, index)
 
     def finish_group(self) -> None:
         """The resident has entered every item: check the group, then the next question."""
@@ -593,6 +635,31 @@ def _problem_of(exc: Exception) -> CardProblem:
     ]
     found = (problem for kind, problem in table if isinstance(exc, kind))
     return next(found, CardProblem.UNREADABLE)
+
+
+def _value_at(proc: Procedure, path: str) -> Any:
+    """The answer at a path, an item's field (`members[0].name`) included."""
+    item = _ITEM_PATH.match(path)
+    if not item:
+        return proc.answers.get(path)
+    items = proc.answers.get(item["group"])
+    index = int(item["index"])
+    if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+        return items[index].get(item["child"])
+    return None
+
+
+def _drop_item(by_path: dict[str, Any], group: str, index: int) -> None:
+    """Forget what was kept for a removed item; the later items' paths move down by one."""
+    kept: dict[str, Any] = {}
+    for path, value in by_path.items():
+        item = _ITEM_PATH.match(path)
+        at = int(item["index"]) if item and item["group"] == group else -1
+        if at == index:
+            continue
+        kept[f"{group}[{at - 1}].{item['child']}" if item and at > index else path] = value
+    by_path.clear()
+    by_path.update(kept)
 
 
 def _needs_asking(proc: Procedure, state: FieldState, ask_optional: bool) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from forms.engine import Stage, evaluate, prefill
+from forms.engine import Stage, evaluate, prefill, prefill_item
 from forms.loader import Library, load_library
 from forms.model import Form
 from tests.forms.helpers import TODAY, assert_form, load_inline
@@ -464,6 +464,14 @@ def test_prefill_from_the_card_the_office_and_the_date() -> None:
         "sex": "female",
         "applied_on": "2025-04-01", "office": "みほん市役所", "office_phone": "000-000-0000",
     }
+
+
+def test_a_group_is_filled_only_item_by_item_when_asked() -> None:
+    form, answers = _prefill_form_and_answers("kiosk")
+    assert "members" not in answers  # whether the card holder is one of them is the caller's call
+    item = prefill_item(form.field("members"), card=CARD, office=OFFICE, today=TODAY)
+    assert item == {"member_name": "山\ufa11 太郎"}
+    assert prefill_item(form.field("members"), card=None, office=OFFICE, today=TODAY) == {}
 
 
 def test_card_my_number_is_not_filled_at_the_kiosk_but_at_the_counter() -> None:

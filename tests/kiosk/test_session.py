@@ -377,6 +377,79 @@ def test_a_group_item_can_be_corrected_and_removed() -> None:
     assert q is not None and [i["name"] for i in s.group_items(q)] == ["見本 一郎"]
 
 
+BOUND_GROUP_FORM = GROUP_FORM.replace(
+    "{id: name, type: text, label: {ja: 氏名, en: Name}, required: true}",
+    "{id: name, type: text, label: {ja: 氏名, en: Name}, bind: card.name, required: true}")
+
+
+def bound_group_journey(came: str) -> tuple[Session, RecordingSubmitter]:
+    lib, _ = load_inline(BOUND_GROUP_FORM)
+    s, _, sub, _ = journey(RecordingCard(), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer(came)
+    return s, sub
+
+
+def test_the_card_holder_is_the_first_item_of_a_bound_group() -> None:
+    s, sub = bound_group_journey("self")
+    q = s.question()  # straight into person 1, past the name the card gave
+    assert q is not None and q.state.path == "members[0].name_kana"
+    s.answer("ミホン ハナコ")
+    q = s.question()
+    assert q is not None and q.state.path == "members"
+    assert s.group_items(q) == [{"name": "見本 花子", "name_kana": "ミホン ハナコ"}]
+    s.add_group_item()  # the second person is typed, not filled
+    q = s.question()
+    assert q is not None and q.state.path == "members[1].name"
+    s.answer("見本 一郎"); s.answer("")  # noqa: E702
+    s.finish_group()
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert [m["name"] for m in proc.values["members"]] == ["見本 花子", "見本 一郎"]
+    assert proc.flags["members[0].name"] == ["from_card"]
+    assert "members[1].name" not in proc.flags
+
+
+def test_a_corrected_first_item_is_flagged_and_a_removed_one_stays_removed() -> None:
+    s, sub = bound_group_journey("self")
+    s.answer("")  # the kana
+    s.edit_group_item(0)
+    s.answer("見本 華子")  # the card's name, corrected
+    s.answer("")
+    s.add_group_item(); s.answer("見本 一郎"); s.answer("")  # noqa: E702
+    q = s.question()
+    assert q is not None and q.state.path == "members"
+    s.remove_group_item(0)  # the card holder did not move after all
+    q = s.question()
+    assert q is not None and [i["name"] for i in s.group_items(q)] == ["見本 一郎"]
+    s.finish_group()
+    assert (screen(s), summary(s, "ja")[0].rows[-1].changed) == (Screen.CONFIRM, False)
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["members"] == [{"name": "見本 一郎"}]
+    assert not any(path.startswith("members[") for path in proc.flags)  # the marks went with her
+
+
+def test_a_corrected_card_value_in_a_group_shows_on_the_confirm_screen() -> None:
+    s, sub = bound_group_journey("self")
+    s.answer("")
+    s.edit_group_item(0)
+    s.answer("見本 華子")
+    s.answer("")
+    s.finish_group()
+    (row,) = [r for r in summary(s, "ja")[0].rows if r.path == "members"]
+    assert row.changed and row.value == "見本 華子"
+    s.confirm()
+    assert sub.submissions[0].procedures[0].flags["members[0].name"] == ["from_card", "corrected"]
+
+
+def test_an_agent_is_not_made_one_of_the_items() -> None:
+    s, _ = bound_group_journey("agent")
+    q = s.question()
+    assert q is not None and q.state.path == "members"
+    assert s.group_items(q) == []
+
+
 def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None:
     s, _, _, _ = journey(RecordingCard(), library=library)
     s.start()

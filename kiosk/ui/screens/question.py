@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from forms.model import Form
+from kiosk.session.display import item_summary
 from kiosk.session.session import Question
 from kiosk.ui.inputs.factory import GroupCalls
 from kiosk.ui.screens.ask import AskScreen
@@ -24,7 +25,10 @@ class QuestionScreen(AskScreen):
         if item is not None:
             group = self.form(question).field(item.group)
             label = ui.form_text(group.item_label or group.label)
-            return f"{title} — {label} {item.index + 1}"
+            items = session.procedures[item.procedure].answers.get(item.group) or []
+            # Whose item this is, once known: the card holder's own is filled in already.
+            who = item_summary(group, items[item.index]) if item.index < len(items) else ""
+            return f"{title} — {label} {item.index + 1}" + (f"（{who}）" if who else "")
         return title
 
     def answer(self, value: Any) -> None:
