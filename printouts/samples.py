@@ -51,15 +51,29 @@ def sample_flags(form: Form) -> dict[str, list[str]]:
     """Flags as the kiosk sets them: card values marked, the first card address corrected."""
     flags: dict[str, list[str]] = {}
     corrected = False
-    for f in form.all_fields():
+    for path, f in _paths(form.fields):
         if not f.bind or not f.bind.startswith("card.") or f.bind == "card.my_number":
             continue
         if f.bind == "card.address" and not corrected:
-            flags[f.id] = ["corrected"]
+            flags[path] = ["corrected"]
             corrected = True
         else:
-            flags[f.id] = ["from_card"]
+            flags[path] = ["from_card"]
     return flags
+
+
+def _paths(fields: list[FormField], prefix: str = "") -> list[tuple[str, FormField]]:
+    """Each field with its answer path; a group's bound fields on its first item (the card
+    holder, as the kiosk fills it)."""
+    out: list[tuple[str, FormField]] = []
+    for f in fields:
+        if f.type == "section":
+            out.extend(_paths(f.fields or [], prefix))
+        elif f.type == "group":
+            out.extend(_paths(f.fields or [], f"{prefix}{f.id}[0]."))
+        else:
+            out.append((f"{prefix}{f.id}", f))
+    return out
 
 
 def sample_card() -> dict[str, Any]:
@@ -232,6 +246,8 @@ class _Sampler:
             return _integer(f)
         if f.type == "date":
             return _date(f, self.today).isoformat()
+        if f.bind == "card.sex":
+            return sample_card()["sex"]
         if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
             return _options(self.form, f)[0]
         if f.type == "postal_code":

@@ -26,6 +26,15 @@ def answers_of(fields: tuple[FieldView, ...]) -> dict[str, object]:
     return out
 
 
+def flags_of(fields: tuple[FieldView, ...]) -> dict[str, list[str]]:
+    """The marks a view shows, by answer path, the items of groups included."""
+    out = {f.path: [flag.code for flag in f.flags] for f in fields if f.flags}
+    for f in fields:
+        for row in f.items:
+            out.update(flags_of(row))
+    return out
+
+
 @pytest.mark.parametrize("topology", ["shared", "bridge"])
 def test_the_slip_carries_the_application_to_the_desk(make_site: SiteFactory, topology: str,
                                                       tmp_path: Path) -> None:
@@ -46,7 +55,6 @@ def test_the_slip_carries_the_application_to_the_desk(make_site: SiteFactory, to
     for proc, view in zip(sub.procedures, by_image.procedures, strict=True):
         assert (view.form_id, view.form_version) == (proc.form_id, proc.form_version)
         assert answers_of(view.fields) == proc.values
-        flagged = {f.path: [flag.code for flag in f.flags] for f in view.fields if f.flags}
-        assert flagged == proc.flags
+        assert flags_of(view.fields) == proc.flags
     stored = site.desk_store.open_for_clerk(by_image.application_id, "auditor")
     assert stored.submission.procedures == sub.procedures
