@@ -51,6 +51,8 @@ LABEL_FILL = 0.93
 BAND_FILL = 0.82
 
 APPLICANT_BAND = "申請者（窓口に来た人）"
+CONTENT_BAND = "申請の内容"
+CONTENT_BAND_AGAIN = "申請の内容（つづき）"
 # Flag codes the kiosk and desk set (and the two the fonts raise), with the mark beside the
 # label and the legend line. Codes not listed here still get ※確認 and their code.
 FLAG_MARKS: dict[str, tuple[str, str]] = {
@@ -199,6 +201,7 @@ class _Body:
     def __init__(self, b: _Builder, flow: Flow) -> None:
         self.b, self.flow = b, flow
         self.band_open = ""
+        self.bands_used: set[str] = set()
 
     def open_band(self, block: Block, keep: float) -> None:
         """Close the table above with the thick rule, then start the next under its band."""
@@ -225,12 +228,22 @@ class _Body:
                 self.field(f)
 
     def ensure_band(self, field: FormField) -> None:
-        """Top-level fields get a band too: 申請者 for the applicant's own, then 申請の内容."""
+        """Top-level fields get a band too: 申請者 for the applicant's own, then 申請の内容;
+        loose fields after a section or group continue it as （つづき）, and the 12-digit
+        number has a band of its own, so no two bands on one form read the same."""
         applicant = _is_applicant_block(field) and self.band_open in ("", APPLICANT_BAND)
-        want = APPLICANT_BAND if applicant else "申請の内容"
+        if applicant:
+            want = APPLICANT_BAND
+        elif field.type == "my_number":
+            want = "個人番号"
+        elif self.band_open in (CONTENT_BAND, CONTENT_BAND_AGAIN):
+            want = self.band_open
+        else:
+            want = CONTENT_BAND_AGAIN if CONTENT_BAND in self.bands_used else CONTENT_BAND
         if want != self.band_open:
             self.open_band(self.b.band(want), keep=mm(8))
             self.band_open = want
+            self.bands_used.add(want)
 
     def field(self, f: FormField, *, in_section: bool = False) -> None:
         value = self.b.ev.values.get(f.id)

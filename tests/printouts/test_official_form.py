@@ -93,6 +93,13 @@ def test_every_choice_is_listed_beside_the_chosen_one(form_id: str, library: Lib
                 assert without_spaces(label) in text, (field.id, label)
 
 
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_no_two_bands_read_the_same(form_id: str, library: Library, fonts: Fonts) -> None:
+    """A loose field after a section continues 申請の内容 as （つづき）, not as a second one."""
+    text = without_spaces(text_of(_render(library.get(form_id), fonts)))
+    assert text.count("申請の内容") - text.count("申請の内容（つづき）") <= 1
+
+
 def test_rare_name_is_drawn_from_a_font_that_has_it(library: Library, fonts: Fonts, tmp_path: Path) -> None:
     form = library.get("juminhyo")
     answers = sample_answers(form, TODAY, stage="counter")
