@@ -44,8 +44,8 @@ def _median_ms(run: Callable[[], object], runs: int) -> float:
 
 def _slip(form: Form, fonts: Fonts, qr_text: str) -> Callable[[], object]:
     answers = sample_answers(form, ISSUED_AT.date())
-    return lambda: render_slip(ticket="A-023", procedures=[Procedure(form, answers)], qr_text=qr_text,
-                               office_name=OFFICE, counter_label=COUNTER, issued_at=ISSUED_AT, fonts=fonts)
+    return lambda: render_slip(ticket="A-023", procedures=[Procedure(form, answers, COUNTER)], qr_text=qr_text,
+                               office_name=OFFICE, issued_at=ISSUED_AT, fonts=fonts)
 
 
 def _official(form: Form, fonts: Fonts) -> Callable[[], object]:

@@ -42,17 +42,17 @@ class KioskSubmitter:
         stored = self.store.add_application(
             submission, office_code=self.office_code, kiosk_id=self.kiosk_id, slip_id=slip_id)
         forms = [self.library.get(p.form_id) for p in submission.procedures]
-        counter = " / ".join(dict.fromkeys(self.counters.get(f.counter, f.counter) for f in forms))
+        first, *then = dict.fromkeys(f.counter for f in forms)
         try:
-            self._print_slip(submission, stored.ticket, slip_id, counter)
+            self._print_slip(submission, stored.ticket, slip_id)
         except PrinterError as exc:
             self.store.record_print(stored.id, kind="slip", printer=self.printer_label, ok=False,
                                    error=f"{exc.code}: {exc.message_en}")
-            return Receipt(stored.ticket, counter, printed=False, print_error=exc.code)
+            return Receipt(stored.ticket, first, printed=False, print_error=exc.code, then=tuple(then))
         self.store.record_print(stored.id, kind="slip", printer=self.printer_label, ok=True)
-        return Receipt(stored.ticket, counter, printed=True)
+        return Receipt(stored.ticket, first, printed=True, then=tuple(then))
 
-    def _print_slip(self, submission: Submission, ticket: str, slip_id: bytes, counter: str) -> None:
+    def _print_slip(self, submission: Submission, ticket: str, slip_id: bytes) -> None:
         issued_at = self.clock().astimezone(JST).replace(microsecond=0)
         forms = [self.library.get(p.form_id) for p in submission.procedures]
         never = [f.id for form in forms for f in form.all_fields() if f.type == "my_number"]
@@ -64,9 +64,9 @@ class KioskSubmitter:
         qr_text = encode(app, self.keys, forbidden_keys=never)
         slip = render_slip(
             ticket=ticket,
-            procedures=[Procedure(f, p.values) for f, p in zip(forms, submission.procedures, strict=True)],
-            qr_text=qr_text, office_name=self.office_name, counter_label=counter, issued_at=issued_at,
-            fonts=self.fonts)
+            procedures=[Procedure(f, p.values, self.counters.get(f.counter, f.counter))
+                        for f, p in zip(forms, submission.procedures, strict=True)],
+            qr_text=qr_text, office_name=self.office_name, issued_at=issued_at, fonts=self.fonts)
         self.printer.print_pdf(slip.data, title=f"slip {ticket}", paper=slip.paper)
 
     def print_paper_form(self, form_id: str, lang: str) -> bool:

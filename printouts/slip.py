@@ -64,10 +64,12 @@ A5 = SlipPaper("A5", 148.0, 210.0, 12.0, 300, 1.25)
 
 @dataclass(frozen=True)
 class Procedure:
-    """One procedure on the slip: its form and the answers the kiosk collected."""
+    """One procedure on the slip: its form, the answers the kiosk collected, and the name of
+    the counter that handles it (as the office calls it)."""
 
     form: Form
     answers: Mapping[str, Any]
+    counter: str
 
 
 @dataclass(frozen=True)
@@ -227,17 +229,21 @@ class _SlipFlow:
         block.extend(code)
         flow.place(block, gap=gap)
 
-    def where(self, office_name: str, counter_label: str, issued_at: dt.datetime) -> None:
+    def where(self, office_name: str, counters: list[str], issued_at: dt.datetime) -> None:
+        """Where to go; with procedures at several counters, where to go first."""
         s, flow = self.s, self.flow
         flow.place(s.rule())
-        flow.place(s.text("お越しいただく窓口", 9, align="center"))
-        flow.place(s.text(counter_label, 13, bold=True, align="center"))
+        flow.place(s.text("お越しいただく窓口" if len(counters) == 1 else "最初にお越しいただく窓口",
+                          9, align="center"))
+        flow.place(s.text(counters[0], 13, bold=True, align="center"))
         flow.place(s.text(office_name, 9, align="center"), gap=s.pt(3))
         flow.place(s.text(f"{format_era(self.today)} {issued_at:%H:%M} 発行", 9, align="center"))
         flow.place(s.rule(dashed=True))
 
-    def procedures(self, procedures: Sequence[Procedure]) -> tuple[list[str], list[Fee]]:
-        """Each procedure with its fee, notice and notes; returns what to bring and the fees."""
+    def procedures(self, procedures: Sequence[Procedure],
+                   several_counters: bool) -> tuple[list[str], list[Fee]]:
+        """Each procedure with its counter (when they differ), fee, notice and notes; returns
+        what to bring and the fees."""
         s, flow = self.s, self.flow
         bring: list[str] = []
         fees: list[Fee] = []
@@ -246,6 +252,8 @@ class _SlipFlow:
             ev = evaluate(item.form, item.answers, today=self.today)
             fee = fee_of(item.form, ev)
             flow.place(s.text(f"■ {item.form.name.ja}", 12, bold=True), gap=s.pt(3), keep=s.pt(16))
+            if several_counters:
+                flow.place(s.text(f"窓口：{item.counter}", 9.5, indent=s.pt(12)))
             if fee is not None:
                 fees.append(fee)
                 flow.place(s.text(_fee_line(fee), 9.5, indent=s.pt(12)))
@@ -286,8 +294,7 @@ class _SlipFlow:
 
 
 def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | None, office_name: str,
-                counter_label: str, issued_at: dt.datetime, fonts: Fonts,
-                paper: SlipPaper = RECEIPT_80) -> Document:
+                issued_at: dt.datetime, fonts: Fonts, paper: SlipPaper = RECEIPT_80) -> Document:
     """The slip as a PDF. `qr_text` is the sealed payload text; it is drawn, never read.
 
     None leaves the code out: the counter desk reprints a slip without it when it holds no
@@ -313,8 +320,9 @@ def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | 
     matrix = qr_matrix(qr_text) if qr_text is not None else None
     sections = _SlipFlow(s, flow, issued_at.date())
     sections.top(ticket, None if page_h is None else matrix)
-    sections.where(office_name, counter_label, issued_at)
-    sections.bring_and_fees(*sections.procedures(procedures))
+    counters = list(dict.fromkeys(p.counter for p in procedures))
+    sections.where(office_name, counters, issued_at)
+    sections.bring_and_fees(*sections.procedures(procedures, len(counters) > 1))
     sections.bottom(matrix if page_h is None else None)
     if page_h is None:  # a roll: cut below the content, on a whole dot
         flow.pages[0].height = _snap_up(flow.y + margin, paper.dpi)

@@ -47,8 +47,8 @@ def preview_documents(form: Form, *, fonts: Fonts, office: dict[str, str], count
     """The three sample documents of one form, keyed "slip", "form" and "assisted"."""
     today = issued_at.date()
     kiosk_answers = sample_answers(form, today)
-    slip = render_slip(ticket=SAMPLE_TICKET, procedures=[Procedure(form, kiosk_answers)], qr_text=qr_text(form),
-                       office_name=office["name"], counter_label=counter_label, issued_at=issued_at,
+    slip = render_slip(ticket=SAMPLE_TICKET, procedures=[Procedure(form, kiosk_answers, counter_label)],
+                       qr_text=qr_text(form), office_name=office["name"], issued_at=issued_at,
                        fonts=fonts, paper=PAPERS[slip_paper])
     official = render_official_form(form=form, answers=sample_answers(form, today, stage="counter"),
                                     today=today, office_name=office["name"], fonts=fonts,

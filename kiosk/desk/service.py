@@ -431,12 +431,12 @@ class Desk:
         ticket = stored.ticket.split("/", 1)[0]  # a ticket told apart by kiosk id at this desk
         issued_at = stored.created_at.astimezone(JST).replace(microsecond=0)
         qr_text = self._slip_code(stored, submission, ticket, issued_at, forms)
-        counter = " / ".join(dict.fromkeys(self._counters.get(f.counter, f.counter)
-                                           for f, _ in usable))
         document = render_slip(
-            ticket=ticket, procedures=[Procedure(f, p.values) for f, p in usable],
-            qr_text=qr_text, office_name=self._office.name, counter_label=counter,
-            issued_at=issued_at, fonts=self._need_fonts(), paper=self._slip_paper)
+            ticket=ticket,
+            procedures=[Procedure(f, p.values, self._counters.get(f.counter, f.counter))
+                        for f, p in usable],
+            qr_text=qr_text, office_name=self._office.name, issued_at=issued_at,
+            fonts=self._need_fonts(), paper=self._slip_paper)
         warnings = () if qr_text else (ReprintWithoutQr.warning(stored.kiosk_id),)
         return self._print(application_id, document, title=f"slip {ticket} reprint", kind="slip",
                            paper=REPRINT_SHEET, warnings=warnings,

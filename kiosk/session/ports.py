@@ -44,9 +44,10 @@ class Submission:
 @dataclass(frozen=True)
 class Receipt:
     ticket: str
-    counter: str
+    counter: str  # where to go first: the key of the first procedure's counter
     printed: bool
     print_error: str | None = None
+    then: tuple[str, ...] = ()  # the other procedures' counters, in order
 
 
 class SubmitPort(Protocol):

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.desk.view import FieldView
 from tests.kiosk.desk.conftest import SiteFactory
-from tests.kiosk.desk.world import Site, decode_image, rasterise
+from tests.kiosk.desk.world import Site, decode_image, pdf_text, rasterise
 
 pytestmark = pytest.mark.slow
 
@@ -42,6 +42,10 @@ def test_the_slip_carries_the_application_to_the_desk(make_site: SiteFactory, to
     sub = site.submission("juminhyo", "kokuho", "tennyu")
     receipt, slip = site.kiosk.submit(sub)
     assert receipt.printed
+    # 住民記録係 first (転入 and the 住民票), then 国保: as the slip says, and the done screen.
+    assert (receipt.counter, receipt.then) == ("resident", ("insurance",))
+    printed = pdf_text(slip).replace(" ", "")
+    assert "最初にお越しいただく窓口" in printed and "窓口：保険年金課" in printed
     image = rasterise(slip, dpi=203)
     photo = tmp_path / "slip.png"
     image.save(photo)

@@ -59,13 +59,14 @@ class RecordingSubmitter:
     printer_works: bool = True
     submissions: list[Submission] = field(default_factory=list)
     paper_forms: list[str] = field(default_factory=list)
+    then: tuple[str, ...] = ()  # counters after the first, as the receipt names them
 
     def submit(self, submission: Submission) -> Receipt:
         self.submissions.append(submission)
         ticket = f"A-{len(self.submissions):03d}"
         if self.printer_works:
-            return Receipt(ticket, "resident", printed=True)
-        return Receipt(ticket, "resident", printed=False, print_error="printer stopped")
+            return Receipt(ticket, "resident", printed=True, then=self.then)
+        return Receipt(ticket, "resident", printed=False, print_error="printer stopped", then=self.then)
 
     def print_paper_form(self, form_id: str, lang: str) -> bool:
         self.paper_forms.append(form_id)

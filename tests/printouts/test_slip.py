@@ -58,11 +58,12 @@ def library() -> Library:
 
 
 def _slip(forms: list[Form], fonts: Fonts, *, qr: str | None = None, paper: SlipPaper = RECEIPT_80,
-          answers: list[dict[str, object]] | None = None) -> bytes:
-    procedures = [Procedure(f, a) for f, a in zip(forms, answers or [sample_answers(f, TODAY) for f in forms],
-                                                   strict=True)]
+          answers: list[dict[str, object]] | None = None, counters: list[str] | None = None) -> bytes:
+    procedures = [Procedure(f, a, c) for f, a, c in zip(
+        forms, answers or [sample_answers(f, TODAY) for f in forms], counters or [COUNTER] * len(forms),
+        strict=True)]
     doc = render_slip(ticket=TICKET, procedures=procedures, qr_text=qr or slip_text(), office_name=OFFICE,
-                      counter_label=COUNTER, issued_at=ISSUED_AT, fonts=fonts, paper=paper)
+                      issued_at=ISSUED_AT, fonts=fonts, paper=paper)
     assert doc.mime_type == "application/pdf"
     assert doc.filename.endswith(".pdf")
     return doc.data
@@ -167,6 +168,18 @@ def test_several_procedures_with_fees_and_total(library: Library, fonts: Fonts) 
     assert "手数料の合計900円" in text
 
 
+def test_procedures_at_several_counters_say_where_to_go_first_and_each_counter(
+        library: Library, fonts: Fonts) -> None:
+    forms = [library.get("tennyu"), library.get("kokuho"), library.get("tenkyo")]
+    counters = ["市民課 住民記録係", "保険年金課", "市民課 住民記録係"]
+    text = without_spaces(text_of(_slip(forms, fonts, counters=counters)))
+    assert text.index("最初にお越しいただく窓口市民課住民記録係") < text.index("お手続き")
+    assert text.count("窓口：市民課住民記録係") == 2 and text.count("窓口：保険年金課") == 1
+    assert text.index("転入届") < text.index("窓口：市民課住民記録係") < text.index("国民健康保険")
+    one = without_spaces(text_of(_slip(forms[:1], fonts)))
+    assert "最初に" not in one and "窓口：" not in one and f"お越しいただく窓口{COUNTER.replace(' ', '')}" in one
+
+
 def test_what_to_bring_follows_the_answers(library: Library, fonts: Fonts) -> None:
     form = library.get("juminhyo")
     self_ = {**sample_answers(form, TODAY), "applicant": "self"}
@@ -193,7 +206,8 @@ def test_slip_grows_with_its_content(library: Library, fonts: Fonts) -> None:
 
 def test_a5_slip_keeps_the_code_on_the_first_page(library: Library, fonts: Fonts) -> None:
     text = slip_text()
-    pdf = _slip([library.get(i) for i in ("tennyu", "kokuho")], fonts, qr=text, paper=A5)
+    pdf = _slip([library.get(i) for i in ("tennyu", "kokuho")], fonts, qr=text, paper=A5,
+                counters=[COUNTER, "保険年金課"])
     width, height = page_size_mm(pdf)
     assert abs(width - 148) < 0.5 and abs(height - 210) < 0.5
     assert read_qr(rasterise(pdf, 300)) == [text]
@@ -209,7 +223,7 @@ def test_same_input_same_bytes(library: Library, fonts: Fonts) -> None:
 
 def test_a_slip_needs_a_procedure(fonts: Fonts) -> None:
     with pytest.raises(ValueError, match="at least one"):
-        render_slip(ticket=TICKET, procedures=[], qr_text="X", office_name=OFFICE, counter_label=COUNTER,
+        render_slip(ticket=TICKET, procedures=[], qr_text="X", office_name=OFFICE,
                     issued_at=ISSUED_AT, fonts=fonts)
 
 

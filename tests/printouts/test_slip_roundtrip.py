@@ -57,8 +57,8 @@ def test_every_form_round_trips_through_the_printed_slip(
     text = encode(app, kiosk_keys, forbidden_keys=never)
     assert qr_version(text) <= 25, f"{form_id}: QR version {qr_version(text)} > 25"
 
-    slip = render_slip(ticket="A-123", procedures=[Procedure(form, answers)], qr_text=text,
-                       office_name="みほん市役所", counter_label="市民課", issued_at=ISSUED, fonts=fonts)
+    slip = render_slip(ticket="A-123", procedures=[Procedure(form, answers, "市民課")], qr_text=text,
+                       office_name="みほん市役所", issued_at=ISSUED, fonts=fonts)
     image = rasterise(slip.data, 203)
     png = tmp_path / "slip.png"
     image.save(png)

@@ -33,6 +33,9 @@ class DoneScreen(KioskScreen):
         ui.set_text(self.ids.ticket, receipt.ticket)
         ui.set_text(self.ids.counter, ui.tr("Please go to: {counter}", counter=counter_name(
             self.counters, receipt.counter, ui.lang)))
+        # Procedures at other counters: the first counter sends the resident on.
+        later = "、".join(counter_name(self.counters, c, ui.lang) for c in receipt.then)
+        ui.set_text(self.ids.then, ui.tr("Then also: {counters}", counters=later) if later else "")
         if receipt.printed:
             ui.set_text(self.ids.slip, ui.tr("Please take your slip from the printer."))
             ui.set_text(self.ids.printing, "")
@@ -56,7 +59,7 @@ class DoneScreen(KioskScreen):
                        lambda: self.actions.act(self.session.finish))
 
     def clear(self) -> None:
-        for name in ("ticket", "counter", "slip", "printing", "card_note"):
+        for name in ("ticket", "counter", "slip", "then", "printing", "card_note"):
             self.ids[name].text = ""
             self.ids[name].plain = ""
         self.ids.guidance.clear_widgets()

@@ -22,9 +22,8 @@ def test_a_kiosk_slip_prints_through_cups(pdf_queue: PdfQueue) -> None:
     form = load_library().get("juminhyo")
     issued = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
     qr_text = sample_qr_text()
-    slip = render_slip(ticket="A-007", procedures=[Procedure(form, sample_answers(form, issued.date()))],
-                       qr_text=qr_text, office_name="みほん市役所", counter_label="市民課",
-                       issued_at=issued, fonts=Fonts.for_pdf())
+    slip = render_slip(ticket="A-007", procedures=[Procedure(form, sample_answers(form, issued.date()), "市民課")],
+                       qr_text=qr_text, office_name="みほん市役所", issued_at=issued, fonts=Fonts.for_pdf())
 
     job = pdf_queue.printer(wait=True).print_pdf(slip.data, title="slip A-007", paper=slip.paper)
 

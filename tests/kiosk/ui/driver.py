@@ -265,12 +265,17 @@ async def mynumber_card_group(robot: Any, world: World) -> dict[str, Any]:
     await robot.wait_screen("confirm")
     shoot(robot, world, "25-confirm-group")
     values = world.session.evaluations()[0].values
+    world.submitter.then = ("insurance",)  # as if a second procedure were at another counter
     await robot.tap("confirm:send")
     await robot.wait_screen("done")
+    shoot(robot, world, "25b-done-two-counters")
+    done_text = shown(robot)
+    world.submitter.then = ()
     await robot.tap("done:finish", count=False)
     await robot.wait_screen("welcome")
     return {"cards": values.get("cards"), "changes": values.get("changes"),
-            "first_item_question": first_item_question.state.path if first_item_question else None}
+            "first_item_question": first_item_question.state.path if first_item_question else None,
+            "done": done_text}
 
 
 @journey("idle_timeout_wipes")

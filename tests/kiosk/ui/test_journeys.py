@@ -68,6 +68,8 @@ def test_yoshi_is_drawn_from_a_font_that_has_it(ui_results: Result) -> None:
 def test_mynumber_card_group(journey: Result) -> None:
     assert journey["changes"] == ["address"]
     assert journey["first_item_question"] == "cards[0].reissue_signature_cert"
+    assert "市民課 住民記録係の窓口へお進みください" in journey["done"]
+    assert "そのあと 保険年金課 でもお手続きします" in journey["done"]
     assert journey["cards"] == [
         {"holder_name": "見本 花子", "holder_birth_date": "1985-04-01", "reissue_signature_cert": False},
         {"holder_name": "まだ", "holder_birth_date": "1993-03-04", "reissue_signature_cert": False}]
