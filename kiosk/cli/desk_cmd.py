@@ -31,7 +31,9 @@ from kiosk.desk.errors import ClerkRequired, DeskError
 from kiosk.desk.service import PrintResult
 from kiosk.desk.view import STATUS_WORDS, DeskView, FieldView
 from kiosk.desk.wiring import CLERK_ENV, build_card_reader, build_desk, opened_desk
+from kiosk.errors import KioskError
 from kiosk.store.repository import Status
+from kiosk.ui.headless import has_display
 
 BLOCKING = ("already_completed", "cancelled")
 
@@ -179,6 +181,11 @@ def cmd_export(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def cmd_screen(args: argparse.Namespace, config: KioskConfig) -> int:
+    if not has_display():
+        raise KioskError("画面（ディスプレイ）がありません。画面のある端末で開くか、"
+                         "`kiosk desk scan 控えのPDF・画像・文字` を使ってください。 / "
+                         "No display here: open the desk on a machine with a screen, or use "
+                         "`kiosk desk scan SLIP_PDF|IMAGE|TEXT`.")
     from kiosk.ui.desk.app import run_desk  # noqa: PLC0415 - Kivy only when a screen is wanted
 
     parts = build_desk(config, clerk=clerk_of(args), desk_id=getattr(args, "desk", None))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kiosk.bootstrap import build_kiosk
 from kiosk.config import KioskConfig
 from kiosk.demo import DEMO_STAFF_PIN, demo_environment
 from kiosk.errors import KioskError
+from kiosk.ui.headless import has_display
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, config: KioskConfig) -> int:
-    headless = args.headless or not os.environ.get("DISPLAY")
+    headless = args.headless or not has_display()
     with demo_environment(config, identity_file=args.identity) as env:
         parts = build_kiosk(config, staff_pin=DEMO_STAFF_PIN)
         print(f"デモ: 見本のマイナンバーカード（暗証番号 1234）を「{env.card.reader_name}」に置きました。"
@@ -59,14 +61,24 @@ def _headless(session: object, config: KioskConfig, print_dir: Path) -> int:
     print(f"  受付票 / slip: {slips[-1].resolve() if slips else '(none printed)'}")
     if slips:
         print("窓口で読み取る / at the counter desk:"
-              f"\n  KIOSK_CLERK=demo .venv/bin/kiosk desk scan {slips[-1].resolve()}")
+              f"\n  KIOSK_CLERK=demo {_this_command()} desk scan {slips[-1].resolve()}")
     return 0 if result.get("printed") else 1
+
+
+def _this_command() -> str:
+    """How to call `kiosk` again from anywhere: the script that is running, when it is ours."""
+    script = Path(sys.argv[0])
+    return str(script.resolve()) if script.name == "kiosk" else "kiosk"
 
 
 def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
     pin = os.environ.get(args.staff_pin_env, "")
     if not (len(pin) >= 4 and pin.isdigit()):
         raise KioskError(f"set the staff PIN (4 or more digits) in the environment variable {args.staff_pin_env}")
+    if not has_display():
+        raise KioskError("画面（ディスプレイ）がありません。タッチパネルをつないだ端末で起動してください"
+                         "（画面なしで試すには `kiosk demo`）。 / No display here: start the kiosk on the "
+                         "touch-screen machine (`kiosk demo` tries it without one).")
     parts = build_kiosk(config, staff_pin=pin)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
     from kiosk.ui.app import run_kiosk  # noqa: PLC0415
 

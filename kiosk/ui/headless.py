@@ -19,6 +19,11 @@ class XvfbError(RuntimeError):
     pass
 
 
+def has_display() -> bool:
+    """Whether a window can open here: without one Kivy waits for an X server for ever."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 @dataclass
 class Xvfb:
     """`with Xvfb() as display:` -> ':N', the server stopped (by its PID) on exit."""

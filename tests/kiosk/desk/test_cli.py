@@ -108,3 +108,12 @@ def test_the_desk_and_its_commands_run_without_kivy() -> None:
     code = ("import sys, kiosk.desk, kiosk.desk.wiring, kiosk.cli.main; "
             "sys.exit('kivy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=60).returncode == 0
+
+
+def test_the_screen_without_a_display_says_what_to_use_instead(
+        site: Site, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert run(site) == 2  # at once, instead of Kivy waiting for an X server
+    err = capsys.readouterr().err
+    assert "No display here" in err and "kiosk desk scan" in err
