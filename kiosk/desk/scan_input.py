@@ -7,9 +7,9 @@ anything else looks at it: that code holds the 12-digit number and nothing else,
 exactly 12 digits is dropped unread and only its error code is ever logged (DESIGN.md,
 "The 12-digit number").
 
-Images are read with zxing-cpp. A photo may hold several codes (the slip beside a card, a
-poster behind it): the one with our prefix wins, so a My Number card lying next to the slip is
-never looked at further.
+Images are read by drivers/scanner (zxing-cpp). A photo may hold several codes (the slip
+beside a card, a poster behind it): the one with our prefix wins, so a My Number card lying
+next to the slip is never looked at further.
 """
 
 from __future__ import annotations
@@ -18,17 +18,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import zxingcpp
-from PIL import Image, UnidentifiedImageError
-
+from drivers.scanner.errors import ImageUnreadableError
+from drivers.scanner.image import IMAGE_SUFFIXES
+from drivers.scanner.image import codes_in_image as image_codes
 from kiosk.desk.errors import ImageUnreadable, LooksLikeMyNumberCard, NoCodeInImage, NotOurs
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp",
-                            ".pdf"})
-# The kiosk's thermal printer prints at 203 dpi, so a slip PDF is read at that grid.
-PDF_DPI = 203
-MAX_PDF_PAGES = 4
 # "KS" + version + "-", after the scanner's mix-ups are folded (upper case, full width).
 _OUR_PREFIX = re.compile(r"KS[0-9]{1,3}-")
 
@@ -73,30 +67,12 @@ def looks_like_image_path(arg: str | Path) -> bool:
     return Path(candidate).suffix.lower() in IMAGE_SUFFIXES
 
 
-def _images(path: Path) -> list[Image.Image]:
-    try:
-        if path.suffix.lower() == ".pdf":
-            document = pdfium.PdfDocument(path)
-            try:
-                return [document[i].render(scale=PDF_DPI / 72).to_pil()
-                        for i in range(min(len(document), MAX_PDF_PAGES))]
-            finally:
-                document.close()
-        with Image.open(path) as image:
-            image.load()
-            return [image.copy()]
-    except (OSError, UnidentifiedImageError, pdfium.PdfiumError, ValueError) as exc:
-        raise ImageUnreadable(f"{path.name}: {type(exc).__name__}") from None
-
-
 def codes_in_image(path: Path) -> list[str]:
-    """The text of every QR code zxing-cpp finds in the image (or in each PDF page)."""
-    texts: list[str] = []
-    qr_only = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    for image in _images(path):
-        found = zxingcpp.read_barcodes(image, formats=qr_only)
-        texts.extend(code.text for code in found if code.valid and code.text)
-    return texts
+    """The QR codes' texts in a picture of the slip (drivers/scanner), as the desk's error."""
+    try:
+        return image_codes(path)
+    except ImageUnreadableError as exc:
+        raise ImageUnreadable(f"{exc.name}: {exc.reason}") from None
 
 
 def pick_slip_code(texts: list[str]) -> str:
