@@ -19,6 +19,7 @@ from kiosk.card_port import PcscCardPort
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.session.session import Session
+from kiosk.staff_bell import CommandBell
 from kiosk.store.db import make_engine
 from kiosk.store.repository import Store, open_store
 from kiosk.submit import KioskSubmitter
@@ -78,9 +79,10 @@ def build_kiosk(config: KioskConfig, *, staff_pin: str, clock: Callable[[], dt.d
     card = PcscCardPort(open_readers(config.card.backend, reader_name=config.card.reader))
     office = {"name": config.office.name, "code": config.office.code, "address": config.office.address,
               "phone": config.office.phone}
+    bell = CommandBell(config.staff_call.command, config.kiosk_id) if config.staff_call.command else None
     session = Session(library=library, card=card, submitter=submitter, office=office, clock=clock,
                       idle_timeout_s=config.idle_timeout_s, manual_form=manual, staff_pin=staff_pin,
-                      lang=config.languages[0])
+                      lang=config.languages[0], staff_bell=bell)
     return KioskParts(session, library, store, the_printer, submitter)
 
 

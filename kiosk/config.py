@@ -78,6 +78,13 @@ class CardConfig(_Strict):
     reader: str = ""
 
 
+class StaffCallConfig(_Strict):
+    # Run when a resident touches 「職員を呼ぶ」: a signal tower's command, a chat webhook via
+    # curl, ... It gets KIOSK_ID and KIOSK_SCREEN in its environment, never personal data.
+    # Empty: the kiosk's own screen is the only call.
+    command: list[str] = Field(default_factory=list)
+
+
 class KioskConfig(_Strict):
     office: OfficeConfig = Field(default_factory=OfficeConfig)
     counters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COUNTERS))
@@ -85,6 +92,7 @@ class KioskConfig(_Strict):
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
     printer: PrinterConfig = Field(default_factory=PrinterConfig)
     card: CardConfig = Field(default_factory=CardConfig)
+    staff_call: StaffCallConfig = Field(default_factory=StaffCallConfig)
     keys_dir: Path = Path("var/keys")
     kiosk_id: str = Field(default="K01", pattern=r"^[A-Z0-9]{1,8}$")
     idle_timeout_s: int = Field(default=90, ge=15, le=3600)

@@ -50,6 +50,11 @@ class Receipt:
     then: tuple[str, ...] = ()  # the other procedures' counters, in order
 
 
+class StaffBell(Protocol):
+    def ring(self, *, screen: str) -> None:
+        """Tell the floor staff this kiosk needs them (and on which screen); never blocks."""
+
+
 class SubmitPort(Protocol):
     def submit(self, submission: Submission) -> Receipt:
         """Store the application (must not fail silently), then print the slip (may fail)."""

@@ -26,7 +26,7 @@ from forms.model import Form, LifeEvent, ScreeningQuestion
 from forms.text import Text
 from kiosk.postal import address_for
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, ProcedureAnswers, Receipt, Submission, SubmitPort
+from kiosk.session.ports import CardPort, ProcedureAnswers, Receipt, StaffBell, Submission, SubmitPort
 
 QUESTION_TYPES = frozenset({
     "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
@@ -104,8 +104,10 @@ class GroupItem:
 class Session:
     def __init__(self, *, library: Library, card: CardPort | None, submitter: SubmitPort,
                  office: dict[str, str], clock: Callable[[], dt.datetime], idle_timeout_s: int,
-                 manual_form: Form, staff_pin: str, lang: str = "ja") -> None:
+                 manual_form: Form, staff_pin: str, lang: str = "ja",
+                 staff_bell: StaffBell | None = None) -> None:
         self._library, self._card, self._submitter = library, card, submitter
+        self._staff_bell = staff_bell
         self._office, self._clock, self._idle_timeout_s = office, clock, idle_timeout_s
         self._manual_form, self._staff_pin = manual_form, staff_pin
         self.default_lang = lang
@@ -602,6 +604,10 @@ class Session:
         self.message = None if printed else "print_failed"
 
     def call_staff(self) -> None:
+        """The staff screen. The bell rings once per call (a call stays open until a clerk
+        signs in or the session ends), and not for a clerk who is already here."""
+        if self._staff_bell is not None and not self.staff_called and not self.staff_mode:
+            self._staff_bell.ring(screen=str(self.screen))
         self.staff_called = True
         self._go(Screen.STAFF)
 

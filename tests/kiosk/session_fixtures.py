@@ -13,7 +13,7 @@ from pathlib import Path
 from drivers.card import errors as card_errors
 from forms.loader import Library, load_library
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, Receipt, Submission
+from kiosk.session.ports import CardPort, Receipt, StaffBell, Submission
 from kiosk.session.session import Session
 
 IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"
@@ -85,8 +85,9 @@ class Clock:
 
 
 def make_session(card: CardPort | None, submitter: RecordingSubmitter, clock: Clock,
-                 library: Library | None = None) -> Session:
+                 library: Library | None = None, staff_bell: StaffBell | None = None) -> Session:
     lib = library or load_library()
     manual = load_library([], shipped=IDENTITY_FORM_DIR).get("manual_identity")
     return Session(library=lib, card=card, submitter=submitter, office={"name": "みほん市役所"},
-                   clock=clock, idle_timeout_s=90, manual_form=manual, staff_pin="9999")
+                   clock=clock, idle_timeout_s=90, manual_form=manual, staff_pin="9999",
+                   staff_bell=staff_bell)
