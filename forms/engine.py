@@ -45,6 +45,8 @@ class Evaluation:
     states: tuple[FieldState, ...]
     values: dict[str, Any]  # normalised answers of the visible fields; groups as lists of dicts
     errors: tuple[AnswerError, ...]
+    # Rules of level "warning" that do not hold: told and marked, never blocking.
+    warnings: tuple[AnswerError, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -80,6 +82,7 @@ class _Run:
         self.answers = answers
         self.states: list[FieldState] = []
         self.errors: list[AnswerError] = []
+        self.warnings: list[AnswerError] = []
         # Normalised top-level values, for conditions. A hidden field's answer is left out: it
         # is not part of the application, so nothing may depend on it.
         self.clean: dict[str, Any] = {}
@@ -144,7 +147,11 @@ class _Run:
                 error = AnswerError(path, exc.code, message(exc.code, exc.params))
         if visible and error is None and value is not None:
             own = expr.mapping_lookup({"value": value}, {f.id: value})
-            error = self.rules(f.rules, own, path, lookup)
+            error = self.rules(f.rules, own, path, lookup, "error")
+            if error is None:
+                warning = self.rules(f.rules, own, path, lookup, "warning")
+                if warning is not None:
+                    self.warnings.append(warning)
         if visible and error:
             self.errors.append(error)
         self.states.append(
@@ -176,15 +183,18 @@ class _Run:
             out.append(self.fields(f.fields or [], item, f"{path}[{i}].", scope, visible))
         return out if visible else []
 
-    def rules(self, rules: list[Rule], own: expr.Lookup, path: str,
-              lookup: expr.Lookup) -> AnswerError | None:
+    def rules(self, rules: list[Rule], own: expr.Lookup, path: str, lookup: expr.Lookup,
+              level: str) -> AnswerError | None:
+        """The first rule of this level that does not hold."""
         def both(name: str) -> Any:
             value = own(name)
             return value if value is not None else lookup(name)
 
         for rule in rules:
+            if rule.level != level:
+                continue
             if self.condition(rule.when, both, True) and not self.condition(rule.check, both, True):
-                return AnswerError(path, "rule", rule.message)
+                return AnswerError(path, "rule" if level == "error" else "warning", rule.message)
         return None
 
     def form_rules(self) -> None:
@@ -197,7 +207,10 @@ class _Run:
                 if target and not any(s.path == target and s.visible and s.value is not None
                                       for s in self.states):
                     continue
-                self.errors.append(AnswerError(target, "rule", rule.message))
+                if rule.level == "warning":
+                    self.warnings.append(AnswerError(target, "warning", rule.message))
+                else:
+                    self.errors.append(AnswerError(target, "rule", rule.message))
 
 
 def evaluate(form: Form, answers: Mapping[str, Any], *, today: dt.date,
@@ -219,7 +232,7 @@ def evaluate(form: Form, answers: Mapping[str, Any], *, today: dt.date,
             break
         hidden = now_hidden
     run.form_rules()
-    return Evaluation(form, tuple(run.states), values, tuple(run.errors))
+    return Evaluation(form, tuple(run.states), values, tuple(run.errors), tuple(run.warnings))
 
 
 def prefill(form: Form, *, card: Mapping[str, Any] | None, office: Mapping[str, str],

@@ -35,20 +35,31 @@ def _answered(value: Any) -> bool:
     return value not in (None, "", [], {})
 
 
-def _age(value: Any, today: dt.date) -> int | None:
+def _date(value: Any) -> dt.date | None:
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return None
-    if not isinstance(value, dt.date):
+    return value if isinstance(value, dt.date) else None
+
+
+def _age(value: Any, today: dt.date) -> int | None:
+    day = _date(value)
+    if day is None:
         return None
-    years = today.year - value.year
-    return years - ((today.month, today.day) < (value.month, value.day))
+    years = today.year - day.year
+    return years - ((today.month, today.day) < (day.month, day.day))
+
+
+def _days_since(value: Any, today: dt.date) -> int | None:
+    """Whole days from the date to today (a notice period: 14 days after moving in)."""
+    day = _date(value)
+    return None if day is None else (today - day).days
 
 
 # name -> number of arguments. The functions themselves are in Expression._call.
-FUNCTIONS = {"count": 1, "answered": 1, "age": 1, "len": 1}
+FUNCTIONS = {"count": 1, "answered": 1, "age": 1, "days_since": 1, "len": 1}
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: a == b,
@@ -209,6 +220,8 @@ class _Evaluator:
             return _count(arg)
         if name == "answered":
             return _answered(arg)
+        if name == "days_since":
+            return _days_since(arg, self._today)
         return _age(arg, self._today)
 
     def _compare(self, node: ast.Compare) -> bool:

@@ -39,12 +39,18 @@ class Choice(_Model):
 
 
 class Rule(_Model):
-    """A check on the answers: when `check` is false, `message` is shown (at `field`, if given)."""
+    """A check on the answers: when `check` is false, `message` is shown (at `field`, if given).
+
+    An `error` stops the application until the answer changes; a `warning` (a notice period
+    that has passed, say) is told to the resident and marked for the clerk, and the
+    application goes on: the law still wants the late notification.
+    """
 
     check: str
     message: Text
     field: str | None = None
     when: str | None = None
+    level: Literal["error", "warning"] = "error"
 
 
 class FormField(_Model):

@@ -117,6 +117,9 @@ class FieldView:
             "value": self.value, "flags": [f.code for f in self.flags],
             "attention": self.attention,
         }
+        warned = [{"ja": f.ja, "en": f.en} for f in self.flags if f.code == "warning"]
+        if warned:
+            out["warnings"] = warned
         if self.items:
             out["items"] = [[child.to_json() for child in row] for row in self.items]
         return out
@@ -135,6 +138,9 @@ class ProcedureView:
     counter: str
     my_number_required: bool  # the resident shows the card at the counter; the desk reads it
     fields: tuple[FieldView, ...]
+    # The form's warnings about the application as a whole (ja, en); those about one answer
+    # are flags on its row.
+    notices: tuple[tuple[str, str], ...] = ()
 
     @property
     def attention_count(self) -> int:
@@ -149,6 +155,7 @@ class ProcedureView:
             "loaded": self.loaded, "title": {"ja": self.title_ja, "en": self.title_en},
             "counter": self.counter, "my_number_required": self.my_number_required,
             "attention": self.attention_count, "fields": [f.to_json() for f in self.fields],
+            "notices": [{"ja": ja, "en": en} for ja, en in self.notices],
         }
 
 
@@ -267,7 +274,8 @@ def procedure_view(index: int, proc: ProcedureAnswers, library: Library, *,
     return ProcedureView(
         index=index, form_id=form.id, form_version=form.version, loaded=True,
         title_ja=form.title.ja, title_en=form.title.get("en"), counter=form.counter,
-        my_number_required=form.my_number_required, fields=tuple(fields))
+        my_number_required=form.my_number_required, fields=tuple(fields),
+        notices=tuple((w.message.ja, w.message.get("en")) for w in ev.warnings if not w.path))
 
 
 def _empty(value: Any) -> bool:
@@ -330,8 +338,12 @@ class _Walker:
                          self._flags(path, extra))
 
     def _flags(self, path: str, extra: Sequence[str] = ()) -> tuple[Flag, ...]:
+        """The kiosk's marks, then the form's warnings at this field in their own words (a
+        notice period that had passed on the day the slip was issued)."""
         codes = list(dict.fromkeys([*self.flags.get(path, ()), *extra]))
-        return tuple(Flag.of(c) for c in codes)
+        warned = tuple(Flag("warning", w.message.ja, w.message.get("en"), attention=True)
+                       for w in self.ev.warnings if w.path == path)
+        return tuple(Flag.of(c) for c in codes) + warned
 
     def leftovers(self, answers: Mapping[str, Any]) -> list[FieldView]:
         """Answers the evaluation did not keep: shown, marked, never silently dropped."""

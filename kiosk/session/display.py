@@ -109,8 +109,12 @@ def summary(session: Session, lang: str) -> list[Summary]:
     for index, ev in enumerate(session.evaluations()):
         proc = session.procedures[index]
         rows: list[Row] = []
-        notes = tuple(s.field.help or s.field.label for s in ev.states
-                      if s.visible and s.field.type == "info" and "[" not in s.path)
+        # What the resident should know before sending: warnings first (a notice period
+        # passed: the application still goes in, and the clerk sees the same), then the
+        # form's visible info texts.
+        notes = tuple(w.message for w in ev.warnings) + tuple(
+            s.field.help or s.field.label for s in ev.states
+            if s.visible and s.field.type == "info" and "[" not in s.path)
         for state in ev.states:
             if not state.visible or state.field.type not in QUESTION_TYPES or "[" in state.path:
                 continue

@@ -524,3 +524,44 @@ def test_juminhyo_agent_cannot_take_a_copy_with_the_number(shipped: Library) -> 
     assert evaluate(form, base, today=TODAY).ok
     ev = evaluate(form, {**base, "items": ["my_number"]}, today=TODAY)
     assert [e.path for e in ev.errors] == ["items"]
+
+
+# -- warnings: told and marked, never blocking ---------------------------------------------
+
+WARNING_FORM = """
+fields:
+  - id: moved_on
+    type: date
+    label: 住み始めた日
+    required: true
+    rules:
+      - check: days_since(value) <= 14
+        level: warning
+        message: {ja: 14日を過ぎています。届け出はできます。, en: More than 14 days ago; you can still notify.}
+      - check: value <= today
+        message: 今日より後の日は選べません。
+  - {id: copies, type: integer, label: 通数, min: 1, max: 10}
+rules:
+  - check: not answered(copies) or copies < 5
+    field: copies
+    level: warning
+    message: 5通以上は窓口で確認します。
+"""
+
+
+def test_a_warning_rule_is_told_but_does_not_stop_the_application() -> None:
+    lib, _ = load_inline(WARNING_FORM)
+    form = lib.get("test_form")
+    late = evaluate(form, {"moved_on": "2025-03-01", "copies": 6}, today=TODAY)
+    assert late.ok and late.values == {"moved_on": "2025-03-01", "copies": 6}
+    assert [(w.path, w.code) for w in late.warnings] == [("moved_on", "warning"), ("copies", "warning")]
+    assert late.warnings[0].message.ja == "14日を過ぎています。届け出はできます。"
+    in_time = evaluate(form, {"moved_on": "2025-03-20", "copies": 1}, today=TODAY)
+    assert in_time.ok and in_time.warnings == ()
+
+
+def test_an_error_rule_still_wins_over_a_warning_on_the_same_field() -> None:
+    lib, _ = load_inline(WARNING_FORM)
+    future = evaluate(lib.get("test_form"), {"moved_on": "2025-05-01"}, today=TODAY)
+    assert not future.ok and future.error_at("moved_on") is not None
+    assert future.warnings == ()

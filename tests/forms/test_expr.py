@@ -132,6 +132,13 @@ def test_age_of_no_date_is_null_and_compares_false() -> None:
     assert ev("age(b) >= 18") is False
 
 
+def test_days_since_counts_whole_days_to_today() -> None:
+    assert ev("days_since(d)", d="2025-03-18") == 14  # today is 2025-04-01
+    assert ev("days_since(d)", d=dt.date(2025, 4, 2)) == -1  # a date still to come
+    assert ev("days_since(d) <= 14", d="2025-03-17") is False
+    assert ev("days_since(d)") is None and ev("days_since(d) <= 14") is False
+
+
 def test_arithmetic_and_negative_numbers() -> None:
     assert ev("a + b == 3", a=1, b=2) is True
     assert ev("a - 1 == -1", a=0) is True

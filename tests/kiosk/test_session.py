@@ -450,6 +450,31 @@ def test_an_agent_is_not_made_one_of_the_items() -> None:
     assert s.group_items(q) == []
 
 
+LATE_FORM = """
+fields:
+  - id: moved_on
+    type: date
+    label: {ja: 住み始めた日, en: Moving-in day}
+    required: true
+    rules:
+      - check: days_since(value) <= 14
+        level: warning
+        message: {ja: 14日を過ぎています。このまま届け出できます。, en: More than 14 days ago; you can still notify.}
+"""
+
+
+def test_a_late_notification_is_told_on_the_confirm_screen_and_still_goes_in() -> None:
+    lib, _ = load_inline(LATE_FORM)
+    s, _, sub, _ = journey(RecordingCard(), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer("2026-10-01")  # the clock says 2026-11-23
+    assert screen(s) == Screen.CONFIRM and s.message is None
+    (proc,) = summary(s, "ja")
+    assert [n.ja for n in proc.notes] == ["14日を過ぎています。このまま届け出できます。"]
+    s.confirm()
+    assert sub.submissions[0].procedures[0].values == {"moved_on": "2026-10-01"}
+
+
 def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None:
     s, _, _, _ = journey(RecordingCard(), library=library)
     s.start()

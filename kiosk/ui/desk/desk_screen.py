@@ -310,6 +310,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             info.append(self.t("needs_card"))
         if procedure.attention_count:
             info.append(self.t("attention", n=procedure.attention_count))
+        info.extend(f"※{ja if self.lang == 'ja' else en}" for ja, en in procedure.notices)
         heading: ProcedureHeading = self.pool.take(ProcedureHeading)
         heading.procedure = procedure
         heading.title_markup = self.m(f"{procedure.index + 1}. {title}", bold=True)
