@@ -111,10 +111,11 @@ def summary(session: Session, lang: str) -> list[Summary]:
         rows: list[Row] = []
         # What the resident should know before sending: warnings first (a notice period
         # passed: the application still goes in, and the clerk sees the same), then the
-        # form's visible info texts.
-        notes = tuple(w.message for w in ev.warnings) + tuple(
-            s.field.help or s.field.label for s in ev.states
-            if s.visible and s.field.type == "info" and "[" not in s.path)
+        # form's visible info texts, those of a group's items once each (「別居監護申立書」
+        # for any child living apart).
+        infos = {s.field.id: s.field.help or s.field.label for s in ev.states
+                 if s.visible and s.field.type == "info"}
+        notes = tuple(w.message for w in ev.warnings) + tuple(infos.values())
         for state in ev.states:
             if not state.visible or state.field.type not in QUESTION_TYPES or "[" in state.path:
                 continue

@@ -475,6 +475,30 @@ def test_a_late_notification_is_told_on_the_confirm_screen_and_still_goes_in() -
     assert sub.submissions[0].procedures[0].values == {"moved_on": "2026-10-01"}
 
 
+ITEM_INFO_FORM = """
+fields:
+  - id: children
+    type: group
+    label: お子さん
+    min: 1
+    fields:
+      - {id: name, type: text, label: 氏名, required: true}
+      - {id: lives_with, type: yes_no, label: 一緒に住んでいますか, required: true}
+      - {id: apart_info, type: info, label: 別居監護申立書が必要です。, show_if: lives_with == false}
+"""
+
+
+def test_an_items_note_is_on_the_confirm_screen_once() -> None:
+    lib, _ = load_inline(ITEM_INFO_FORM)
+    s, _, _, _ = journey(RecordingCard(), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    for name, lives_with in (("見本 一郎", False), ("見本 二郎", False), ("見本 三郎", True)):
+        s.add_group_item(); s.answer(name); s.answer(lives_with)  # noqa: E702
+    s.finish_group()
+    assert screen(s) == Screen.CONFIRM
+    assert [n.ja for n in summary(s, "ja")[0].notes] == ["別居監護申立書が必要です。"]
+
+
 def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None:
     s, _, _, _ = journey(RecordingCard(), library=library)
     s.start()
