@@ -176,11 +176,21 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
                 "(outside repeated groups)."),
                 T("メッセージを表示する項目の id を書いてください。",
                   "Write the id of the field where the message is shown."))
-    copies = form.fee.copies_field if form.fee else None
-    if copies and (copies not in by_id or by_id[copies].field.type not in ("copies", "integer")):
-        src.error(Code.UNKNOWN_REFERENCE, ("fee", "copies_field"), T(
-            f"fee.copies_field「{copies}」は copies 型の項目ではありません。",
-            f"fee.copies_field '{copies}' is not a copies field of this form."))
+    _fee_copies(form, by_id, src)
+
+
+def _fee_copies(form: Form, by_id: dict[str, Located], src: Source) -> None:
+    """The fee counts copies from fields that exist and hold a number of copies."""
+    wanted: list[tuple[str, PathKey]] = []
+    if form.fee and form.fee.copies_field:
+        wanted.append((form.fee.copies_field, ("fee", "copies_field")))
+    for k, line in enumerate(form.fee.lines if form.fee else ()):
+        wanted.append((line.copies_field, ("fee", "lines", k, "copies_field")))
+    for copies, path in wanted:
+        if copies not in by_id or by_id[copies].field.type not in ("copies", "integer"):
+            src.error(Code.UNKNOWN_REFERENCE, path, T(
+                f"fee の copies_field「{copies}」は copies 型の項目ではありません。",
+                f"fee copies_field '{copies}' is not a copies field of this form."))
 
 
 def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, *, source: str,

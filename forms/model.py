@@ -146,12 +146,29 @@ class Document(_Model):
         return data
 
 
+class FeeLine(_Model):
+    """One kind of certificate with its own price (戸籍謄本 450円, 除籍 750円), per copy."""
+
+    label: Text
+    amount: int = Field(ge=0, le=100_000)  # yen a copy
+    copies_field: str  # the field holding this kind's number of copies
+
+
 class Fee(_Model):
-    amount: int = Field(ge=0, le=100_000)  # yen
+    amount: int = Field(default=0, ge=0, le=100_000)  # yen
     per: Literal["copy", "application"] = "copy"
     # The field holding the number of copies, when the fee is per copy.
     copies_field: str | None = None
+    # Several kinds at several prices, each counted from its own copies field; instead of
+    # `amount`. A kind whose copies field is hidden (not chosen) costs nothing.
+    lines: list[FeeLine] = Field(default_factory=list)
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _amount_or_lines(self) -> Fee:
+        if self.lines and (self.amount or self.copies_field or self.per != "copy"):
+            raise ValueError("give either amount (with per and copies_field) or lines, not both")
+        return self
 
 
 class Form(_Model):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from forms import expr
@@ -74,28 +74,40 @@ class Procedure:
 
 @dataclass(frozen=True)
 class Fee:
-    """What one procedure costs; `copies` is None when the fee is per application."""
+    """What one procedure (or one kind of its certificates) costs; `copies` is None when the
+    fee is per application, `kind` names the certificate when a form prices kinds apart."""
 
     title: str
     unit: int
     copies: int | None
     note: str | None
+    kind: str = ""
 
     @property
     def total(self) -> int:
         return self.unit * (self.copies or 1)
 
 
-def fee_of(form: Form, ev: Evaluation) -> Fee | None:
-    """The fee of one procedure: amount × copies, or once per application; None if free of it."""
+def fees_of(form: Form, ev: Evaluation) -> list[Fee]:
+    """The fees of one procedure: amount × copies, or once per application, or one line per
+    kind chosen (its own price × its own copies); empty if the form has no fee."""
     if form.fee is None:
-        return None
+        return []
+    note = form.fee.note.ja if form.fee.note else None
+    if form.fee.lines:
+        out = []
+        for line in form.fee.lines:
+            raw = ev.values.get(line.copies_field)  # absent when that kind was not chosen
+            if isinstance(raw, int) and raw > 0:
+                out.append(Fee(form.name.ja, line.amount, raw, None, kind=line.label.ja))
+        if out and note:  # once, under the last line
+            out[-1] = replace(out[-1], note=note)
+        return out
     copies: int | None = None
     if form.fee.per == "copy":
         raw = ev.values.get(form.fee.copies_field) if form.fee.copies_field else None
         copies = raw if isinstance(raw, int) and raw > 0 else 1
-    note = form.fee.note.ja if form.fee.note else None
-    return Fee(form.name.ja, form.fee.amount, copies, note)
+    return [Fee(form.name.ja, form.fee.amount, copies, note)]
 
 
 def things_to_bring(form: Form, ev: Evaluation, today: dt.date) -> list[str]:
@@ -115,11 +127,12 @@ def yen(amount: int) -> str:
 
 
 def _fee_line(fee: Fee) -> str:
+    what = fee.kind or "手数料"
     if fee.unit == 0:
-        return "手数料 無料"
+        return f"{what} 無料"
     if fee.copies is None:
-        return f"手数料 {yen(fee.unit)}"
-    return f"手数料 {yen(fee.unit)} × {fee.copies}通 = {yen(fee.total)}"
+        return f"{what} {yen(fee.unit)}"
+    return f"{what} {yen(fee.unit)} × {fee.copies}通 = {yen(fee.total)}"
 
 
 class _Slip:
@@ -250,11 +263,11 @@ class _SlipFlow:
         flow.place(s.heading("お手続き"), keep=s.pt(20))
         for item in procedures:
             ev = evaluate(item.form, item.answers, today=self.today)
-            fee = fee_of(item.form, ev)
+            item_fees = fees_of(item.form, ev)
             flow.place(s.text(f"■ {item.form.name.ja}", 12, bold=True), gap=s.pt(3), keep=s.pt(16))
             if several_counters:
                 flow.place(s.text(f"窓口：{item.counter}", 9.5, indent=s.pt(12)))
-            if fee is not None:
+            for fee in item_fees:
                 fees.append(fee)
                 flow.place(s.text(_fee_line(fee), 9.5, indent=s.pt(12)))
                 if fee.note:

@@ -83,7 +83,11 @@ def describe(form: Form, lang: str) -> list[str]:
         ("個人番号: 窓口でカードから読み取ります" if ja else "My Number: read from the card at the counter")
         if form.my_number_required else ("個人番号: 不要" if ja else "My Number: not needed"),
     ]
-    if form.fee:
+    if form.fee and form.fee.lines:
+        for line in form.fee.lines:
+            label = line.label.ja if ja else line.label.get("en")
+            out.append(f"{'手数料' if ja else 'Fee'}: {label} {line.amount}円 {'1通' if ja else 'per copy'}")
+    elif form.fee:
         per = ("1通" if ja else "per copy") if form.fee.per == "copy" else ("1件" if ja else "per application")
         out.append(f"{'手数料' if ja else 'Fee'}: {form.fee.amount}円 {per}")
     out.append("申請できる人:" if ja else "Who may apply:")

@@ -180,6 +180,17 @@ def test_procedures_at_several_counters_say_where_to_go_first_and_each_counter(
     assert "最初に" not in one and "窓口：" not in one and f"お越しいただく窓口{COUNTER.replace(' ', '')}" in one
 
 
+def test_each_kind_of_family_register_certificate_at_its_own_price(library: Library, fonts: Fonts) -> None:
+    form = library.get("koseki_shomei")
+    answers = {**sample_answers(form, TODAY), "kinds": ["zenbu", "joseki"], "copies_zenbu": 2,
+               "copies_joseki": 1}
+    text = without_spaces(text_of(_slip([form], fonts, answers=[answers])))
+    assert "戸籍謄本450円×2通=900円" in text
+    assert "除籍750円×1通=750円" in text
+    assert "戸籍の附票300円" not in text and "抄本450円" not in text  # not chosen
+    assert "手数料の合計1,650円" in text
+
+
 def test_what_to_bring_follows_the_answers(library: Library, fonts: Fonts) -> None:
     form = library.get("juminhyo")
     self_ = {**sample_answers(form, TODAY), "applicant": "self"}
