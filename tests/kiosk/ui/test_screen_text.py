@@ -107,8 +107,13 @@ def width(char: str) -> float:
     return 1.0 if ord(char) < 0x2000 else 2.0  # half- and full-width, as on screen
 
 
-def test_japanese_breaks_between_characters_never_before_closing_marks() -> None:
-    assert break_lines("市内で引っ越した（転居）", 21, width) == "市内で引っ越\nした（転居）"
+def test_japanese_breaks_between_phrases_never_before_closing_marks() -> None:
+    assert break_lines("市内で引っ越した（転居）", 21, width) == "市内で引っ越した\n（転居）"
+    warning = "あと1回まちがえるとカードがロックされ、市役所の窓口でしか解除できなくなります。"
+    assert break_lines(warning, 30, width) == (
+        "あと1回まちがえるとカードが\nロックされ、市役所の窓口でしか\n解除できなくなります。")
+    # A phrase longer than the line is cut between its characters.
+    assert break_lines("マイナンバーカード", 8, width) == "マイナ\nンバー\nカード"
     for limit in range(4, 16):
         lines = break_lines("じゅうみんひょうのうつし", limit, width).split("\n")
         assert not any(line.startswith(("ゅ", "ょ")) for line in lines), lines
