@@ -181,6 +181,8 @@ class Session:
 
     @property
     def can_go_back(self) -> bool:
+        if self.screen == Screen.DONE:
+            return False  # sent: there is nothing to go back to, only 「おわる」
         return bool(self._history or self.editing or self.group_item
                     or self.screen in (Screen.QUESTION, Screen.CONFIRM))
 

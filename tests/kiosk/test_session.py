@@ -64,6 +64,7 @@ def test_card_journey_fills_from_card_and_submits(library: Library) -> None:
     assert s.screen == Screen.CONFIRM
     s.confirm()
     assert (s.screen, s.receipt and s.receipt.ticket) == (Screen.DONE, "A-001")
+    assert not s.can_go_back  # sent: only 「おわる」, no way back into the confirm screen
     (proc,) = sub.submissions[0].procedures
     assert proc.values["applicant_name"] == "見本 花子"
     assert proc.values["copies"] == 1
