@@ -12,12 +12,16 @@ from a font that has it.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import budoux
 from reportlab.pdfgen.canvas import Canvas
 
 from printouts.fonts import FontChain, draw_string, string_width
@@ -249,13 +253,22 @@ def wrap(text: str, width: float, size: float, fonts: Fonts, *, bold: bool = Fal
 
 
 def _wrap_paragraph(text: str, width: float, size: float, fonts: Fonts, bold: bool) -> list[str]:
+    """Greedy by phrases (文節, BudouX) and Latin words, so that a line ends where a reader
+    pauses (「世帯主も国民健康保険に／入っていますか」); a phrase that would leave the line
+    less than half full, or that no line holds, is set character by character."""
     lines: list[str] = []
     line, used = "", 0.0
-    for token in _fitting_tokens(text, width, size, fonts, bold):
+    pending = deque(_phrases(text))
+    while pending:
+        token = pending.popleft()
         w = fonts.width(token, size, bold=bold)
-        if not line or used + w <= width or token[0] in HANG or token.isspace():
+        hung = fonts.width(token.rstrip("".join(HANG)), size, bold=bold)  # 。 may pass the edge
+        if used + w <= width or used + hung <= width or token.isspace() or (not line and len(token) == 1):
             line += token
             used += w
+            continue
+        if len(token) > 1 and (not line or used < width / 2 or w > width):
+            pending.extendleft(reversed(_pieces(token)))  # fill this line first
             continue
         carry = ""
         if token[0] in NO_START and len(line) > 1:  # 追い出し: 「ょ」 takes its neighbour along
@@ -269,14 +282,28 @@ def _wrap_paragraph(text: str, width: float, size: float, fonts: Fonts, bold: bo
     return lines
 
 
-def _fitting_tokens(text: str, width: float, size: float, fonts: Fonts,
-                    bold: bool) -> Iterator[str]:
-    """Tokens, with a Latin word longer than the whole line cut into its characters."""
-    for token in tokens(text):
-        if len(token) > 1 and fonts.width(token, size, bold=bold) > width:
-            yield from token
+def _pieces(token: str) -> list[str]:
+    """A phrase as its characters (Latin words whole), a single word as its characters."""
+    parts = list(tokens(token))
+    return parts if len(parts) > 1 else list(token)
+
+
+def _phrases(text: str) -> Iterator[str]:
+    """Japanese phrases whole; Latin text as its words (with their trailing space)."""
+    for phrase in _phrase_parser().parse(text):
+        if any(_wide(c) for c in phrase):
+            yield phrase
         else:
-            yield token
+            yield from tokens(phrase)
+
+
+@functools.cache
+def _phrase_parser() -> budoux.Parser:
+    return budoux.load_default_japanese_parser()  # the model is read once; it never changes
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def text_block(text: str, *, width: float, size: float, fonts: Fonts, bold: bool = False,
