@@ -21,7 +21,8 @@ from kiosk.store.pgserver import PgServer
 from tests.drivers.card.conftest import PlaceCard
 from tests.kiosk.desk.conftest import SiteFactory
 from tests.kiosk.desk.test_scan import slip_text
-from tests.kiosk.desk.world import MY_NUMBER, Site, my_number_spellings, pdf_text
+from tests.kiosk.desk.world import MY_NUMBER, Site, my_number_spellings
+from tests.printouts.documents_helpers import text_of as pdf_text
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

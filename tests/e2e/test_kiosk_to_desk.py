@@ -11,7 +11,8 @@ import pytest
 
 from kiosk.desk.view import FieldView
 from tests.kiosk.desk.conftest import SiteFactory
-from tests.kiosk.desk.world import Site, decode_image, pdf_text, rasterise
+from tests.kiosk.desk.world import Site, decode_image, rasterise
+from tests.printouts.documents_helpers import text_of as pdf_text
 
 pytestmark = pytest.mark.slow
 

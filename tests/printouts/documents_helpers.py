@@ -66,7 +66,7 @@ def page_size_mm(pdf: bytes, page: int = 0) -> tuple[float, float]:
         doc.close()
 
 
-def text_of(pdf: bytes) -> str:
+def text_of(pdf: bytes | Path) -> str:
     doc = pdfium.PdfDocument(pdf)
     try:
         parts = []

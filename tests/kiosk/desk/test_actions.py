@@ -29,9 +29,9 @@ from tests.kiosk.desk.world import (
     Site,
     decode_image,
     my_number_spellings,
-    pdf_text,
     rasterise,
 )
+from tests.printouts.documents_helpers import text_of as pdf_text
 
 
 @dataclass

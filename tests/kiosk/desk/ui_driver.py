@@ -25,8 +25,9 @@ from typing import Any
 from forms.loader import load_library
 from kiosk.ui.desk.app import build_desk_app
 from printouts.layout import Fonts
-from tests.kiosk.desk.world import MY_NUMBER, build_site, decode_image, pdf_text, rasterise
+from tests.kiosk.desk.world import MY_NUMBER, build_site, decode_image, rasterise
 from tests.kiosk.store.conftest import Clock
+from tests.printouts.documents_helpers import text_of as pdf_text
 
 PERSONAL = ("見本", "花子", "みほん市中央", "昭和60", "田 髙橋", "090-1234")
 

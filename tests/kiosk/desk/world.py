@@ -82,20 +82,6 @@ def rasterise(pdf: Path, dpi: int = 203) -> Image.Image:
         document.close()
 
 
-def pdf_text(pdf: bytes | Path) -> str:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        parts = []
-        for page in document:
-            textpage = page.get_textpage()
-            parts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return "\n".join(parts)
-    finally:
-        document.close()
-
-
 @dataclass
 class Kiosk:
     kiosk_id: str
