@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forms.engine import evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
 from kiosk.desk.errors import ExportError
@@ -66,6 +67,18 @@ def _without_my_number(answers: Mapping[str, Any], never: set[str]) -> dict[str,
     return out
 
 
+def _marks(opened: OpenedApplication, index: int, form: Form | None) -> dict[str, list[str]]:
+    """The kiosk's marks, plus `warning` where the form's warning rules do not hold (a notice
+    period passed by the issue day), so the back office sees a late notification too."""
+    proc = opened.submission.procedures[index]
+    marks = {path: list(found) for path, found in proc.flags.items()}
+    if form is not None:
+        issued = opened.application.created_at.astimezone(JST).date()
+        for warning in evaluate(form, proc.values, today=issued, stage="counter").warnings:
+            marks.setdefault(warning.path, []).append("warning")
+    return marks
+
+
 def _refuse_my_number_anywhere(value: Any, where: str) -> None:
     if isinstance(value, str):
         if contains_my_number(value):
@@ -95,7 +108,7 @@ def export_json(apps: Sequence[OpenedApplication], library: Library, *, office_c
                 "procedure": i, "form_id": proc.form_id, "form_version": proc.form_version,
                 "title": form.title.ja if form else None,
                 "answers": _without_my_number(proc.values, never),
-                "flags": {path: list(marks) for path, marks in proc.flags.items()},
+                "flags": _marks(opened, i, form),
             })
         items.append({
             "application_id": stored.id, "ticket": stored.ticket, "status": stored.status,
@@ -157,8 +170,9 @@ def _table(form_id: str, rows: list[_Row], library: Library) -> bytes:
                  stored.kiosk_id, stored.created_at.astimezone(JST).isoformat(), proc.form_id,
                  str(proc.form_version), str(row.index)]
         cells += [_cell(flat.get(c.key)) for c in columns]
-        cells.append(";".join(f"{path}:{mark}" for path, marks in proc.flags.items()
-                              for mark in marks))
+        exact = loaded_form(library, proc.form_id, proc.form_version)
+        cells.append(";".join(f"{path}:{mark}" for path, marks in
+                              _marks(row.opened, row.index, exact).items() for mark in marks))
         for column, cell in zip([*LEADING, *((c.key, "") for c in columns), FLAGS_COLUMN], cells,
                                 strict=True):
             _refuse_my_number_anywhere(cell, f"{form_id}.{column[0]}")

@@ -5,6 +5,7 @@ number, the slip again, exports. On SQLite and PostgreSQL; the card here is a re
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import logging
@@ -334,3 +335,22 @@ def test_export_since(make_site: SiteFactory, tmp_path: Path) -> None:
     result = site.desk.export("json", tmp_path / "x.json", since=site.today())
     assert result.applications == 1
     assert site.desk.export("json", tmp_path / "y.json").applications == 2
+
+
+def test_a_late_notification_is_marked_in_both_exports(make_site: SiteFactory, tmp_path: Path) -> None:
+    from printouts.samples import sample_answers  # noqa: PLC0415
+
+    site = make_site()
+    tennyu = site.library.get("tennyu")
+    late_day = (site.today() - dt.timedelta(days=30)).isoformat()
+    late = {**sample_answers(tennyu, site.today()), "moved_on": late_day}
+    _, slip = site.kiosk.submit(site.submission("tennyu", tennyu=late))
+    view = site.desk.scan(slip_text(slip))
+    (row,) = [f for f in view.procedures[0].fields if f.path == "moved_on"]
+    assert [f.code for f in row.flags] == ["warning"]
+
+    site.desk.export("json", tmp_path / "out.json")
+    doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert doc["applications"][0]["procedures"][0]["flags"]["moved_on"] == ["warning"]
+    (csv_path,) = site.desk.export("csv", tmp_path / "out.csv").paths
+    assert "moved_on:warning" in csv_path.read_text(encoding="utf-8-sig")
