@@ -91,7 +91,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.ids.clerk.text = desk.clerk or ""
         self.refresh_texts()
         self.show_view(None)
-        self.say("info", self.t("ready"))
+        self.say("info", lambda: self.t("ready"))
         self._warming = self.pool.warm({FieldRow: 90, SectionRow: 12, ProcedureHeading: 4})
         Clock.schedule_once(self._warm_step, 0.2)
 
@@ -130,6 +130,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.lang = "en" if self.lang == "ja" else "ja"
         self.refresh_texts()
         self.show_view(self.view)
+        self.say(*self._said)  # the message too, in the new language
         self.focus_scan()
 
     def clerk_changed(self, text: str) -> None:
@@ -143,28 +144,31 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     # --- messages -------------------------------------------------------------------------
 
-    def say(self, kind: str, text: str) -> None:
-        self.message_plain = text
+    def say(self, kind: str, text: Callable[[], str]) -> None:
+        """Show a message; `text` words it in the screen's language now and after a switch."""
+        self._said = (kind, text)
+        self.message_plain = text()
         self.message_bg = COLORS[kind]
-        self.ids.message.text = self.m(text)
+        self.ids.message.text = self.m(self.message_plain)
 
     def say_error(self, exc: DeskError) -> None:
-        text = exc.message_ja if self.lang == "ja" else exc.message_en
-        detail = f"（{exc.detail}）" if exc.detail else ""
-        self.say("error", f"[{exc.code}] {text}{detail}")
+        def text() -> str:
+            detail = f"（{exc.detail}）" if exc.detail else ""
+            return f"[{exc.code}] {exc.message_ja if self.lang == 'ja' else exc.message_en}{detail}"
+
+        self.say("error", text)
         self.focus_scan()
 
-    def say_warnings(self, first: str, warnings: tuple[DeskMessage, ...]) -> None:
-        if not warnings:
-            self.say("ok", first)
-            return
-        lines = [first] + [f"[{w.code}] {w.ja if self.lang == 'ja' else w.en}"
-                           + (f"（{w.detail}）" if w.detail else "") for w in warnings]
-        self.say("warning", "\n".join(lines))
+    def say_warnings(self, first: Callable[[], str], warnings: tuple[DeskMessage, ...]) -> None:
+        def text() -> str:
+            return "\n".join([first()] + [f"[{w.code}] {w.ja if self.lang == 'ja' else w.en}"
+                                          + (f"（{w.detail}）" if w.detail else "") for w in warnings])
+
+        self.say("warning" if warnings else "ok", text)
 
     def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
         if self.worker.run(call, then, self.say_error):
-            self.say("info", self.t("busy"))
+            self.say("info", lambda: self.t("busy"))
 
     # --- scanning -----------------------------------------------------------------------------
 
@@ -180,7 +184,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     def _scanned(self, view: DeskView) -> None:
         self.ids.image_path.text = ""
         self.show_view(view)
-        self.say_warnings(self.t("scanned"), view.warnings)
+        self.say_warnings(lambda: self.t("scanned"), view.warnings)
         self.focus_scan()
 
     def choose_image(self) -> None:
@@ -212,8 +216,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def _status_changed(self, stored: StoredApplication) -> None:
         self.show_view(self.desk.current)
-        status = STATUS_WORDS[self.lang].get(stored.status, stored.status)
-        self.say("ok", self.t("status_changed", status=status))
+        self.say("ok", lambda: self.t("status_changed", status=STATUS_WORDS[self.lang].get(
+            stored.status, stored.status)))
         self.focus_scan()
 
     def print_form(self, procedure: int) -> None:
@@ -226,8 +230,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             self._run(partial(self.desk.reprint_slip, self.view.application_id), self.printed)
 
     def printed(self, result: PrintResult) -> None:
-        name = result.name_ja if self.lang == "ja" else result.name_en
-        self.say_warnings(self.t("printed", title=name), result.warnings)
+        self.say_warnings(lambda: self.t(
+            "printed", title=result.name_ja if self.lang == "ja" else result.name_en), result.warnings)
         self.focus_scan()
 
     def my_number(self, procedure: ProcedureView) -> None:
@@ -243,13 +247,13 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def _exported(self, result: ExportResult) -> None:
         paths = ", ".join(str(p) for p in result.paths)
-        self.say("ok", self.t("exported", n=result.applications, paths=paths))
+        self.say("ok", lambda: self.t("exported", n=result.applications, paths=paths))
 
     def next_resident(self) -> None:
         """Clear the screen for the next resident: nothing personal stays shown."""
         self.desk.forget()
         self.show_view(None)
-        self.say("info", self.t("cleared") + " " + self.t("ready"))
+        self.say("info", lambda: self.t("cleared") + " " + self.t("ready"))
         self.focus_scan()
 
     # --- the application ------------------------------------------------------------------------

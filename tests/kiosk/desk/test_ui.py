@@ -75,4 +75,5 @@ def test_status_rescan_and_refusals(ui: dict[str, Any]) -> None:
 
 def test_english_and_the_wipe(ui: dict[str, Any]) -> None:
     assert ui["english"]
+    assert ui["english_message"].startswith("[looks_like_my_number_card] This is the QR code")
     assert ui["cleared"] == {"personal_left": [], "view": True}

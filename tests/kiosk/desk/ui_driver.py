@@ -167,6 +167,7 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     await frames()
     app.screenshot("07-english")
     results["english"] = "Date of birth of the head of household" in shown_text(root)
+    results["english_message"] = screen.message_plain  # the refusal, said again in English
     by_kid(root, "lang").dispatch("on_release")
 
     by_kid(root, "next").dispatch("on_release")
