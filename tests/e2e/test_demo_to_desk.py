@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,8 @@ def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         [sys.executable, "-m", "kiosk.cli.main", "--config", str(config), "demo", "--headless"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240, check=False)
     assert demo.returncode == 0, demo.stderr[-3000:]
+    touches = int(re.search(r"touches: (\d+)", demo.stdout).group(1))  # type: ignore[union-attr]
+    assert touches < 10  # a certificate request with the card, welcome to slip
     slips = sorted((tmp_path / "var" / "print").glob("*slip*.pdf"))
     assert len(slips) == 1, demo.stdout
 
@@ -44,9 +47,14 @@ def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert procedure["form_id"] == "juminhyo"
     name = next(f for f in procedure["fields"] if f["field_id"] == "applicant_name")
     assert name["display"]["ja"] == "見本 花子" and name["flags"] == ["from_card"]
+    # What was touched on the screen is what the slip carried to the desk.
+    answered = {f["field_id"]: f["value"] for f in procedure["fields"]}
+    assert (answered["applicant"], answered["scope"], answered["purpose"]) == (
+        "self", "household", "pension")
 
     assert main(["--config", str(config), "desk", "status", str(view["application_id"]),
                  "received"]) == 0
     assert main(["--config", str(config), "desk", "print-form", str(view["application_id"]),
                  "0"]) == 0
     assert len(list((tmp_path / "var" / "print").glob("*form_juminhyo_A-001*.pdf"))) == 1
+    print(f"touches: {touches}")
