@@ -9,7 +9,7 @@ from pathlib import Path
 
 from forms.errors import UnknownFormError
 from forms.loader import Library, load_library
-from forms.model import Form, FormField
+from forms.model import Form, FormField, Rule
 from kiosk.cli.preview_cmd import register_preview
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
@@ -99,7 +99,18 @@ def describe(form: Form, lang: str) -> list[str]:
     out.append("項目:" if ja else "Fields:")
     for f in form.fields:
         out.extend(_field_lines(f, lang, 1))
+    if form.rules:
+        out.append("規則:" if ja else "Rules:")
+        out.extend(_rule_line(rule, lang, "  ") for rule in form.rules)
     return out
+
+
+def _rule_line(rule: Rule, lang: str, pad: str) -> str:
+    """`! check` for a rule that stops the application, `? check` for a warning."""
+    mark = "?" if rule.level == "warning" else "!"
+    where = f" @{rule.field}" if rule.field else ""
+    when = f" (when {rule.when})" if rule.when else ""
+    return f"{pad}{mark} {rule.check}{when}{where} → {rule.message.get(lang)}"
 
 
 def _field_lines(f: FormField, lang: str, depth: int) -> list[str]:
@@ -116,6 +127,7 @@ def _field_lines(f: FormField, lang: str, depth: int) -> list[str]:
     line = f"{pad}{f.id} ({f.type}): {f.label.get(lang)}" + (f"  [{'; '.join(extras)}]" if extras else "")
     lines = [line]
     lines.extend(f"{pad}    · {c.value}: {c.label.get(lang)}" for c in f.choices or ())
+    lines.extend(_rule_line(rule, lang, pad + "    ") for rule in f.rules)
     for child in f.fields or ():
         lines.extend(_field_lines(child, lang, depth + 1))
     return lines
