@@ -184,7 +184,7 @@ class _Run:
         return out if visible else []
 
     def rules(self, rules: list[Rule], own: expr.Lookup, path: str, lookup: expr.Lookup,
-              level: str) -> AnswerError | None:
+              level: Literal["error", "warning"]) -> AnswerError | None:
         """The first rule of this level that does not hold."""
         def both(name: str) -> Any:
             value = own(name)

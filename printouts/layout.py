@@ -12,19 +12,17 @@ from a font that has it.
 
 from __future__ import annotations
 
-import functools
 import io
 import re
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import budoux
 from reportlab.pdfgen.canvas import Canvas
 
 from printouts.fonts import FontChain, draw_string, string_width
+from printouts.phrases import is_wide, phrases
 from printouts.qr import QrMatrix, draw_qr
 
 MM = 72 / 25.4
@@ -290,20 +288,12 @@ def _pieces(token: str) -> list[str]:
 
 def _phrases(text: str) -> Iterator[str]:
     """Japanese phrases whole; Latin text as its words (with their trailing space)."""
-    for phrase in _phrase_parser().parse(text):
-        if any(_wide(c) for c in phrase):
+    for phrase in phrases(text):
+        if any(is_wide(c) for c in phrase):
             yield phrase
         else:
             yield from tokens(phrase)
 
-
-@functools.cache
-def _phrase_parser() -> budoux.Parser:
-    return budoux.load_default_japanese_parser()  # the model is read once; it never changes
-
-
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def text_block(text: str, *, width: float, size: float, fonts: Fonts, bold: bool = False,

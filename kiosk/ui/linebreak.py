@@ -12,11 +12,9 @@ function (the screen measures with the label's own font); no Kivy here.
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections.abc import Callable
 
-import budoux
+from printouts.phrases import is_wide, phrases
 
 # Characters a line may not start with (行頭禁則) and may not end with (行末禁則).
 NO_START = frozenset(
@@ -27,26 +25,17 @@ NO_START = frozenset(
 NO_END = frozenset("（「『【〔〈《［｛〘〖〝‘“([{¥＄$〒")
 
 
-def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
 def _may_break(before: str, after: str) -> bool:
     """Whether a line may end after `before` and the next start with `after`."""
     if after in NO_START or before in NO_END or after == " ":
         return False
-    return before == " " or _wide(before) or _wide(after)
-
-
-@functools.cache
-def _phrase_parser() -> budoux.Parser:
-    return budoux.load_default_japanese_parser()  # the model is read once; it never changes
+    return before == " " or is_wide(before) or is_wide(after)
 
 
 def phrase_starts(text: str) -> frozenset[int]:
     """Where a reader may pause: each phrase's start, and after each space."""
     starts, at = set(), 0
-    for chunk in _phrase_parser().parse(text):
+    for chunk in phrases(text):
         at += len(chunk)
         starts.add(at)
     starts.update(i + 1 for i, c in enumerate(text) if c == " ")
