@@ -201,7 +201,7 @@ class _Body:
     def __init__(self, b: _Builder, flow: Flow) -> None:
         self.b, self.flow = b, flow
         self.band_open = ""
-        self.bands_used: set[str] = set()
+        self.content_shown = False  # 申請の内容 has had its band: a later one is （つづき）
 
     def open_band(self, block: Block, keep: float) -> None:
         """Close the table above with the thick rule, then start the next under its band."""
@@ -239,11 +239,11 @@ class _Body:
         elif self.band_open in (CONTENT_BAND, CONTENT_BAND_AGAIN):
             want = self.band_open
         else:
-            want = CONTENT_BAND_AGAIN if CONTENT_BAND in self.bands_used else CONTENT_BAND
+            want = CONTENT_BAND_AGAIN if self.content_shown else CONTENT_BAND
         if want != self.band_open:
             self.open_band(self.b.band(want), keep=mm(8))
             self.band_open = want
-            self.bands_used.add(want)
+            self.content_shown |= want == CONTENT_BAND
 
     def field(self, f: FormField, *, in_section: bool = False) -> None:
         value = self.b.ev.values.get(f.id)
