@@ -17,7 +17,7 @@ from typing import Protocol
 
 from drivers.card.errors import CardError, LastPinTryError, WaitCancelledError
 from drivers.printer.errors import PrinterError
-from kiosk.errors import KioskError
+from kiosk.errors import CodedError
 from kiosk.store.errors import AlreadyCancelledError, AlreadyCompletedError, StoreError
 from printouts.payload import errors as payload
 
@@ -36,7 +36,7 @@ class DeskMessage:
                 "detail": self.detail}
 
 
-class DeskError(KioskError):
+class DeskError(CodedError):
     """Base of every error the desk raises; `code` is stable, the messages say what to do.
 
     Class attributes give each subclass its code and texts; `desk_error()` builds instances that
@@ -61,17 +61,6 @@ class DeskError(KioskError):
             self.source = source
         self.detail = detail
         super().__init__(self.message())
-
-    def message(self, lang: str | None = None) -> str:
-        """One language ("ja", "en") or both, with the detail, and the code for support calls."""
-        if lang == "ja":
-            text = self.message_ja
-        elif lang == "en":
-            text = self.message_en
-        else:
-            text = f"{self.message_ja} / {self.message_en}"
-        detail = f" ({self.detail})" if self.detail else ""
-        return f"{text}{detail} [{self.code}]"
 
     def as_message(self) -> DeskMessage:
         return DeskMessage(self.code, self.message_ja, self.message_en, self.detail)

@@ -8,39 +8,27 @@ without the statement's parameters (the engine is built with ``hide_parameters=T
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from kiosk.errors import KioskError
+from kiosk.errors import CodedError
 
 
-class StoreError(KioskError):
+class StoreError(CodedError):
     """Base of every error the store raises on purpose."""
 
-    code: ClassVar[str] = "store_error"
-    message_ja: ClassVar[str] = "データベースの処理でエラーが発生しました。"
-    message_en: ClassVar[str] = "The database operation failed."
+    code = "store_error"
+    message_ja = "データベースの処理でエラーが発生しました。"
+    message_en = "The database operation failed."
 
     def __init__(self, detail: str = "") -> None:
         self.detail = detail
         super().__init__(self.message())
 
-    def message(self, lang: str | None = None) -> str:
-        """The message in one language ("ja", "en") or both (None), with the detail and code."""
-        if lang == "ja":
-            text = self.message_ja
-        elif lang == "en":
-            text = self.message_en
-        else:
-            text = f"{self.message_ja} / {self.message_en}"
-        detail = f" ({self.detail})" if self.detail else ""
-        return f"{text}{detail} [{self.code}]"
 
 
 # --- applications and their status ------------------------------------------------------------
 
 
 class NotFoundError(StoreError):
-    code: ClassVar[str] = "not_found"
+    code = "not_found"
     message_ja = (
         "申請が見つかりません。保存期間を過ぎて削除されたか、別の庁舎の申請の可能性があります。"
         "受付控えの番号を確認してください。"
@@ -54,7 +42,7 @@ class NotFoundError(StoreError):
 class DuplicateSlipError(StoreError):
     """The slip id is already stored: the same slip was scanned or submitted twice (a replay)."""
 
-    code: ClassVar[str] = "duplicate_slip"
+    code = "duplicate_slip"
     message_ja = (
         "この受付控えは既に登録されています（二重の読み取り）。"
         "登録済みの申請を番号で開いてください。"
@@ -68,31 +56,31 @@ class DuplicateSlipError(StoreError):
 class StatusError(StoreError):
     """A status change that the workflow does not allow; nothing was changed."""
 
-    code: ClassVar[str] = "invalid_transition"
+    code = "invalid_transition"
     message_ja = "この状態の変更はできません。何も変更していません。"
     message_en = "This status change is not allowed; nothing was changed."
 
 
 class AlreadyReceivedError(StatusError):
-    code: ClassVar[str] = "already_received"
+    code = "already_received"
     message_ja = "この申請は既に受付済みです。もう一度受け付ける必要はありません。"
     message_en = "This application has already been received; there is no need to receive it again."
 
 
 class AlreadyCompletedError(StatusError):
-    code: ClassVar[str] = "already_completed"
+    code = "already_completed"
     message_ja = "この申請は処理完了済みです。完了した申請の状態は戻せません。"
     message_en = "This application is already completed; a completed application cannot be changed."
 
 
 class AlreadyCancelledError(StatusError):
-    code: ClassVar[str] = "already_cancelled"
+    code = "already_cancelled"
     message_ja = "この申請は取り消し済みです。必要なら新しく申請してもらってください。"
     message_en = "This application was cancelled; if needed, the resident applies again."
 
 
 class NotReceivedError(StatusError):
-    code: ClassVar[str] = "not_received"
+    code = "not_received"
     message_ja = "この申請はまだ受付されていません。先に受付をしてから完了にしてください。"
     message_en = "This application has not been received yet; receive it before completing it."
 
@@ -103,7 +91,7 @@ class NotReceivedError(StatusError):
 class MyNumberRefusedError(StoreError):
     """An answer holds a valid 12-digit My Number; the number is never stored (番号法)."""
 
-    code: ClassVar[str] = "my_number_refused"
+    code = "my_number_refused"
     message_ja = (
         "回答に個人番号（マイナンバー）と思われる12桁の数字があるため、保存しませんでした。"
         "個人番号は窓口でカードから読み取ります。該当の回答から番号を消してください。"
@@ -117,7 +105,7 @@ class MyNumberRefusedError(StoreError):
 class InvalidValueError(StoreError):
     """A caller passed a malformed id (office code, kiosk id, clerk id, slip id, ...)."""
 
-    code: ClassVar[str] = "invalid_value"
+    code = "invalid_value"
     message_ja = "値の形式が正しくありません。設定または呼び出し元を確認してください。"
     message_en = "A value has the wrong format; check the configuration or the caller."
 
@@ -128,11 +116,11 @@ class InvalidValueError(StoreError):
 class DataKeyError(StoreError):
     """The data key file is missing, unreadable or not the one the database was written with."""
 
-    code: ClassVar[str] = "key_error"
+    code = "key_error"
 
 
 class KeyMissingError(DataKeyError):
-    code: ClassVar[str] = "key_missing"
+    code = "key_missing"
     message_ja = (
         "暗号鍵ファイルがありません。このデータベースは既に鍵を使っているため、新しい鍵は作りません。"
         "バックアップまたは他の端末から鍵ファイルを設定の場所にコピーしてください。"
@@ -144,7 +132,7 @@ class KeyMissingError(DataKeyError):
 
 
 class KeyMismatchError(DataKeyError):
-    code: ClassVar[str] = "key_mismatch"
+    code = "key_mismatch"
     message_ja = (
         "暗号鍵ファイルがこのデータベースの鍵と一致しません。"
         "このデータベースを使う他の端末と同じ鍵ファイルをコピーしてください。"
@@ -156,13 +144,13 @@ class KeyMismatchError(DataKeyError):
 
 
 class KeyFileError(DataKeyError):
-    code: ClassVar[str] = "key_file"
+    code = "key_file"
     message_ja = "暗号鍵ファイルを読み込めません。ファイルの内容と権限（600）を確認してください。"
     message_en = "The data key file cannot be used; check its content and permissions (600)."
 
 
 class DecryptError(DataKeyError):
-    code: ClassVar[str] = "decrypt_failed"
+    code = "decrypt_failed"
     message_ja = (
         "申請データを復号できません。データが改ざんされたか、鍵が違います。"
         "情報システム担当に連絡してください。"
@@ -177,13 +165,13 @@ class DecryptError(DataKeyError):
 
 
 class SchemaOutdatedError(StoreError):
-    code: ClassVar[str] = "schema_outdated"
+    code = "schema_outdated"
     message_ja = "データベースの構成が古いか未作成です。`kiosk db upgrade` を実行してください。"
     message_en = "The database schema is missing or out of date; run `kiosk db upgrade`."
 
 
 class DatabaseBusyError(StoreError):
-    code: ClassVar[str] = "database_busy"
+    code = "database_busy"
     message_ja = (
         "データベースが混み合っていて保存できませんでした。もう一度お試しください。"
         "続く場合は情報システム担当に連絡してください。"
@@ -195,7 +183,7 @@ class DatabaseBusyError(StoreError):
 
 
 class DatabaseUnavailableError(StoreError):
-    code: ClassVar[str] = "database_unavailable"
+    code = "database_unavailable"
     message_ja = (
         "データベースに接続できません。ネットワークとデータベースサーバーの状態を確認してください。"
     )
