@@ -7,6 +7,6 @@ run:
 test:
 	scripts/test
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/mypy kiosk forms drivers printouts tests bench
+	.venv/bin/ruff check . && .venv/bin/mypy common kiosk forms drivers printouts tests bench
 bench: setup
 	.venv/bin/python -m bench

@@ -36,9 +36,9 @@ import zxingcpp
 from drivers.printer.file import FileSink
 from forms.engine import evaluate
 from forms.loader import Library, load_library
+from kiosk.application import ProcedureAnswers, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
-from kiosk.session.ports import ProcedureAnswers, Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.pgserver import running_postgres

@@ -27,7 +27,7 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from threading import Barrier
 
-from kiosk.session.ports import ProcedureAnswers, Submission
+from kiosk.application import ProcedureAnswers, Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.pgserver import running_postgres

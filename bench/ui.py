@@ -56,7 +56,7 @@ class _Submitter:
         self.count = 0
 
     def submit(self, submission: Any) -> Any:
-        from kiosk.session.ports import Receipt  # noqa: PLC0415
+        from kiosk.application import Receipt  # noqa: PLC0415
 
         self.count += 1
         return Receipt(f"A-{self.count:03d}", "resident", printed=True)

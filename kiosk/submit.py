@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from drivers.printer.base import Printer
 from drivers.printer.errors import PrinterError
 from forms.loader import Library
-from kiosk.session.ports import Receipt, Submission
+from kiosk.application import Receipt, Submission
 from kiosk.store.repository import Store
 from printouts.assisted_form import render_assisted_form
 from printouts.layout import Fonts

@@ -32,6 +32,7 @@ from drivers.printer.errors import PrinterError
 from drivers.printer.file import FileSink
 from forms.loader import Library
 from forms.model import Form
+from kiosk.application import ProcedureAnswers, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.card import MyNumber, MyNumberReader
 from kiosk.desk.errors import (
@@ -57,7 +58,6 @@ from kiosk.desk.scan_input import (
     wedge_line,
 )
 from kiosk.desk.view import JST, DeskView, build_view, loaded_form
-from kiosk.session.ports import ProcedureAnswers, Submission
 from kiosk.store.errors import DuplicateSlipError, NotFoundError, StoreError
 from kiosk.store.repository import AuditEvent, OpenedApplication, Status, Store, StoredApplication
 from printouts.document import Document

@@ -27,6 +27,7 @@ from typing import Any
 from forms.engine import Evaluation, evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
+from kiosk.application import ProcedureAnswers, Submission
 from kiosk.desk.errors import (
     AlreadyCompleted,
     AlreadyScanned,
@@ -35,7 +36,6 @@ from kiosk.desk.errors import (
     FormVersionMissing,
 )
 from kiosk.session.display import format_value
-from kiosk.session.ports import ProcedureAnswers, Submission
 from kiosk.store.repository import AuditEvent, StoredApplication
 from printouts.values import as_text
 

@@ -6,10 +6,9 @@ off its own thread; the session only sees their results.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Protocol
 
+from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
 
 
@@ -19,35 +18,6 @@ class CardPort(Protocol):
 
     def read_identity(self, pin: str) -> Identity:
         """Verify the PIN and read the basic four items. Raises WrongPinError(tries_left) etc."""
-
-
-@dataclass(frozen=True)
-class ProcedureAnswers:
-    form_id: str
-    form_version: int
-    values: dict[str, Any]
-    # path -> marks for the clerk: "from_card", "corrected", "undecodable", "manual"
-    flags: dict[str, list[str]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """What the kiosk hands over: stored first, then printed on the slip."""
-
-    procedures: tuple[ProcedureAnswers, ...]
-    identity_source: Literal["card", "manual", "staff"]
-    staff_assisted: bool
-    lang: str
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Receipt:
-    ticket: str
-    counter: str  # where to go first: the key of the first procedure's counter
-    printed: bool
-    print_error: str | None = None
-    then: tuple[str, ...] = ()  # the other procedures' counters, in order
 
 
 class StaffBell(Protocol):

@@ -24,9 +24,10 @@ from forms.engine import Evaluation, FieldState, evaluate, prefill, prefill_item
 from forms.loader import Library
 from forms.model import Form, LifeEvent, ScreeningQuestion
 from forms.text import Text
+from kiosk.application import ProcedureAnswers, Receipt, Submission
 from kiosk.postal import address_for
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, ProcedureAnswers, Receipt, StaffBell, Submission, SubmitPort
+from kiosk.session.ports import CardPort, StaffBell, SubmitPort
 
 QUESTION_TYPES = frozenset({
     "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal, cast
 
-from kiosk.session.ports import ProcedureAnswers, Submission
+from kiosk.application import ProcedureAnswers, Submission
 from kiosk.store.errors import DecryptError
 
 PAYLOAD_VERSION = 1

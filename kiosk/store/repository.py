@@ -47,7 +47,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from kiosk.session.ports import Submission
+from kiosk.application import Submission
 from kiosk.store.crypto import DataKeys, load_or_create_key, refuse_my_number, seal, unseal
 from kiosk.store.db import IMMEDIATE, is_sqlite
 from kiosk.store.errors import (

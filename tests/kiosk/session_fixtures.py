@@ -12,8 +12,9 @@ from pathlib import Path
 
 from drivers.card import errors as card_errors
 from forms.loader import Library, load_library
+from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, Receipt, StaffBell, Submission
+from kiosk.session.ports import CardPort, StaffBell
 from kiosk.session.session import Session
 
 IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"

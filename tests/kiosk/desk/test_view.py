@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from forms.loader import load_library
+from kiosk.application import ProcedureAnswers
 from kiosk.desk.view import procedure_view
-from kiosk.session.ports import ProcedureAnswers
 from printouts.samples import sample_answers
 
 LIBRARY = load_library()

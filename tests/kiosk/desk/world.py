@@ -24,9 +24,9 @@ from drivers.printer.base import Printer
 from drivers.printer.file import FileSink
 from forms.engine import evaluate
 from forms.loader import Library
+from kiosk.application import ProcedureAnswers, Receipt, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
-from kiosk.session.ports import ProcedureAnswers, Receipt, Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import Store, open_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kiosk.session.ports import ProcedureAnswers, Submission
+from kiosk.application import ProcedureAnswers, Submission
 
 JST = dt.timezone(dt.timedelta(hours=9))
 HANAKO = "見本 花子"
