@@ -13,6 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kiosk.errors import ConfigError
 
+# The screen's text catalogues (kiosk/ui/i18n.py reads them): a language is offered only with
+# one. Named here, not imported, so reading the config loads nothing of the screen.
+SCREEN_LOCALE_DIR = Path(__file__).parent / "ui" / "locale"
+
 DEFAULT_COUNTERS = {
     "resident": "市民課 住民記録係 / Resident Registration",
     "family_register": "市民課 戸籍係 / Family Register",
@@ -96,6 +100,8 @@ class KioskConfig(_Strict):
     keys_dir: Path = Path("var/keys")
     kiosk_id: str = Field(default="K01", pattern=r"^[A-Z0-9]{1,8}$")
     idle_timeout_s: int = Field(default=90, ge=15, le=3600)
+    # The languages the screen offers, in this order; the first is the one each session
+    # starts in. Each needs a screen catalogue (kiosk/ui/locale/<lang>/LC_MESSAGES/kiosk.po).
     languages: list[str] = Field(default_factory=lambda: ["ja", "en"])
 
     @field_validator("languages")
@@ -103,7 +109,24 @@ class KioskConfig(_Strict):
     def _japanese_first(cls, value: list[str]) -> list[str]:
         if not value or value[0] != "ja":
             raise ValueError('languages must start with "ja", e.g. ["ja", "en"]')
+        repeated = sorted({lang for lang in value if value.count(lang) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} listed more than once")
+        missing = [lang for lang in value if not has_screen_catalogue(lang)]
+        if missing:
+            raise ValueError(
+                f"no screen catalogue for {', '.join(repr(m) for m in missing)}; add "
+                f"{SCREEN_LOCALE_DIR}/<lang>/LC_MESSAGES/kiosk.po (see docs/configuration.md) or "
+                "remove the language")
         return value
+
+
+def has_screen_catalogue(lang: str, locale_dir: Path = SCREEN_LOCALE_DIR) -> bool:
+    """Whether the screen has its text in `lang` (a kiosk.po, or a compiled kiosk.mo)."""
+    if not lang or "/" in lang or "\\" in lang or lang.startswith("."):
+        return False
+    folder = locale_dir / lang / "LC_MESSAGES"
+    return (folder / "kiosk.po").is_file() or (folder / "kiosk.mo").is_file()
 
 
 def load_config(path: Path | None) -> KioskConfig:

@@ -16,6 +16,7 @@ from drivers.card.emulator import SAMPLE_IDENTITY, VirtualCard, load_identity
 from drivers.card.emulator.pcscd import Pcscd
 from kiosk.config import KioskConfig
 from kiosk.store.migrate import upgrade
+from kiosk.wiring import open_engine
 from printouts.payload import init_keys
 
 DEMO_STAFF_PIN = "9999"
@@ -30,10 +31,11 @@ class DemoEnvironment:
 def prepare_storage(config: KioskConfig) -> None:
     """Keys and schema, made on first use and kept after (both steps are idempotent)."""
     init_keys(config.keys_dir, kiosk_id=config.kiosk_id, office_code=config.office.code)
-    url = config.database.url
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    upgrade(url)
+    engine = open_engine(config=config)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 @contextlib.contextmanager

@@ -33,8 +33,9 @@ from drivers.card.errors import (
 )
 from drivers.card.model import FLAG_ADDRESS, FLAG_NAME, BasicFour, Sex
 from drivers.card.mynumber import MyNumberCard
-from drivers.card.reader import CardReaders, open_readers
+from drivers.card.reader import CardReaders
 from kiosk.config import KioskConfig
+from kiosk.wiring import card_readers
 
 DEFAULT_TIMEOUT = 30.0
 VPCD_PORTS = (35963, 35964)
@@ -93,8 +94,7 @@ def _fail(lang: str | None, exc: CardError) -> int:
 
 
 def _readers(args: argparse.Namespace, config: KioskConfig) -> CardReaders:
-    name = args.reader if args.reader is not None else config.card.reader
-    return open_readers(config.card.backend, reader_name=name)
+    return card_readers(config=config, reader=args.reader)
 
 
 def cmd_read(args: argparse.Namespace, config: KioskConfig) -> int:

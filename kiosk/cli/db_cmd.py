@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
 from kiosk.store.crypto import new_key_text
-from kiosk.store.db import make_engine, sqlite_file
+from kiosk.store.db import sqlite_file
 from kiosk.store.errors import SchemaOutdatedError
 from kiosk.store.migrate import check_schema, current_revision, upgrade
 from kiosk.store.repository import SYSTEM_CLERK, Store
+from kiosk.wiring import open_engine
 
 STATUS_NAMES = {
     "ja": {"issued": "発券済み", "received": "受付済み", "completed": "完了", "cancelled": "取消"},
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_upgrade(args: argparse.Namespace, config: KioskConfig) -> int:
-    engine = make_engine(config.database.url)
+    engine = open_engine(config=config)
     try:
         upgrade(engine)
         with engine.connect() as conn:
@@ -60,7 +61,7 @@ def cmd_upgrade(args: argparse.Namespace, config: KioskConfig) -> int:
 @contextmanager
 def _maintenance_store(config: KioskConfig) -> Iterator[Store]:
     """A store without the data key: these commands never open personal data."""
-    engine = make_engine(config.database.url)
+    engine = open_engine(config=config, make_folder=False)
     try:
         path = sqlite_file(engine)
         if path is not None and not path.exists():

@@ -30,10 +30,10 @@ from kiosk.config import KioskConfig
 from kiosk.desk.errors import ClerkRequired, DeskError
 from kiosk.desk.service import PrintResult
 from kiosk.desk.view import STATUS_WORDS, DeskView, FieldView
-from kiosk.desk.wiring import CLERK_ENV, build_card_reader, build_desk, opened_desk
 from kiosk.errors import KioskError
 from kiosk.store.repository import Status
 from kiosk.ui.headless import has_display
+from kiosk.wiring import CLERK_ENV, build_card_reader, build_desk, opened_desk
 
 BLOCKING = ("already_completed", "cancelled")
 
@@ -107,7 +107,7 @@ def _need_clerk(args: argparse.Namespace) -> str:
 def cmd_scan(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
             view = desk.scan(args.scanned)
     except DeskError as exc:
         return _refused(exc, json_out=args.json, lang=lang)
@@ -121,7 +121,7 @@ def cmd_scan(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
             stored = desk.set_status(desk.resolve(args.ref), cast(Status, args.status))
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -132,12 +132,12 @@ def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_print_form(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
             app_id = desk.resolve(args.ref)
             number = None
             if args.card:
                 pin = getpass.getpass("暗証番号（4桁）/ PIN (4 digits): ")
-                number = desk.read_my_number(build_card_reader(config), pin, application_id=app_id,
+                number = desk.read_my_number(build_card_reader(config=config), pin, application_id=app_id,
                                              procedure=args.procedure,
                                              allow_last_try=args.allow_last_try)
                 del pin
@@ -158,7 +158,7 @@ def _printed(result: PrintResult, lang: str) -> None:
 def cmd_reprint(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
             result = desk.reprint_slip(desk.resolve(args.ref))
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -169,7 +169,7 @@ def cmd_reprint(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_export(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
             result = desk.export(args.format, args.out, since=args.since)
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -188,9 +188,9 @@ def cmd_screen(args: argparse.Namespace, config: KioskConfig) -> int:
                          "`kiosk desk scan SLIP_PDF|IMAGE|TEXT`.")
     from kiosk.ui.desk.app import run_desk  # noqa: PLC0415 - Kivy only when a screen is wanted
 
-    parts = build_desk(config, clerk=clerk_of(args), desk_id=getattr(args, "desk", None))
+    parts = build_desk(config=config, clerk=clerk_of(args), desk_id=getattr(args, "desk", None))
     try:
-        run_desk(parts.desk, card_reader=lambda: build_card_reader(config),
+        run_desk(parts.desk, card_reader=lambda: build_card_reader(config=config),
                  fullscreen=not args.windowed,
                  export_dir=config.printer.out_dir.parent / "exports")
     finally:

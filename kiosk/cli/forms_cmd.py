@@ -13,6 +13,7 @@ from forms.model import Form, FormField, Rule
 from kiosk.cli.preview_cmd import register_preview
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+from kiosk.wiring import load_forms
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,7 +39,8 @@ def language(args: argparse.Namespace) -> str:
 
 
 def load_configured(config: KioskConfig) -> Library:
-    return load_library(config.forms.dirs, counters=set(config.counters))
+    """What the kiosk would load, even when nothing loads (the commands report why)."""
+    return load_forms(config=config, allow_empty=True)
 
 
 def cmd_list(args: argparse.Namespace, config: KioskConfig) -> int:

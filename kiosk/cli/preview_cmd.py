@@ -13,15 +13,15 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from common.fonts import FontError
 from forms.engine import prefill
 from forms.errors import UnknownFormError
-from forms.loader import load_library
 from forms.model import Form
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
+from kiosk.wiring import load_forms, office_details
 from printouts.assisted_form import render_assisted_form
 from printouts.document import Document
-from printouts.fonts import FontError
 from printouts.layout import Fonts
 from printouts.official_form import render_official_form
 from printouts.samples import sample_answers, sample_card, sample_flags, sample_qr_text
@@ -62,7 +62,7 @@ def preview_documents(form: Form, *, fonts: Fonts, office: dict[str, str], count
 def cmd_preview(args: argparse.Namespace, config: KioskConfig) -> int:
     if bool(args.id) == bool(args.all):
         raise KioskError("name one procedure id, or give --all (not both)")
-    lib = load_library(config.forms.dirs, counters=set(config.counters))
+    lib = load_forms(config=config, allow_empty=True)
     try:
         forms = [lib.get(args.id)] if args.id else [lib.get(i) for i in sorted(lib.forms)]
     except UnknownFormError as exc:
@@ -71,8 +71,7 @@ def cmd_preview(args: argparse.Namespace, config: KioskConfig) -> int:
         fonts = Fonts.for_pdf()
     except FontError as exc:
         raise KioskError(str(exc)) from None
-    office = {"name": config.office.name, "address": config.office.address, "phone": config.office.phone,
-              "code": config.office.code}
+    office = office_details(config=config)
     args.out.mkdir(parents=True, exist_ok=True)
     issued_at = dt.datetime.now().replace(second=0, microsecond=0)
     for form in forms:

@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.bootstrap import build_kiosk
 from kiosk.config import KioskConfig
 from kiosk.demo import DEMO_STAFF_PIN, demo_environment
 from kiosk.errors import KioskError
 from kiosk.ui.headless import has_display
+from kiosk.wiring import KioskParts, build_kiosk
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,29 +30,37 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_demo(args: argparse.Namespace, config: KioskConfig) -> int:
     headless = args.headless or not has_display()
     with demo_environment(config, identity_file=args.identity) as env:
-        parts = build_kiosk(config, staff_pin=DEMO_STAFF_PIN)
-        print(f"デモ: 見本のマイナンバーカード（暗証番号 1234）を「{env.card.reader_name}」に置きました。"
-              f" 職員用暗証番号は {DEMO_STAFF_PIN}。\n"
-              f"Demo: a sample My Number card (PIN 1234) is on '{env.card.reader_name}'; staff PIN {DEMO_STAFF_PIN}.")
-        if headless:
-            return _headless(parts.session, config, env.print_dir)
-        from kiosk.ui.app import run_kiosk  # noqa: PLC0415 - Kivy only when a screen is wanted
+        parts = build_kiosk(config=config, staff_pin=DEMO_STAFF_PIN)
+        try:
+            return _demo_screen(args, parts, env.card.reader_name, env.print_dir, headless=headless)
+        finally:
+            parts.close()
 
-        run_kiosk(parts.session, fullscreen=not args.windowed, counters=dict(config.counters))
-        print(f"Slips / 受付票: {env.print_dir.resolve()}")
+
+def _demo_screen(args: argparse.Namespace, parts: KioskParts, reader_name: str, print_dir: Path, *,
+                 headless: bool) -> int:
+    print(f"デモ: 見本のマイナンバーカード（暗証番号 1234）を「{reader_name}」に置きました。"
+          f" 職員用暗証番号は {DEMO_STAFF_PIN}。\n"
+          f"Demo: a sample My Number card (PIN 1234) is on '{reader_name}'; staff PIN {DEMO_STAFF_PIN}.")
+    if headless:
+        return _headless(parts, print_dir)
+    from kiosk.ui.resident.app import run_kiosk  # noqa: PLC0415 - Kivy only when a screen is wanted
+
+    run_kiosk(parts.session, fullscreen=not args.windowed, counters=parts.counters,
+              languages=parts.languages)
+    print(f"Slips / 受付票: {print_dir.resolve()}")
     return 0
 
 
-def _headless(session: object, config: KioskConfig, print_dir: Path) -> int:
+def _headless(parts: KioskParts, print_dir: Path) -> int:
     from kiosk.ui.headless import Xvfb  # noqa: PLC0415
 
     screens = Path("var/demo-screens").resolve()
     with Xvfb() as display:
         os.environ["DISPLAY"] = display
-        from kiosk.ui.demo_script import run_scripted_journey  # noqa: PLC0415
+        from kiosk.ui.resident.demo_script import run_scripted_journey  # noqa: PLC0415
 
-        result = run_scripted_journey(session, screenshot_dir=screens,  # type: ignore[arg-type]
-                                      counters=dict(config.counters))
+        result = run_scripted_journey(parts.session, screenshot_dir=screens, counters=parts.counters)
     slips = sorted(print_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
     print("画面がないため、仮想画面で住民票の写しの申請を自動で行いました。"
           "\nNo display: a 住民票 request was made by simulated touches on a virtual screen.")
@@ -79,8 +87,11 @@ def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
         raise KioskError("画面（ディスプレイ）がありません。タッチパネルをつないだ端末で起動してください"
                          "（画面なしで試すには `kiosk demo`）。 / No display here: start the kiosk on the "
                          "touch-screen machine (`kiosk demo` tries it without one).")
-    parts = build_kiosk(config, staff_pin=pin)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
-    from kiosk.ui.app import run_kiosk  # noqa: PLC0415
+    parts = build_kiosk(config=config, staff_pin=pin)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
+    from kiosk.ui.resident.app import run_kiosk  # noqa: PLC0415
 
-    run_kiosk(parts.session, fullscreen=True, counters=dict(config.counters))
+    try:
+        run_kiosk(parts.session, fullscreen=True, counters=parts.counters, languages=parts.languages)
+    finally:
+        parts.close()
     return 0

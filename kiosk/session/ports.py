@@ -1,23 +1,64 @@
 """What the session needs from the outside, as narrow protocols the wiring fills in.
 
 The card reader and the submit path block (USB, database, printer), so the UI calls them
-off its own thread; the session only sees their results.
+off its own thread; the session only sees their results. The card port speaks in the
+session's own words (`CardProblem`, `CardUnusable`, `WrongPin`): the adapter over the real
+driver (kiosk/card_port.py) maps the driver's errors, so the session imports nothing of it.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Protocol
 
 from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
 
 
+class CardProblem(StrEnum):
+    """Why the card cannot be used now; each has its own words on the card-problem screen."""
+
+    NO_READER = "no_reader"
+    NO_CARD = "no_card"
+    NOT_MY_NUMBER_CARD = "not_my_number_card"
+    REMOVED = "removed"
+    LAST_TRY = "last_try"
+    BLOCKED = "blocked"
+    UNREADABLE = "unreadable"
+
+    @property
+    def card_may_work(self) -> bool:
+        """Whether trying the card again can help; a PIN problem needs the city office."""
+        return self not in (CardProblem.LAST_TRY, CardProblem.BLOCKED)
+
+    @property
+    def card_absent(self) -> bool:
+        """Nothing usable lies on a reader yet: the identify screen keeps waiting."""
+        return self in (CardProblem.NO_CARD, CardProblem.NO_READER)
+
+
+class CardUnusable(Exception):
+    """The card cannot be used for this step; `problem` says why. Holds no personal data."""
+
+    def __init__(self, problem: CardProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+class WrongPin(Exception):
+    """The card refused the PIN and counted the try; `tries_left` is what remains."""
+
+    def __init__(self, tries_left: int) -> None:
+        super().__init__(f"wrong PIN, {tries_left} tries left")
+        self.tries_left = tries_left
+
+
 class CardPort(Protocol):
     def tries_left(self) -> int:
-        """PIN tries left, spending none. Raises a drivers.card error when no card is usable."""
+        """PIN tries left (0: blocked), spending none. Raises CardUnusable."""
 
     def read_identity(self, pin: str) -> Identity:
-        """Verify the PIN and read the basic four items. Raises WrongPinError(tries_left) etc."""
+        """Verify the PIN and read the basic four items. Raises WrongPin or CardUnusable."""
 
 
 class StaffBell(Protocol):

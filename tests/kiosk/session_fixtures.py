@@ -1,7 +1,9 @@
 """A session wired to in-memory parts, for driving journeys without a screen or hardware.
 
 The card fake stands in for the whole PC/SC stack only in these unit tests of the state
-machine; tests/drivers/card and tests/e2e go through the real pcscd and emulator.
+machine; tests/kiosk/test_card_port.py, tests/drivers/card and tests/e2e go through the real
+pcscd and emulator. It answers as the real port does (kiosk/card_port.py over the driver): a
+blocked card reports 0 tries left, and the PIN it is asked to check then is refused.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drivers.card import errors as card_errors
 from forms.loader import Library, load_library
 from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, StaffBell
+from kiosk.session.ports import CardPort, CardProblem, CardUnusable, StaffBell, WrongPin
 from kiosk.session.session import Session
 
 IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"
@@ -28,7 +29,7 @@ class RecordingCard:
     pin: str = "1234"
     tries: int = 3
     identity: Identity = HANAKO
-    fail_with: Exception | None = None
+    fail_with: Exception | None = None  # raised by every call, e.g. CardUnusable(...)
     present: bool = True  # False: the reader is there, the card not yet on it
     calls: list[str] = field(default_factory=list)
 
@@ -37,20 +38,22 @@ class RecordingCard:
         if self.fail_with:
             raise self.fail_with
         if not self.present:
-            raise card_errors.NoCardError()
-        if self.tries == 0:
-            raise card_errors.PinBlockedError()
-        return self.tries
+            raise CardUnusable(CardProblem.NO_CARD)
+        return self.tries  # 0 on a blocked card, as the card itself answers
 
     def read_identity(self, pin: str) -> Identity:
         self.calls.append("read_identity")
+        if self.fail_with:
+            raise self.fail_with
         if not self.present:
-            raise card_errors.CardRemovedError()
+            raise CardUnusable(CardProblem.REMOVED)
         if self.tries == 0:
-            raise card_errors.PinBlockedError()
+            raise CardUnusable(CardProblem.BLOCKED)
         if pin != self.pin:
             self.tries -= 1
-            raise card_errors.WrongPinError(self.tries)
+            if self.tries == 0:
+                raise CardUnusable(CardProblem.BLOCKED)
+            raise WrongPin(self.tries)
         self.tries = 3
         return self.identity
 

@@ -40,6 +40,7 @@ def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     ('[office]\ncode = "13101"\n', "office.code"),
     ('idle_timeout_s = 5\n', "idle_timeout_s"),
     ('languages = ["en"]\n', 'languages must start with "ja"'),
+    ('languages = ["ja", "vi"]\n', "languages: Value error, no screen catalogue for 'vi'"),
     ('[printer]\nbackend = "dummy"\n', "printer.backend"),
     ('[offfice]\nname = "x"\n', "offfice"),
     ('kiosk_id = "k 1"\n', "kiosk_id"),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from forms.loader import Library, load_library
 from forms.text import Text
 from kiosk.session.display import format_value, summary
+from kiosk.session.identity import Identity
+from kiosk.session.ports import CardUnusable, WrongPin
 from kiosk.session.session import CardProblem, Screen, Session
 from tests.forms.helpers import load_inline
-from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
+from tests.kiosk.session_fixtures import HANAKO, Clock, RecordingCard, RecordingSubmitter, make_session
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +162,19 @@ def test_idle_timeout_warns_then_wipes(library: Library) -> None:
     assert "見本" not in repr(held) and "1985" not in repr(held)
 
 
+def test_the_wipe_comes_at_the_idle_timeout_not_a_second_before(library: Library) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    clock.advance(69); s.tick()  # noqa: E702
+    assert not s.idle_warning  # the warning comes 20 s before the wipe, not earlier
+    clock.advance(1); s.tick()  # noqa: E702
+    assert s.idle_warning and s.idle_seconds_left() == 20
+    clock.advance(19); s.tick()  # noqa: E702  89 s: one second left, nothing forgotten yet
+    assert (screen(s), s.identity is not None, s.idle_seconds_left()) == (Screen.QUESTION, True, 1)
+    clock.advance(1); s.tick()  # noqa: E702  90 s: idle_timeout_s
+    assert (screen(s), s.identity, s.procedures) == (Screen.WELCOME, None, [])
+
+
 def test_a_touch_puts_the_warning_away(library: Library) -> None:
     s, _, _, clock = journey(RecordingCard(), library=library)
     s.start()
@@ -258,6 +275,77 @@ def test_card_ready_polls_without_spending_a_try_or_moving(library: Library) -> 
 def test_card_ready_is_false_without_a_reader(library: Library) -> None:
     s, _, _, _ = journey(None, library=library)
     assert not s.card_ready() and not s.has_card_reader
+
+
+@pytest.mark.parametrize("problem", [CardProblem.NO_CARD, CardProblem.NO_READER])
+def test_card_ready_keeps_waiting_while_no_card_is_there(library: Library, problem: CardProblem) -> None:
+    s, _, _, _ = journey(RecordingCard(fail_with=CardUnusable(problem)), library=library)
+    s.start(); s.choose_form("juminhyo")  # noqa: E702
+    assert not s.card_ready() and s.screen == Screen.IDENTIFY
+
+
+@pytest.mark.parametrize("card", [
+    RecordingCard(tries=0),  # blocked: the card itself answers 0 tries left
+    RecordingCard(fail_with=CardUnusable(CardProblem.BLOCKED)),
+    RecordingCard(fail_with=CardUnusable(CardProblem.NOT_MY_NUMBER_CARD)),
+    RecordingCard(fail_with=CardUnusable(CardProblem.UNREADABLE)),
+], ids=["zero_tries", "blocked", "not_my_number_card", "unreadable"])
+def test_a_card_that_cannot_be_used_is_still_noticed_so_the_resident_is_told(
+        library: Library, card: RecordingCard) -> None:
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo")  # noqa: E702
+    assert s.card_ready() and screen(s) == Screen.IDENTIFY  # placing it is enough ...
+    s.use_card()  # ... and the screen says what is wrong, instead of waiting for ever
+    assert screen(s) == Screen.CARD_PROBLEM and s.card_problem != CardProblem.NO_CARD
+    assert "read_identity" not in card.calls
+
+
+# -- the PIN -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["１２３４", " 1234 ", "１２３４\u3000", "12３4"])
+def test_a_full_width_or_pasted_pin_is_the_pin_the_resident_means(library: Library, typed: str) -> None:
+    card = RecordingCard()
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    s.enter_pin(typed)
+    assert (screen(s), s.message, s.identity is not None) == (Screen.QUESTION, None, True)
+    assert card.tries == 3
+
+
+@pytest.mark.parametrize("typed", ["١٢٣٤", "123", "12345", "12a4", "１２３", ""])
+def test_what_is_not_four_digits_never_reaches_the_card(library: Library, typed: str) -> None:
+    card = RecordingCard()
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    s.enter_pin(typed)
+    assert (s.screen, s.message, card.tries) == (Screen.PIN, "pin_format", 3)
+    assert "read_identity" not in card.calls
+
+
+def test_no_tries_left_is_blocked_never_the_last_try(library: Library) -> None:
+    card = RecordingCard(tries=0)
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card()  # noqa: E702
+    assert (s.screen, s.card_problem, s.tries_left) == (Screen.CARD_PROBLEM, CardProblem.BLOCKED, 0)
+    assert s.card_problem is not None and not s.card_problem.card_may_work
+    assert card.calls == ["tries_left"]
+
+
+class CountsToZero:
+    """A card port that reports the try that blocked the card as a wrong PIN with 0 left."""
+
+    def tries_left(self) -> int:
+        return 3
+
+    def read_identity(self, pin: str) -> Identity:
+        raise WrongPin(0)
+
+
+def test_a_wrong_pin_that_leaves_no_try_is_blocked_never_the_last_try(library: Library) -> None:
+    s = make_session(CountsToZero(), RecordingSubmitter(), Clock(), library)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1111")  # noqa: E702
+    assert (s.screen, s.card_problem, s.tries_left) == (Screen.CARD_PROBLEM, CardProblem.BLOCKED, 0)
 
 
 # -- the confirm screen ----------------------------------------------------------------------
@@ -462,6 +550,34 @@ fields:
         level: warning
         message: {ja: 14日を過ぎています。このまま届け出できます。, en: More than 14 days ago; you can still notify.}
 """
+
+
+SEX_FORM = """
+fields:
+  - {id: applicant_name, type: text, label: 氏名, bind: card.name, required: true}
+  - id: sex
+    type: choice
+    label: {ja: 性別, en: Sex}
+    bind: card.sex
+    required: true
+    choices:
+      - {value: male, label: {ja: 男, en: Male}}
+      - {value: female, label: {ja: 女, en: Female}}
+      - {value: not_applicable, label: {ja: 該当なし, en: Not applicable}}
+"""
+
+
+def test_a_sex_the_card_records_as_not_known_is_asked() -> None:
+    lib, _ = load_inline(SEX_FORM)
+    unknown = dataclasses.replace(HANAKO, sex=None, undecodable=("sex",))
+    s, _, sub, _ = journey(RecordingCard(identity=unknown), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    q = s.question()
+    assert q is not None and q.state.path == "sex"  # the name came from the card; this did not
+    s.answer("female")
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["sex"] == "female" and "sex" not in proc.flags
 
 
 def test_a_late_notification_is_told_on_the_confirm_screen_and_still_goes_in() -> None:

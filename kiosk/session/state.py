@@ -1,0 +1,139 @@
+"""What one session holds, shared by the parts of `Session` (kiosk/session/session.py).
+
+`Session` is assembled from a few classes, one per seam of the journey (identify, questions,
+groups); each reads and writes the attributes declared here. They are set in `wipe()` only,
+so forgetting the resident stays one method.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from forms.engine import Evaluation, FieldState, evaluate
+from forms.loader import Library
+from forms.model import Form, LifeEvent
+from forms.text import Text
+from kiosk.application import Receipt
+from kiosk.session.identity import Identity
+from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
+
+QUESTION_TYPES = frozenset({
+    "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
+    "applicant", "postal_code", "address", "phone", "group",
+})
+
+# A message on the current screen: a stable key the UI translates ("wrong_pin"), or a
+# form's own text in every language it has (an answer that is not right).
+Message = str | Text
+
+
+class Screen(StrEnum):
+    WELCOME = "welcome"
+    CHOOSE = "choose"
+    SCREENING = "screening"
+    IDENTIFY = "identify"
+    PIN = "pin"
+    CARD_PROBLEM = "card_problem"
+    MANUAL = "manual"
+    QUESTION = "question"
+    CONFIRM = "confirm"
+    DONE = "done"
+    PAPER = "paper"
+    STAFF = "staff"
+
+
+@dataclass
+class Procedure:
+    form: Form
+    answers: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, list[str]] = field(default_factory=dict)
+    card_values: dict[str, Any] = field(default_factory=dict)
+    # Questions the resident has seen: an optional one left empty is not asked again.
+    asked: set[str] = field(default_factory=set)
+    # Groups already offered the card holder as their first item: removed, it stays removed.
+    offered_groups: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Question:
+    procedure: int
+    state: FieldState
+
+
+@dataclass(frozen=True)
+class GroupItem:
+    """The item of a repeated group (one person of "everyone who moved") being entered."""
+
+    procedure: int
+    group: str
+    index: int
+
+
+class SessionState:
+    """The attributes of a session and the few steps every part of it takes."""
+
+    # Wiring, fixed for the kiosk's life.
+    _library: Library
+    _card: CardPort | None
+    _submitter: SubmitPort
+    _staff_bell: StaffBell | None
+    _office: dict[str, str]
+    _clock: Callable[[], dt.datetime]
+    _idle_timeout_s: int
+    _manual_form: Form
+    _staff_pin: str
+    default_lang: str
+    generation: int
+    # One resident's journey: every attribute below is reset by `wipe()`.
+    screen: Screen
+    lang: str
+    procedures: list[Procedure]
+    event: LifeEvent | None
+    screening: dict[str, bool]
+    identity: Identity | None
+    manual: Procedure
+    tries_left: int | None
+    card_problem: CardProblem | None
+    message: Message | None  # a short error the current screen shows
+    editing: tuple[int, str] | None  # from the confirm screen: back to it
+    revisit: tuple[int, str] | None  # gone back to an earlier question
+    group_item: GroupItem | None
+    receipt: Receipt | None
+    staff_mode: bool
+    staff_called: bool
+    idle_warning: bool
+    _history: list[Screen]
+    _last_touch: dt.datetime
+
+    def _go(self, screen: Screen) -> None:
+        if screen != self.screen:
+            self._history.append(self.screen)
+        self.screen = screen
+        self.message = None
+
+    def _today(self) -> dt.date:
+        return self._clock().date()
+
+    def today(self) -> dt.date:
+        """The kiosk's date (the date picker's upper end, 令和's last year)."""
+        return self._today()
+
+    def _evaluate(self, index: int) -> Evaluation:
+        proc = self.procedures[index]
+        return evaluate(proc.form, proc.answers, today=self._today())
+
+    def evaluations(self) -> list[Evaluation]:
+        return [self._evaluate(i) for i in range(len(self.procedures))]
+
+    def _identity_marks(self, bind: str) -> list[str]:
+        """What the clerk is told about a value filled from the identity through `bind`."""
+        if self.identity is None:
+            return []
+        marks = ["from_card" if self.identity.source == "card" else "manual"]
+        if bind.removeprefix("card.") in self.identity.undecodable:
+            marks.append("undecodable")
+        return marks

@@ -1,0 +1,248 @@
+"""The one wiring place (cosmicpython's bootstrap): config in, ready parts out.
+
+The kiosk (`build_kiosk`), the counter desk (`build_desk`) and every CLI command get their
+forms, database, printers, keys and card readers from the keyword-only builders here, so a
+setting in kiosk.toml means the same thing everywhere. Nothing is opened at import time: a
+builder opens what it returns, and its caller closes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from common.clock import utc_now
+from drivers.card.reader import CardReaders, open_readers
+from drivers.printer.base import Printer
+from drivers.printer.errors import PrinterError
+from drivers.printer.factory import make_printer
+from forms.loader import Library, load_library
+from forms.model import Form
+from kiosk.card_port import PcscCardPort
+from kiosk.config import KioskConfig
+from kiosk.desk.card import PcscMyNumberReader
+from kiosk.desk.errors import desk_error
+from kiosk.desk.service import Desk
+from kiosk.errors import KioskError
+from kiosk.session.session import Session
+from kiosk.staff_bell import CommandBell
+from kiosk.store.db import make_engine, sqlite_file
+from kiosk.store.errors import StoreError
+from kiosk.store.repository import Store, open_store
+from kiosk.submit import KioskSubmitter
+from printouts.layout import Fonts
+from printouts.payload import KeyStoreError, KioskKeys, load_desk_keys, load_kiosk_keys
+from printouts.payload.keys import KIOSK_KEY_FILE
+
+IDENTITY_FORM_DIR = Path(__file__).parent / "session" / "identity_form"
+CLERK_ENV = "KIOSK_CLERK"
+DESK_ENV = "KIOSK_DESK"
+_STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}")  # the store's rule for ids
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class KioskParts:
+    """What the wiring built, for the UI and for tests that look behind the session.
+
+    `languages` is kiosk.toml's `languages`: the screen offers these, in this order, and the
+    first is the one every session starts in (config.py checks each has a screen catalogue).
+    """
+
+    session: Session
+    library: Library
+    store: Store
+    printer: Printer
+    submitter: KioskSubmitter
+    languages: tuple[str, ...]
+    counters: dict[str, str]
+    engine: Engine
+
+    def close(self) -> None:
+        """Forget the resident on screen and close the database connections."""
+        self.session.wipe()
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class DeskParts:
+    desk: Desk
+    printer: Printer
+    printer_label: str
+    engine: Engine
+
+    def close(self) -> None:
+        """Forget the application on screen and close the database connections."""
+        self.desk.forget()
+        self.engine.dispose()
+
+
+# ---------------------------------------------------------------- the parts
+def load_forms(*, config: KioskConfig, allow_empty: bool = False) -> Library:
+    """The shipped procedures and the office's own (`forms.dirs`), for its counters.
+
+    A kiosk or desk with no procedure is refused; `kiosk forms` commands pass `allow_empty`
+    to report what could not be loaded instead.
+    """
+    library = load_library(config.forms.dirs, counters=set(config.counters))
+    if not library.forms and not allow_empty:
+        raise KioskError("no procedure could be loaded; run `kiosk forms validate` to see why")
+    return library
+
+
+def load_manual_form() -> Form:
+    """The questions a resident without a usable card answers (a form file like any other)."""
+    return load_library([], shipped=IDENTITY_FORM_DIR).get("manual_identity")
+
+
+def office_details(*, config: KioskConfig) -> dict[str, str]:
+    """The `office.*` values a form's bindings and the printouts take."""
+    office = config.office
+    return {"name": office.name, "code": office.code, "address": office.address, "phone": office.phone}
+
+
+def open_engine(*, config: KioskConfig, make_folder: bool = True) -> Engine:
+    """The database engine. An SQLite file's folder is made unless `make_folder` is False
+    (commands that only look at an existing database); the file itself is not."""
+    engine = make_engine(config.database.url)
+    path = sqlite_file(engine)
+    if path is not None and make_folder:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return engine
+
+
+def build_store(*, config: KioskConfig, engine: Engine, clock: Clock = utc_now) -> Store:
+    """The store with the data key (made on first use when the database holds no data yet)."""
+    return open_store(engine, config.database.key_file, clock=clock)
+
+
+def _file_sink(config: KioskConfig) -> tuple[Printer, str]:
+    config.printer.out_dir.mkdir(parents=True, exist_ok=True)
+    return make_printer("file", directory=config.printer.out_dir), "file"
+
+
+def build_slip_printer(*, config: KioskConfig) -> tuple[Printer, str]:
+    """The kiosk's slip printer: CUPS `printer.slip_queue`, or the file sink of the demo."""
+    if config.printer.backend == "file":
+        return _file_sink(config)
+    return make_printer("cups", queue=config.printer.slip_queue), config.printer.slip_queue
+
+
+def build_form_printer(*, config: KioskConfig) -> tuple[Printer, str]:
+    """The desk's A4 printer: CUPS `printer.form_queue`, or the file sink of the demo."""
+    if config.printer.backend == "file":
+        return _file_sink(config)
+    return make_printer("cups", queue=config.printer.form_queue), config.printer.form_queue
+
+
+def card_readers(*, config: KioskConfig, reader: str | None = None) -> CardReaders:
+    """The configured PC/SC readers; `reader` overrides `card.reader` (the CLI's --reader)."""
+    return open_readers(config.card.backend, reader_name=config.card.reader if reader is None else reader)
+
+
+def build_card_port(*, config: KioskConfig) -> PcscCardPort:
+    """The kiosk's card port: the session's view of the reader."""
+    return PcscCardPort(card_readers(config=config))
+
+
+def build_card_reader(*, config: KioskConfig) -> PcscMyNumberReader:
+    """The counter's card reader (the same [card] settings as a kiosk's)."""
+    return PcscMyNumberReader(card_readers(config=config))
+
+
+def optional_kiosk_keys(*, config: KioskConfig) -> KioskKeys | None:
+    """The kiosk signing key, if this desk has one beside its sealing key (for reprints)."""
+    if not (config.keys_dir / KIOSK_KEY_FILE).exists():
+        return None
+    try:
+        return load_kiosk_keys(config.keys_dir)
+    except KeyStoreError:
+        return None
+
+
+def default_desk_id() -> str | None:
+    """$KIOSK_DESK, else the host name if the store accepts it as an id."""
+    name = os.environ.get(DESK_ENV) or socket.gethostname()
+    return name if _STAFF_ID.fullmatch(name) else None
+
+
+# ---------------------------------------------------------------- the kiosk
+def build_kiosk(*, config: KioskConfig, staff_pin: str, clock: Clock = utc_now,
+                printer: tuple[Printer, str] | None = None) -> KioskParts:
+    """A session wired to the configured forms, database, printer, keys and card reader."""
+    library = load_forms(config=config)
+    engine = open_engine(config=config)
+    try:
+        return _kiosk_on(engine, config=config, library=library, staff_pin=staff_pin, clock=clock,
+                         printer=printer)
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def _kiosk_on(engine: Engine, *, config: KioskConfig, library: Library, staff_pin: str, clock: Clock,
+              printer: tuple[Printer, str] | None) -> KioskParts:
+    store = build_store(config=config, engine=engine, clock=clock)
+    the_printer, label = printer or build_slip_printer(config=config)
+    submitter = KioskSubmitter(
+        store=store, printer=the_printer, printer_label=label, keys=load_kiosk_keys(config.keys_dir),
+        fonts=Fonts.for_pdf(), library=library, office_code=config.office.code,
+        office_name=config.office.name, kiosk_id=config.kiosk_id, counters=dict(config.counters), clock=clock)
+    bell = CommandBell(config.staff_call.command, config.kiosk_id) if config.staff_call.command else None
+    session = Session(library=library, card=build_card_port(config=config), submitter=submitter,
+                      office=office_details(config=config), clock=clock,
+                      idle_timeout_s=config.idle_timeout_s, manual_form=load_manual_form(),
+                      staff_pin=staff_pin, lang=config.languages[0], staff_bell=bell)
+    return KioskParts(session=session, library=library, store=store, printer=the_printer,
+                      submitter=submitter, languages=tuple(config.languages),
+                      counters=dict(config.counters), engine=engine)
+
+
+# ---------------------------------------------------------------- the desk
+def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = None,
+               clock: Clock = utc_now, printer: tuple[Printer, str] | None = None,
+               fonts: Fonts | None = None) -> DeskParts:
+    """Forms, database, printer, keys; a problem with any of them is a DeskError with its code.
+
+    The desk opens slips with the counter's sealing keys from `keys_dir`; if the same folder
+    holds a kiosk signing key too (the demo, or a desk beside its kiosk), reprinted slips get
+    their code back.
+    """
+    library = load_forms(config=config)
+    engine = open_engine(config=config)
+    try:
+        store = build_store(config=config, engine=engine, clock=clock)
+        the_printer, label = printer or build_form_printer(config=config)
+        desk = Desk(
+            store=store, keys=load_desk_keys(config.keys_dir), library=library,
+            printer=the_printer, printer_label=label, office=config.office,
+            counters=dict(config.counters), clock=clock, clerk=clerk,
+            desk_id=desk_id if desk_id is not None else default_desk_id(), fonts=fonts,
+            kiosk_keys=optional_kiosk_keys(config=config))
+    except (StoreError, KeyStoreError, PrinterError) as exc:
+        engine.dispose()
+        raise desk_error(exc) from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return DeskParts(desk, the_printer, label, engine)
+
+
+@contextlib.contextmanager
+def opened_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = None
+                ) -> Iterator[Desk]:
+    """A desk for one command: its database connections closed after."""
+    parts = build_desk(config=config, clerk=clerk, desk_id=desk_id)
+    try:
+        yield parts.desk
+    finally:
+        parts.close()
