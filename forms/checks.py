@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from forms import expr
 from forms.errors import Code, ExpressionError
-from forms.field_types import BINDINGS, FIELD_TYPES, SEX_VALUES
+from forms.field_types import BINDINGS, SEX_VALUES
 from forms.model import Form, FormField
 from forms.text import T, Text
 from forms.yamlsource import PathKey, Source
@@ -38,7 +38,7 @@ def index_fields(form: Form) -> list[Located]:
             path = (*base, "fields", i)
             out.append(Located(f, path, group, parents))
             if f.fields:
-                visit(f.fields, path, f.id if f.type == "group" else group, (*parents, f.id))
+                visit(f.fields, path, f.id if f.kind.repeats else group, (*parents, f.id))
 
     visit(form.fields, (), None, ())
     return out
@@ -89,7 +89,7 @@ def _choices(located: list[Located], src: Source) -> None:
 def _bindings(form: Form, located: list[Located], src: Source) -> None:
     for loc in located:
         f, path = loc.field, (*loc.path, "bind")
-        if f.type == "my_number" and not form.my_number_required:
+        if f.kind.counter_only and not form.my_number_required:
             src.error(Code.MY_NUMBER_UNDECLARED, loc.path, T(
                 "個人番号の項目がありますが、my_number_required: true がありません。",
                 "the form has a My Number field but does not say my_number_required: true."),
@@ -102,13 +102,13 @@ def _bindings(form: Form, located: list[Located], src: Source) -> None:
                 f"bind「{f.bind}」は知らない読み込み元です。", f"unknown binding '{f.bind}'."),
                 T(f"使えるもの: {', '.join(sorted(BINDINGS))}",
                   f"Use one of: {', '.join(sorted(BINDINGS))}"))
-        elif f.bind == "card.my_number" and f.type != "my_number":
+        elif f.bind == "card.my_number" and not f.kind.counter_only:
             src.error(Code.MY_NUMBER_AT_KIOSK, path, T(
                 "card.my_number は type: my_number の項目にだけ結び付けられます"
                 "（窓口で読み取ります）。",
                 "card.my_number binds only to a my_number field, which the counter desk fills."))
-        elif f.bind not in FIELD_TYPES[f.type].bindings:
-            fits = ", ".join(sorted(FIELD_TYPES[f.type].bindings)) or "-"
+        elif f.bind not in f.kind.bindings:
+            fits = ", ".join(sorted(f.kind.bindings)) or "-"
             src.error(Code.BAD_BINDING, path, T(
                 f"bind「{f.bind}」は {f.type} 型の項目には合いません（合うもの: {fits}）。",
                 f"binding '{f.bind}' does not fit a {f.type} field (fitting: {fits})."))
@@ -187,7 +187,7 @@ def _fee_copies(form: Form, by_id: dict[str, Located], src: Source) -> None:
     for k, line in enumerate(form.fee.lines if form.fee else ()):
         wanted.append((line.copies_field, ("fee", "lines", k, "copies_field")))
     for copies, path in wanted:
-        if copies not in by_id or by_id[copies].field.type not in ("copies", "integer"):
+        if copies not in by_id or not by_id[copies].field.kind.is_number:
             src.error(Code.UNKNOWN_REFERENCE, path, T(
                 f"fee の copies_field「{copies}」は copies 型の項目ではありません。",
                 f"fee copies_field '{copies}' is not a copies field of this form."))
@@ -195,11 +195,11 @@ def _fee_copies(form: Form, by_id: dict[str, Located], src: Source) -> None:
 
 def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, *, source: str,
                       path: PathKey, src: Source) -> None:
-    if field.type in ("choice", "multi_choice"):
+    if field.kind.needs_choices:
         allowed = {c.value for c in field.choices or ()}
-    elif field.type == "applicant":
+    elif field.kind.names_applicant:
         allowed = {a.kind for a in form.applicants}
-    elif field.type == "yes_no":
+    elif field.kind.is_yes_no:
         src.error(Code.TYPE_MISMATCH, path, T(
             f"式「{source}」: はい/いいえ の項目「{field.id}」は文字と比べられません。",
             f"expression '{source}': yes/no field '{field.id}' is true or false, not text."),

@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from forms import expr
 from forms.answer_messages import message
-from forms.field_types import FIELD_TYPES
 from forms.model import Form, FormField, Rule
 from forms.normalise import Invalid, normalise
 from forms.text import Text
@@ -90,9 +89,9 @@ class _Run:
             raw = answers.get(f.id)
             if f.id in hidden or _empty(raw):
                 continue
-            if f.type == "group":
+            if f.kind.repeats:
                 self.clean[f.id] = raw if isinstance(raw, list) else None  # for count(members)
-            elif FIELD_TYPES[f.type].holds_value:
+            elif f.kind.holds_value:
                 self.clean[f.id] = self._try(f, raw)
         self.lookup = expr.mapping_lookup(self.clean)
 
@@ -116,12 +115,12 @@ class _Run:
         values: dict[str, Any] = {}
         for f in fields:
             path = f"{prefix}{f.id}"
-            at_stage = FIELD_TYPES[f.type].kiosk or self.stage == "counter"
+            at_stage = not f.kind.counter_only or self.stage == "counter"
             visible = shown and at_stage and self.condition(f.show_if, lookup, True)
-            if f.type == "section":
+            if f.kind.is_section:
                 self.states.append(FieldState(path, f, visible, False, None, None))
                 values.update(self.fields(f.fields or [], answers, prefix, lookup, visible))
-            elif f.type == "group":
+            elif f.kind.repeats:
                 items = self.group(f, answers.get(f.id), path, visible)
                 if visible:
                     values[f.id] = items
@@ -132,11 +131,11 @@ class _Run:
         return values
 
     def field(self, f: FormField, raw: Any, path: str, lookup: expr.Lookup, visible: bool) -> Any:
-        required = (visible and FIELD_TYPES[f.type].holds_value
+        required = (visible and f.kind.holds_value
                     and self.condition(f.required, lookup, False))
         error: AnswerError | None = None
         value = raw
-        if _empty(raw) or not FIELD_TYPES[f.type].holds_value:
+        if _empty(raw) or not f.kind.holds_value:
             value = None  # an info field holds nothing, whatever reached it
             if required:
                 error = AnswerError(path, "required", message("required", {}))
@@ -275,4 +274,4 @@ def _sources(*, card: Mapping[str, Any] | None, office: Mapping[str, str], today
 
 
 def _inside_group(form: Form, field: FormField) -> bool:
-    return any(field in (g.fields or []) for g in form.all_fields() if g.type == "group")
+    return any(field in (g.fields or []) for g in form.all_fields() if g.kind.repeats)

@@ -1,44 +1,126 @@
 """The field types a form file may use, as a read-only table (pyxform's question_type_dictionary).
 
-Each row says what a type holds and what it may be given, so the loader checks a file
-against one place and docs/forms.md is written from the same facts.
+Each row says what a type holds, how it is asked and what a form may give it, so the loader
+checks a file against one place, docs/forms.md is written from the same facts, and the
+engine, the kiosk, the desk and the printouts ask a row (`field.kind.is_date`) instead of
+comparing type names. A new field type is one row here, plus its renderers: a normaliser
+(forms/normalise.py), a reader (forms/reading.py), and its entry on each printout;
+tests/forms/test_field_types.py fails while one of them is missing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Literal
+
+# Where a choice-like field's options come from: its own `choices`, the form's
+# `applicants`, or はい / いいえ.
+Options = Literal["choices", "applicants", "yes_no"]
+# What `min` / `max` mean: a whole number, a date (or `today`), a number of items.
+Bounds = Literal["number", "date", "items"]
+# How the kiosk asks it: the kana keyboard, the number pad, the date picker, option
+# buttons, a list of items to add to.
+Entry = Literal["kana", "keypad", "date", "options", "items"]
 
 
 @dataclass(frozen=True)
 class FieldType:
-    holds_value: bool  # info and section hold none
-    needs_choices: bool = False
+    holds_value: bool = True  # info and section hold none
     has_children: bool = False  # group (repeated) and section (once)
-    bounds: bool = False  # min / max apply
+    repeats: bool = False  # group: its questions are asked once per item
+    # The 12-digit number: filled at the counter desk from the card, never asked at the
+    # kiosk, never stored with the application (番号法: only the official form may hold it).
+    counter_only: bool = False
+    options: Options | None = None
+    multiple: bool = False  # any number of the options may be chosen
+    bounds: Bounds | None = None  # min / max apply, and mean this
+    default_bounds: tuple[int, int] | None = None  # when the form gives none
+    entry: Entry | None = None  # None: not asked at the kiosk
+    names_item: bool = False  # its answer can stand for a group's item (a person's name)
+    fills_address: bool = False  # the kiosk fills the address from its answer (postal data)
     bindings: frozenset[str] = frozenset()  # which pre-fill sources fit
-    kiosk: bool = True  # False: filled at the counter desk only
+
+    @property
+    def asked_at_kiosk(self) -> bool:
+        """The resident answers it on the kiosk's screens (a group: its items)."""
+        return self.holds_value and not self.counter_only
+
+    @property
+    def is_note(self) -> bool:
+        """A message only (info): nothing to answer, nothing inside."""
+        return not self.holds_value and not self.has_children
+
+    @property
+    def is_section(self) -> bool:
+        """A heading over questions asked once: their answers sit beside the form's others."""
+        return self.has_children and not self.repeats
+
+    @property
+    def single_answer(self) -> bool:
+        """One answer of its own: not info, section or group (a row, a table column)."""
+        return self.holds_value and not self.has_children
+
+    @property
+    def is_choice(self) -> bool:
+        """Picked from options (tick boxes on paper, buttons at the kiosk)."""
+        return self.options is not None
+
+    @property
+    def needs_choices(self) -> bool:
+        return self.options == "choices"
+
+    @property
+    def names_applicant(self) -> bool:
+        """Its answer is who is applying: one of the form's applicants."""
+        return self.options == "applicants"
+
+    @property
+    def is_yes_no(self) -> bool:
+        """Its answer is True or False, read はい / いいえ."""
+        return self.options == "yes_no"
+
+    @property
+    def is_date(self) -> bool:
+        """Its answer is an ISO date; min / max are dates or `today` (FormField.date_bounds)."""
+        return self.bounds == "date"
+
+    @property
+    def is_number(self) -> bool:
+        """Its answer is a whole number (a fee may count copies from it)."""
+        return self.bounds == "number"
+
+    @property
+    def free_text(self) -> bool:
+        """Typed on the kana keyboard: names, readings, addresses, reasons."""
+        return self.entry == "kana"
+
+    @property
+    def keypad(self) -> bool:
+        """Typed on the number pad."""
+        return self.entry == "keypad"
 
 
 _TEXTUAL = frozenset({"card.name", "card.address", "office.name", "office.address", "office.phone"})
 
 FIELD_TYPES = MappingProxyType({
-    "text": FieldType(True, bindings=_TEXTUAL | {"office.code"}),
-    "katakana": FieldType(True),
-    "integer": FieldType(True, bounds=True),
-    "copies": FieldType(True, bounds=True),
-    "date": FieldType(True, bounds=True, bindings=frozenset({"card.birth_date", "today"})),
-    "choice": FieldType(True, needs_choices=True, bindings=frozenset({"card.sex"})),
-    "multi_choice": FieldType(True, needs_choices=True),
-    "yes_no": FieldType(True),
-    "applicant": FieldType(True),
-    "postal_code": FieldType(True),
-    "address": FieldType(True, bindings=frozenset({"card.address", "office.address"})),
-    "phone": FieldType(True, bindings=frozenset({"office.phone"})),
-    "my_number": FieldType(True, bindings=frozenset({"card.my_number"}), kiosk=False),
-    "group": FieldType(True, has_children=True, bounds=True),
-    "section": FieldType(False, has_children=True),
-    "info": FieldType(False),
+    "text": FieldType(entry="kana", names_item=True, bindings=_TEXTUAL | {"office.code"}),
+    "katakana": FieldType(entry="kana", names_item=True),
+    "integer": FieldType(bounds="number", entry="keypad"),
+    "copies": FieldType(bounds="number", default_bounds=(1, 20), entry="keypad"),
+    "date": FieldType(bounds="date", entry="date",
+                      bindings=frozenset({"card.birth_date", "today"})),
+    "choice": FieldType(options="choices", entry="options", bindings=frozenset({"card.sex"})),
+    "multi_choice": FieldType(options="choices", multiple=True, entry="options"),
+    "yes_no": FieldType(options="yes_no", entry="options"),
+    "applicant": FieldType(options="applicants", entry="options"),
+    "postal_code": FieldType(entry="keypad", fills_address=True),
+    "address": FieldType(entry="kana", bindings=frozenset({"card.address", "office.address"})),
+    "phone": FieldType(entry="keypad", bindings=frozenset({"office.phone"})),
+    "my_number": FieldType(counter_only=True, bindings=frozenset({"card.my_number"})),
+    "group": FieldType(has_children=True, repeats=True, bounds="items", entry="items"),
+    "section": FieldType(holds_value=False, has_children=True),
+    "info": FieldType(holds_value=False),
 })
 
 # Every pre-fill source there is. card.my_number is read by the counter desk only.
@@ -49,3 +131,8 @@ BINDINGS = frozenset({
 
 # card.sex values (ISO 5218 on the card) as choice values a form's sex field must offer.
 SEX_VALUES = ("male", "female", "not_applicable")
+
+
+def single_answer_types() -> frozenset[str]:
+    """The types that hold one answer of their own: each needs a reader and a paper entry."""
+    return frozenset(name for name, row in FIELD_TYPES.items() if row.single_answer)

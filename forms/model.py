@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from forms.field_types import FIELD_TYPES
+from forms.field_types import FIELD_TYPES, FieldType
 from forms.text import Text
 
 ID = r"^[a-z][a-z0-9_]{0,39}$"
@@ -74,17 +74,18 @@ class FormField(_Model):
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> FormField:
-        kind = FIELD_TYPES[self.type]
+        kind = self.kind
         if kind.needs_choices and not self.choices:
             raise ValueError(f"a {self.type} field needs `choices`")
         if self.choices and not kind.needs_choices:
             raise ValueError(
-                f"a {self.type} field takes no `choices` (only choice and multi_choice do)")
+                f"a {self.type} field takes no `choices` (only {_types_that('needs_choices')} do)")
         if kind.has_children and not self.fields:
             raise ValueError(f"a {self.type} field needs `fields` (the questions inside it)")
         if self.fields and not kind.has_children:
-            raise ValueError(f"a {self.type} field takes no `fields` (only group and section do)")
-        if (self.min is not None or self.max is not None) and not kind.bounds:
+            raise ValueError(
+                f"a {self.type} field takes no `fields` (only {_types_that('has_children')} do)")
+        if (self.min is not None or self.max is not None) and kind.bounds is None:
             raise ValueError(f"a {self.type} field takes no min/max")
         _check_bounds(self)
         if not kind.holds_value and (self.required is not False or self.bind):
@@ -92,12 +93,31 @@ class FormField(_Model):
                 f"a {self.type} field holds no answer, so it cannot be required or bound")
         return self
 
+    @property
+    def kind(self) -> FieldType:
+        """The row of forms/field_types.py for this field's type: ask it, not the type's name."""
+        return FIELD_TYPES[self.type]
+
+    def date_bounds(self, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """A date field's earliest and latest day, `today` resolved; None where it has none.
+
+        The one reading of a date's min / max: the engine refuses an answer outside them, the
+        samples pick a day inside them, the paper form offers only the eras they allow.
+        """
+        return date_bound(self.min, today), date_bound(self.max, today)
+
     def walk(self) -> list[FormField]:
         """This field and every field inside it, in order."""
         out = [self]
         for child in self.fields or ():
             out.extend(child.walk())
         return out
+
+
+def _types_that(attribute: str) -> str:
+    """'choice and multi_choice': the types whose row says `attribute`, for a message."""
+    names = [name for name, row in FIELD_TYPES.items() if getattr(row, attribute)]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _check_bounds(field: FormField) -> None:
@@ -109,7 +129,7 @@ def _check_bounds(field: FormField) -> None:
     for name, bound in (("min", field.min), ("max", field.max)):
         if bound is None:
             continue
-        if field.type == "date":
+        if field.kind.is_date:
             if isinstance(bound, dt.date) or bound == "today":
                 continue
             if isinstance(bound, str):
@@ -124,6 +144,15 @@ def _check_bounds(field: FormField) -> None:
         if not isinstance(bound, int):
             raise ValueError(
                 f"`{name}` must be a whole number for a {field.type!r} field, not {bound!r}")
+
+
+def date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
+    """A date field's `min` or `max` as a day (checked by _check_bounds when the form loaded)."""
+    if bound is None or isinstance(bound, int):
+        return None
+    if isinstance(bound, dt.date):
+        return bound
+    return today if bound == "today" else dt.date.fromisoformat(bound)
 
 
 class Applicant(_Model):

@@ -14,6 +14,7 @@ from typing import Any
 
 import jaconv
 
+from common.mynumber import is_valid_my_number
 from forms.japanese_dates import parse_date
 from forms.model import Form, FormField
 
@@ -31,7 +32,7 @@ def _half_digits(text: str) -> str:
     return str(jaconv.z2h(text, kana=False, ascii=False, digit=True))
 
 
-def _text(value: Any, field: FormField) -> str:
+def _text(value: Any, field: FormField, *_: object) -> str:
     if not isinstance(value, str):
         raise Invalid("not_text")
     text = str(jaconv.h2z(value.strip(), kana=True, ascii=False, digit=False))
@@ -43,7 +44,7 @@ def _text(value: Any, field: FormField) -> str:
 _KANA_OK = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fb\u3000 ]+$")
 
 
-def _katakana(value: Any, field: FormField) -> str:
+def _katakana(value: Any, field: FormField, *_: object) -> str:
     text = _text(value, field)
     text = str(jaconv.hira2kata(text)).replace(" ", "\u3000")
     if not _KANA_OK.match(text):
@@ -51,7 +52,7 @@ def _katakana(value: Any, field: FormField) -> str:
     return text
 
 
-def _integer(value: Any, field: FormField) -> int:
+def _integer(value: Any, field: FormField, *_: object) -> int:
     if isinstance(value, bool):
         raise Invalid("not_integer")
     if isinstance(value, str):
@@ -61,8 +62,9 @@ def _integer(value: Any, field: FormField) -> int:
         value = int(digits)
     if not isinstance(value, int):
         raise Invalid("not_integer")
-    low = field.min if isinstance(field.min, int) else (1 if field.type == "copies" else None)
-    high = field.max if isinstance(field.max, int) else (20 if field.type == "copies" else None)
+    default_low, default_high = field.kind.default_bounds or (None, None)
+    low = field.min if isinstance(field.min, int) else default_low
+    high = field.max if isinstance(field.max, int) else default_high
     if low is not None and value < low:
         raise Invalid("too_small", min=low)
     if high is not None and value > high:
@@ -70,15 +72,7 @@ def _integer(value: Any, field: FormField) -> int:
     return value
 
 
-def _date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
-    if bound is None or isinstance(bound, int):
-        return None
-    if isinstance(bound, dt.date):
-        return bound
-    return today if bound == "today" else dt.date.fromisoformat(bound)
-
-
-def normalise_date(value: Any, field: FormField, today: dt.date) -> str:
+def _date(value: Any, field: FormField, form: Form, today: dt.date) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, str):
@@ -88,7 +82,7 @@ def normalise_date(value: Any, field: FormField, today: dt.date) -> str:
             raise Invalid("not_date") from None
     if not isinstance(value, dt.date):
         raise Invalid("not_date")
-    low, high = _date_bound(field.min, today), _date_bound(field.max, today)
+    low, high = field.date_bounds(today)
     if low and value < low:
         raise Invalid("date_too_early", min=low.isoformat())
     if high and value > high:
@@ -96,14 +90,14 @@ def normalise_date(value: Any, field: FormField, today: dt.date) -> str:
     return value.isoformat()
 
 
-def _choice(value: Any, field: FormField) -> str:
+def _choice(value: Any, field: FormField, *_: object) -> str:
     # isinstance first: a list or dict is unhashable and would raise TypeError in the set test.
     if not isinstance(value, str) or value not in {c.value for c in field.choices or ()}:
         raise Invalid("not_a_choice")
     return str(value)
 
 
-def _multi(value: Any, field: FormField) -> list[str]:
+def _multi(value: Any, field: FormField, *_: object) -> list[str]:
     if not isinstance(value, (list, tuple)):
         raise Invalid("not_a_choice")
     allowed = [c.value for c in field.choices or ()]
@@ -116,7 +110,7 @@ _YES = {True, "yes", "true", "はい", "y"}
 _NO = {False, "no", "false", "いいえ", "n"}
 
 
-def _yes_no(value: Any, field: FormField) -> bool:
+def _yes_no(value: Any, field: FormField, *_: object) -> bool:
     if not isinstance(value, (str, bool)):
         raise Invalid("not_yes_no")
     key = value.strip().lower() if isinstance(value, str) else value
@@ -127,14 +121,14 @@ def _yes_no(value: Any, field: FormField) -> bool:
     raise Invalid("not_yes_no")
 
 
-def _postal(value: Any, field: FormField) -> str:
+def _postal(value: Any, field: FormField, *_: object) -> str:
     digits = re.sub(r"[-‐－ー〒\s]", "", _half_digits(str(value)))
     if not re.fullmatch(r"\d{7}", digits):
         raise Invalid("not_postal_code")
     return f"{digits[:3]}-{digits[3:]}"
 
 
-def _phone(value: Any, field: FormField) -> str:
+def _phone(value: Any, field: FormField, *_: object) -> str:
     text = re.sub(r"[‐－ー―−]", "-", _half_digits(str(value).strip()))
     text = re.sub(r"[()\s]", "-", text).strip("-")
     if not re.fullmatch(r"[\d-]+", text) or not 10 <= len(text.replace("-", "")) <= 11:
@@ -142,25 +136,26 @@ def _phone(value: Any, field: FormField) -> str:
     return text
 
 
-def my_number_check_digit(first11: str) -> int:
-    """Check digit of the 12-digit individual number (番号法施行令 第8条)."""
-    weights = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    r = sum(int(d) * w for d, w in zip(first11, weights, strict=True)) % 11
-    return 0 if r <= 1 else 11 - r
-
-
-def _my_number(value: Any, field: FormField) -> str:
+def _my_number(value: Any, field: FormField, *_: object) -> str:
     digits = re.sub(r"[\s-]", "", _half_digits(str(value)))
-    if not re.fullmatch(r"\d{12}", digits) or int(digits[11]) != my_number_check_digit(digits[:11]):
+    if not is_valid_my_number(digits):
         raise Invalid("not_my_number")
     return digits
 
 
-NORMALISERS: dict[str, Callable[[Any, FormField], Any]] = {
+def _applicant(value: Any, field: FormField, form: Form, today: dt.date) -> str:
+    if not isinstance(value, str) or value not in {a.kind for a in form.applicants}:
+        raise Invalid("not_a_choice")
+    return value
+
+
+# One per type that holds an answer of its own (a group's answers are its items').
+NORMALISERS: dict[str, Callable[[Any, FormField, Form, dt.date], Any]] = {
     "text": _text,
     "katakana": _katakana,
     "integer": _integer,
     "copies": _integer,
+    "date": _date,
     "choice": _choice,
     "multi_choice": _multi,
     "yes_no": _yes_no,
@@ -168,15 +163,10 @@ NORMALISERS: dict[str, Callable[[Any, FormField], Any]] = {
     "address": _text,
     "phone": _phone,
     "my_number": _my_number,
+    "applicant": _applicant,
 }
 
 
 def normalise(value: Any, field: FormField, form: Form, today: dt.date) -> Any:
     """The canonical value, or Invalid. Dates need today; applicant choices come from the form."""
-    if field.type == "date":
-        return normalise_date(value, field, today)
-    if field.type == "applicant":
-        if not isinstance(value, str) or value not in {a.kind for a in form.applicants}:
-            raise Invalid("not_a_choice")
-        return value
-    return NORMALISERS[field.type](value, field)
+    return NORMALISERS[field.type](value, field, form, today)

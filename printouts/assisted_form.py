@@ -18,14 +18,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from forms.engine import Evaluation, evaluate
-from forms.japanese_dates import ERAS, era_of
 from forms.model import Form, FormField
+from forms.reading import read_value
+from printouts.assisted_entries import BOX, ENTRIES, LABEL_W, MARGIN_X, PAGE_W, WIDTH, Entries, eras_for
 from printouts.conditions import plain_condition
 from printouts.document import PDF, Document
 from printouts.layout import (
     Block,
     Box,
-    Ellipse,
     Flow,
     Fonts,
     Line,
@@ -40,16 +40,11 @@ from printouts.layout import (
     ticks,
 )
 from printouts.qr import dots_to_points, module_dots, qr_matrix
-from printouts.values import as_text, chosen, options
+from printouts.values import chosen, options
 
-PAGE_W, PAGE_H = mm(210), mm(297)
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = mm(15), mm(12), mm(16)
-WIDTH = PAGE_W - 2 * MARGIN_X
-LABEL_W = mm(52)
-ENTRY_W = WIDTH - LABEL_W - mm(5)
+PAGE_H = mm(297)
+MARGIN_TOP, MARGIN_BOTTOM = mm(12), mm(16)
 PAD = mm(1.8)
-BOX = mm(7)  # one handwritten character
-LINE_H = mm(10)  # one handwritten line
 FRAME = 1.4
 PRINT_DPI = 300  # office laser printers: 300 or 600, both on this grid
 
@@ -72,130 +67,21 @@ def parse_form_reference(scanned: str) -> tuple[str, int] | None:
     return match[1].lower().replace("-", "_"), int(match[2])
 
 
-def _eras_for(field: FormField, today: dt.date) -> list[str]:
-    """The eras a date between the field's bounds can fall in (a future date: only 令和)."""
-    low = _bound(field.min, today)
-    high = _bound(field.max, today)
-    names = []
-    for era in reversed(ERAS):
-        later = min((e.start for e in ERAS if e.start > era.start), default=None)
-        if (high is None or era.start <= high) and (low is None or later is None or later > low):
-            names.append(era.name)
-    return names or [e.name for e in reversed(ERAS)]
-
-
-def _bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
-    if bound is None or isinstance(bound, int):
-        return None
-    if isinstance(bound, dt.date):
-        return bound
-    return today if bound == "today" else dt.date.fromisoformat(bound)
-
-
-class _Entries:
-    """The writing area of each field type, with any known value printed in."""
-
-    def __init__(self, form: Form, fonts: Fonts, today: dt.date) -> None:
-        self.form, self.fonts, self.today = form, fonts, today
-
-    def entry(self, f: FormField, value: Any) -> Block:  # noqa: PLR0911 - one branch per type
-        if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
-            return self.choices(f, value)
-        if f.type == "katakana":
-            count = min(f.max_length or 20, 20)
-            return char_boxes(count, box=min(BOX, ENTRY_W / count), text=value or "")
-        if f.type == "date":
-            return self.date(f, value)
-        if f.type in ("integer", "copies"):
-            digits = len(str(f.max)) if isinstance(f.max, int) else 3
-            return self.boxes_with_unit(digits, str(value or ""), "通" if f.type == "copies" else "")
-        if f.type == "postal_code":
-            return self.postal(value)
-        if f.type == "phone":
-            return char_boxes(12, box=mm(6), text="", groups=(4, 4, 4), gap=mm(5), separator="−") \
-                if not value else self.lines(1, str(value))
-        if f.type == "my_number":
-            return text_block("個人番号は窓口でマイナンバーカードから読み取ります。ここには書かないでください。",
-                              width=ENTRY_W, size=9, fonts=self.fonts, gray=0.25)
-        lines = 2 if f.type == "address" or (f.max_length or 100) > 60 else 1
-        return self.lines(lines, "" if value is None else str(value))
-
-    def lines(self, count: int, text: str) -> Block:
-        block = Block(count * LINE_H)
-        for i in range(count):
-            y = (i + 1) * LINE_H - mm(1.5)
-            block.add(Line(0, y, ENTRY_W, y, line=0.4, dash=(1, 1.5)))
-        if text:
-            written = text_block(text, width=ENTRY_W, size=12, fonts=self.fonts)
-            block.extend(written, dy=LINE_H - mm(1.5) - written.height)
-        return block
-
-    def choices(self, f: FormField, value: Any) -> Block:
-        picked = chosen(f, value)
-        labels = [(label, v in picked) for v, label in options(self.form, f)]
-        block = ticks(labels, width=ENTRY_W, size=11, fonts=self.fonts, leading=1.7)
-        if f.type == "multi_choice":
-            note = Text(0, block.height, "（あてはまるものすべてに印を付けてください）", 8)
-            block.add(note)
-            block.height += 8 * 1.5
-        return block
-
-    def boxes_with_unit(self, count: int, text: str, unit: str) -> Block:
-        block = char_boxes(count, box=BOX, text=text.rjust(count) if text else "")
-        if unit:
-            block.add(Text(count * BOX + mm(2), (BOX - 11) / 2, unit, 11))
-        return block
-
-    def postal(self, value: Any) -> Block:
-        digits = str(value or "").replace("-", "")
-        block = Block(BOX)
-        block.add(Text(0, (BOX - 12) / 2, "〒", 12))
-        boxes = char_boxes(7, box=BOX, text=digits, groups=(3, 4), gap=mm(5), separator="−")
-        block.extend(boxes, dx=mm(6))
-        return block
-
-    def date(self, f: FormField, value: Any) -> Block:
-        """Era names to circle, then 年 月 日 boxes; a known date is circled and filled."""
-        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
-        block = Block(BOX)
-        x = 0.0
-        if f.calendar == "western":
-            block.add(Text(0, (BOX - 10) / 2, "西暦", 10))
-            x = mm(9)
-            year, width = (str(day.year) if day else ""), 4
-        else:
-            found = era_of(day) if day else None
-            for name in _eras_for(f, self.today):
-                w = self.fonts.width(name, 10)
-                block.add(Text(x + mm(1), (BOX - 10) / 2, name, 10))
-                if found and found[0].name == name:
-                    block.add(Ellipse(x - mm(0.3), mm(0.4), w + mm(2.6), BOX - mm(0.8)))
-                x += w + mm(3)
-            year, width = (str(found[1]) if found else ""), 2
-        for text, count, unit in ((year, width, "年"), (str(day.month) if day else "", 2, "月"),
-                                  (str(day.day) if day else "", 2, "日")):
-            block.extend(char_boxes(count, box=BOX, text=text.rjust(count) if text else ""), dx=x)
-            x += count * BOX + mm(0.8)
-            block.add(Text(x, (BOX - 10) / 2, unit, 10))
-            x += mm(5)
-        return block
-
-
 class _Body:
     """Every field in the form's order, hidden or not, with instructions for the conditions."""
 
     def __init__(self, form: Form, ev: Evaluation, fonts: Fonts, flow: Flow, today: dt.date) -> None:
         self.form, self.ev, self.fonts, self.flow = form, ev, fonts, flow
-        self.entries = _Entries(form, fonts, today)
+        self.entries = Entries(form, fonts, today)
         self.known = {s.path: s.value for s in ev.states if s.value is not None and s.error is None}
 
     def fields(self, fields: list[FormField], condition: str = "") -> None:
         for f in fields:
-            if f.type == "section":
+            if f.kind.is_section:
                 self.section(f, condition)
-            elif f.type == "group":
+            elif f.kind.repeats:
                 self.group(f)
-            elif f.type == "info":
+            elif f.kind.is_note:
                 self.info(f)
             else:
                 self.field(f)
@@ -203,7 +89,7 @@ class _Body:
     def label(self, f: FormField) -> Block:
         block = Block(0)
         tags = []
-        if f.required is True and f.type != "my_number":  # the desk reads it, not the resident
+        if f.required is True and not f.kind.counter_only:  # the desk reads it, not the resident
             tags.append("必須")
         condition = plain_condition(self.form, f.show_if)
         if condition:
@@ -227,7 +113,7 @@ class _Body:
         return block
 
     def field(self, f: FormField, path: str | None = None) -> None:
-        entry = self.entries.entry(f, self.known.get(path or f.id))
+        entry = ENTRIES[f.type][1](self.entries, f, self.known.get(path or f.id))
         row = label_row(self.label(f), entry, label_width=LABEL_W, width=WIDTH, min_height=mm(12),
                         pad=PAD)
         self.flow.place(_framed(row))
@@ -272,7 +158,7 @@ class _Body:
 
     def group(self, f: FormField) -> None:
         """A table to write in: the known items, then empty rows up to the usual count."""
-        children = [c for c in f.fields or [] if c.type not in ("info", "section", "group")]
+        children = [c for c in f.fields or [] if c.kind.single_answer]
         known = self.ev.values.get(f.id)
         items: list[dict[str, Any]] = known if isinstance(known, list) else []
         most = f.max if isinstance(f.max, int) else 4
@@ -299,16 +185,16 @@ class _Body:
 
     def cell(self, f: FormField, value: Any, width: float) -> Block:
         inner = width - mm(2.4)
-        if f.type in ("choice", "yes_no", "multi_choice", "applicant"):
+        if f.kind.is_choice:
             picked = chosen(f, value)
             return ticks([(label, v in picked) for v, label in options(self.form, f)], width=inner,
                          size=7.5, fonts=self.fonts, gap=mm(1.5), leading=1.5)
-        if f.type == "date":
-            hint = "・".join(n[0] for n in _eras_for(f, self.entries.today))
-            text = as_text(self.form, f, value) if value else f"{hint}\n　　年　　月　　日"
+        if f.kind.is_date:
+            hint = "・".join(n[0] for n in eras_for(f, self.entries.today))
+            text = read_value(self.form, f, value, "ja") if value else f"{hint}\n　　年　　月　　日"
             return text_block(text, width=inner, size=8, fonts=self.fonts, leading=1.6,
                               gray=0.0 if value else 0.45)
-        return text_block(as_text(self.form, f, value), width=inner, size=10, fonts=self.fonts)
+        return text_block(read_value(self.form, f, value, "ja"), width=inner, size=10, fonts=self.fonts)
 
     def table_row(self, cells: list[str], widths: list[float], *, size: float,
                   fill: float | None = None) -> Block:
@@ -328,14 +214,9 @@ class _Body:
         return _framed(row)
 
 
-_WEIGHTS = {"text": 3.0, "address": 4.0, "katakana": 3.0, "date": 2.4, "choice": 2.6,
-            "yes_no": 1.7, "integer": 1.0, "copies": 1.0, "phone": 2.4, "postal_code": 1.8,
-            "multi_choice": 3.0}
-
-
 def _column_widths(children: list[FormField]) -> list[float]:
     number = mm(7)
-    weights = [_WEIGHTS.get(c.type, 2.0) for c in children]
+    weights = [ENTRIES[c.type][0] for c in children]
     unit = (WIDTH - number) / sum(weights)
     return [number, *(w * unit for w in weights)]
 

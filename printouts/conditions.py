@@ -49,7 +49,7 @@ def _labels(form: Form, field: FormField, node: ast.expr) -> list[str] | None:
         values = [e.value for e in node.elts if isinstance(e, ast.Constant)]
     else:
         return None
-    if field.type == "yes_no":
+    if field.kind.is_yes_no:
         return ["はい" if v else "いいえ" for v in values if isinstance(v, bool)] or None
     names = dict(options(form, field))
     found = [names[v] for v in values if isinstance(v, str) and v in names]
@@ -66,7 +66,7 @@ class _Clause:
 
     @property
     def who(self) -> bool:
-        return self.field.type == "applicant"
+        return self.field.kind.names_applicant
 
     def text(self, *, last: bool = True) -> str:
         """「「X」で「v」を選んだ」; not last in an `and`: 「…を選び」. The applicant: who."""
@@ -116,10 +116,10 @@ def _either(clauses: list[_Clause]) -> str | None:
 def _clause(form: Form, node: ast.expr) -> _Clause | None:
     if isinstance(node, ast.Name):
         field = _field(form, node)
-        return _said(field, ["はい"], negate=False) if field and field.type == "yes_no" else None
+        return _said(field, ["はい"], negate=False) if field and field.kind.is_yes_no else None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
         field = _field(form, node.operand)
-        return _said(field, ["いいえ"], negate=False) if field and field.type == "yes_no" else None
+        return _said(field, ["いいえ"], negate=False) if field and field.kind.is_yes_no else None
     if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
         return None
     op, left, right = node.ops[0], node.left, node.comparators[0]

@@ -14,13 +14,14 @@ counter desk read it from the card (stage "counter").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms.engine import Evaluation, FieldState, evaluate
+from forms.engine import Evaluation, evaluate
 from forms.japanese_dates import format_era
 from forms.model import Form, FormField
+from forms.reading import read_value
 from printouts.document import PDF, Document
 from printouts.layout import (
     Block,
@@ -37,7 +38,7 @@ from printouts.layout import (
     text_block,
     ticks,
 )
-from printouts.values import as_text, chosen, format_date, options
+from printouts.values import chosen, options
 
 PAGE_W, PAGE_H = mm(210), mm(297)
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = mm(15), mm(12), mm(16)
@@ -108,24 +109,24 @@ class _Builder:
         return ((["missing_glyph"] if shaped.missing else [])
                 + (["variant_dropped"] if shaped.dropped_selectors else []))
 
-    def value_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
-        """The value as drawn, and the flags that drawing it raised (a missing glyph)."""
-        width = VALUE_W - mm(5)
-        if field.type in ("choice", "applicant", "yes_no", "multi_choice"):
-            picked = chosen(field, value)
-            labels = [(label, v in picked) for v, label in options(self.form, field)]
-            return ticks(labels, width=width, size=9.5, fonts=self.fonts, leading=1.45), []
-        if field.type == "my_number":
-            return char_boxes(12, box=mm(6.5), text=str(value), groups=(4, 4, 4), gap=mm(2.5),
-                              size=12), []
-        text = format_date(field, value) if field.type == "date" else as_text(self.form, field, value)
-        block = text_block(text, width=width, size=10.5, fonts=self.fonts, leading=1.3)
+    # Each draws the value and says which flags drawing it raised (a missing glyph).
+    def ticks_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
+        picked = chosen(field, value)
+        labels = [(label, v in picked) for v, label in options(self.form, field)]
+        return ticks(labels, width=VALUE_W - mm(5), size=9.5, fonts=self.fonts, leading=1.45), []
+
+    def digits_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
+        return char_boxes(12, box=mm(6.5), text=str(value), groups=(4, 4, 4), gap=mm(2.5), size=12), []
+
+    def words_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
+        text = read_value(self.form, field, value, "ja")
+        block = text_block(text, width=VALUE_W - mm(5), size=10.5, fonts=self.fonts, leading=1.3)
         return block, self.glyph_flags(text)
 
     # --- rows ----------------------------------------------------------------------
 
     def row(self, field: FormField, path: str, value: Any) -> Block:
-        value_block, raised = self.value_cell(field, value)
+        value_block, raised = _CELLS[field.type][1](self, field, value)
         label = self.label_cell(field, self.marks.at(path, raised))
         return _framed(label_row(label, value_block, label_width=LABEL_W, width=WIDTH,
                                  min_height=mm(7.2), pad=PAD, fill=LABEL_FILL, line=RULE))
@@ -144,9 +145,9 @@ class _Builder:
 
     def group_rows(self, field: FormField, path: str, items: list[dict[str, Any]]) -> tuple[Block, list[Block]]:
         """The header row and one block per item, so a long table breaks between rows."""
-        children = [c for c in field.fields or [] if c.type not in ("info", "section", "group")]
+        children = [c for c in field.fields or [] if c.kind.single_answer]
         number_w = mm(8)
-        weights = [_WEIGHTS.get(c.type, 2.0) for c in children]
+        weights = [_CELLS[c.type][0] for c in children]
         unit = (WIDTH - number_w) / sum(weights)
         widths = [w * unit for w in weights]
         header = self.table_row(["No.", *(c.label.ja for c in children)], [number_w, *widths],
@@ -155,7 +156,7 @@ class _Builder:
         for i, item in enumerate(items):
             cells, marks = [str(i + 1)], []
             for child in children:
-                text = as_text(self.form, child, item.get(child.id))
+                text = read_value(self.form, child, item.get(child.id), "ja")
                 codes = self.marks.at(f"{path}[{i}].{child.id}", self.glyph_flags(text))
                 cells.append(text)
                 marks.append(" ".join(flag_mark(c) for c in codes))
@@ -179,9 +180,17 @@ class _Builder:
         return _framed(row)
 
 
-_WEIGHTS = {"text": 3.0, "address": 4.0, "katakana": 3.0, "date": 2.6, "choice": 2.0,
-            "yes_no": 1.6, "integer": 1.2, "copies": 1.2, "phone": 2.4, "postal_code": 1.8,
-            "multi_choice": 3.0, "applicant": 2.0, "my_number": 3.0}
+_Cell = Callable[[_Builder, FormField, Any], tuple[Block, list[str]]]
+_WORDS, _TICKS, _DIGITS = _Builder.words_cell, _Builder.ticks_cell, _Builder.digits_cell
+# Per type holding one answer: its column's share of a group's table, and how a row draws
+# its value (the words of forms.reading, every option with the chosen ticked, 4-4-4 boxes).
+_CELLS: dict[str, tuple[float, _Cell]] = {
+    "text": (3.0, _WORDS), "address": (4.0, _WORDS), "katakana": (3.0, _WORDS),
+    "date": (2.6, _WORDS), "integer": (1.2, _WORDS), "copies": (1.2, _WORDS),
+    "phone": (2.4, _WORDS), "postal_code": (1.8, _WORDS), "choice": (2.0, _TICKS),
+    "yes_no": (1.6, _TICKS), "multi_choice": (3.0, _TICKS), "applicant": (2.0, _TICKS),
+    "my_number": (3.0, _DIGITS),
+}
 
 
 def _framed(block: Block) -> Block:
@@ -191,7 +200,7 @@ def _framed(block: Block) -> Block:
 
 
 def _is_applicant_block(field: FormField) -> bool:
-    return (field.type == "applicant" or field.id.startswith("applicant_")
+    return (field.kind.names_applicant or field.id.startswith("applicant_")
             or bool(field.bind and field.bind.startswith("card.")))
 
 
@@ -212,20 +221,14 @@ class _Body:
     def close(self) -> None:
         self.flow.place(Block(0, [Line(0, 0, WIDTH, 0, line=FRAME)]))
 
-    def state(self, path: str) -> FieldState | None:
-        try:
-            return self.b.ev.state(path)
-        except KeyError:
-            return None
-
-    def fields(self, fields: list[FormField]) -> None:
+    def fields(self, fields: list[FormField], *, in_section: bool = False) -> None:
         for f in fields:
-            if f.type == "section":
+            if f.kind.is_section:
                 self.section(f)
-            elif f.type == "group":
+            elif f.kind.repeats:
                 self.group(f)
-            elif f.type != "info":
-                self.field(f)
+            elif f.kind.holds_value:
+                self.field(f, in_section=in_section)
 
     def ensure_band(self, field: FormField) -> None:
         """Top-level fields get a band too: 申請者 for the applicant's own, then 申請の内容;
@@ -234,7 +237,7 @@ class _Body:
         applicant = _is_applicant_block(field) and self.band_open in ("", APPLICANT_BAND)
         if applicant:
             want = APPLICANT_BAND
-        elif field.type == "my_number":
+        elif field.kind.counter_only:
             want = "個人番号"
         elif self.band_open in (CONTENT_BAND, CONTENT_BAND_AGAIN):
             want = self.band_open
@@ -254,20 +257,14 @@ class _Body:
         self.flow.place(self.b.row(f, f.id, value))
 
     def section(self, f: FormField) -> None:
-        state = self.state(f.id)
+        state = next((s for s in self.b.ev.states if s.path == f.id), None)
         children = f.fields or []
         answered = [c for c in children if c.id in self.b.ev.values]
         if state is None or not state.visible or not answered:
             return
         self.open_band(self.b.band(f.label.ja), keep=mm(8))
         self.band_open = f.label.ja
-        for child in children:
-            if child.type == "section":
-                self.section(child)
-            elif child.type == "group":
-                self.group(child)
-            elif child.type != "info":
-                self.field(child, in_section=True)
+        self.fields(children, in_section=True)
 
     def group(self, f: FormField) -> None:
         items = self.b.ev.values.get(f.id)

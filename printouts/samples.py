@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import base45
 
+from common.mynumber import check_digit
 from forms.engine import Evaluation, Stage, evaluate
 from forms.model import Form, FormField
-from forms.normalise import my_number_check_digit
+from forms.reading import options
 
 SAMPLE_NAME = "見本 花子"
 SAMPLE_NAME_KANA = "ミホン ハナコ"
@@ -67,9 +69,9 @@ def _paths(fields: list[FormField], prefix: str = "") -> list[tuple[str, FormFie
     holder, as the kiosk fills it)."""
     out: list[tuple[str, FormField]] = []
     for f in fields:
-        if f.type == "section":
+        if f.kind.is_section:
             out.extend(_paths(f.fields or [], prefix))
-        elif f.type == "group":
+        elif f.kind.repeats:
             out.extend(_paths(f.fields or [], f"{prefix}{f.id}[0]."))
         else:
             out.append((f"{prefix}{f.id}", f))
@@ -85,7 +87,7 @@ def sample_card() -> dict[str, Any]:
 def sample_my_number() -> str:
     """A 12-digit number with a right check digit, made of a visible test pattern."""
     first = "12345678901"
-    return f"{first}{my_number_check_digit(first)}"
+    return f"{first}{check_digit(first)}"
 
 
 def sample_answers(form: Form, today: dt.date, *, stage: Stage = "kiosk") -> dict[str, Any]:
@@ -136,22 +138,17 @@ def _visible_only(ev: Evaluation, answers: dict[str, Any]) -> dict[str, Any]:
 def _choice_fields(fields: list[FormField]) -> list[FormField]:
     out: list[FormField] = []
     for f in fields:
-        if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
+        if f.kind.is_choice:
             out.append(f)
-        elif f.type == "section":
+        elif f.kind.is_section:
             out.extend(_choice_fields(f.fields or []))
     return out
 
 
 def _options(form: Form, field: FormField) -> list[Any]:
-    if field.type == "applicant":
-        return [a.kind for a in form.applicants]
-    if field.type == "yes_no":
-        return [True, False]
-    values = [c.value for c in field.choices or ()]
-    if field.type == "multi_choice":
-        return [[v] for v in values]
-    return values
+    """Each answer to try: one option at a time (a multi-choice picking that one alone)."""
+    values = [value for value, _ in options(form, field)]
+    return [[v] for v in values] if field.kind.multiple else values
 
 
 class _Sampler:
@@ -194,18 +191,14 @@ class _Sampler:
             return None
 
     def candidates(self, f: FormField) -> list[Any]:
-        if f.type == "date":
+        if f.kind.is_date:
             days = (-3 * 365, -365, -30, 0, 7, -20 * 365)
             return [_clamp(f, self.today + dt.timedelta(days=d), self.today).isoformat() for d in days]
-        if f.type == "text":
-            return ["1234567", "12345", "12345678", "見本", "1"]
-        if f.type == "address":
-            return [SAMPLE_NEW_ADDRESS, SAMPLE_ADDRESS]
-        if f.type in ("integer", "copies"):
+        if f.kind.is_number:
             return [v for v in (f.min, f.max, 1, 3) if isinstance(v, int)]
-        if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
+        if f.kind.is_choice:
             return _options(self.form, f)
-        return []
+        return list(_TYPED_CANDIDATES.get(f.type, ()))
 
     def best_option(self, field: FormField, answers: dict[str, Any]) -> Any:
         best, best_score = answers.get(field.id), (False, -1)
@@ -222,9 +215,9 @@ class _Sampler:
         """`answers` with a value for every field that has none; sections share the top level."""
         out = dict(answers)
         for f in fields:
-            if f.type == "section":
+            if f.kind.is_section:
                 out = self.fill(f.fields or [], out, names)
-            elif f.type == "group":
+            elif f.kind.repeats:
                 if f.id not in out:
                     # The card holder is the first item, as the kiosk fills it; the others
                     # are other people, with names of their own.
@@ -237,26 +230,12 @@ class _Sampler:
                     out[f.id] = value
         return out
 
-    def value(self, f: FormField, names: _Names) -> Any:  # noqa: PLR0911 - one branch per field type
-        if f.type in ("text", "address"):
-            return _trim(_text(f, names), f.max_length)
-        if f.type == "katakana":
-            return _trim(SAMPLE_NAME_KANA, f.max_length)
-        if f.type in ("integer", "copies"):
-            return _integer(f)
-        if f.type == "date":
-            return _date(f, self.today).isoformat()
+    def value(self, f: FormField, names: _Names) -> Any:
         if f.bind == "card.sex":
             return sample_card()["sex"]
-        if f.type in ("choice", "applicant", "yes_no", "multi_choice"):
-            return _options(self.form, f)[0]
-        if f.type == "postal_code":
-            return SAMPLE_POSTAL_CODE
-        if f.type == "phone":
-            return SAMPLE_PHONE
-        if f.type == "my_number":
-            return sample_my_number() if self.stage == "counter" else None
-        return None
+        if f.kind.counter_only and self.stage != "counter":
+            return None
+        return SAMPLE_VALUES[f.type](self, f, names) if f.kind.single_answer else None
 
 
 def _with(answers: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
@@ -279,9 +258,13 @@ def _items(field: FormField) -> int:
     return max(low, min(2, high))
 
 
+def _address(f: FormField) -> str:
+    return SAMPLE_NEW_ADDRESS if "new" in f.id and not f.bind else SAMPLE_ADDRESS
+
+
 def _text(f: FormField, names: _Names) -> str:
-    if f.type == "address" or f.bind == "card.address":
-        return SAMPLE_NEW_ADDRESS if "new" in f.id and not f.bind else SAMPLE_ADDRESS
+    if f.bind == "card.address":
+        return _address(f)
     if f.bind == "card.name":
         return SAMPLE_NAME
     if "氏名" in f.label.ja:
@@ -296,22 +279,15 @@ def _trim(text: str, max_length: int | None) -> str:
 
 
 def _integer(f: FormField) -> int:
-    value = 1 if f.type == "copies" else 2
+    # One copy, or two of anything else (two people, two years), within the field's bounds.
+    value = f.kind.default_bounds[0] if f.kind.default_bounds else 2
     low = f.min if isinstance(f.min, int) else value
     high = f.max if isinstance(f.max, int) else value
     return min(max(value, low), high)
 
 
-def _bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
-    if bound is None or isinstance(bound, int):
-        return None
-    if isinstance(bound, dt.date):
-        return bound
-    return today if bound == "today" else dt.date.fromisoformat(bound)
-
-
 def _date(f: FormField, today: dt.date) -> dt.date:
-    low, high = _bound(f.min, today), _bound(f.max, today)
+    low, high = f.date_bounds(today)
     if f.bind == "card.birth_date" or "birth" in f.id:
         day = SAMPLE_BIRTH_DATE
     elif low is not None and high is None:
@@ -322,9 +298,33 @@ def _date(f: FormField, today: dt.date) -> dt.date:
 
 
 def _clamp(f: FormField, day: dt.date, today: dt.date) -> dt.date:
-    low, high = _bound(f.min, today), _bound(f.max, today)
+    low, high = f.date_bounds(today)
     if low is not None and day < low:
         day = low
     if high is not None and day > high:
         day = high
     return day
+
+
+_Sample = Callable[[_Sampler, FormField, _Names], Any]
+# A plausible answer per type holding one answer (the 12-digit number at the counter only).
+SAMPLE_VALUES: dict[str, _Sample] = {
+    "text": lambda s, f, names: _trim(_text(f, names), f.max_length),
+    "address": lambda s, f, names: _trim(_address(f), f.max_length),
+    "katakana": lambda s, f, names: _trim(SAMPLE_NAME_KANA, f.max_length),
+    "integer": lambda s, f, names: _integer(f),
+    "copies": lambda s, f, names: _integer(f),
+    "date": lambda s, f, names: _date(f, s.today).isoformat(),
+    "choice": lambda s, f, names: _options(s.form, f)[0],
+    "multi_choice": lambda s, f, names: _options(s.form, f)[0],
+    "yes_no": lambda s, f, names: _options(s.form, f)[0],
+    "applicant": lambda s, f, names: _options(s.form, f)[0],
+    "postal_code": lambda s, f, names: SAMPLE_POSTAL_CODE,
+    "phone": lambda s, f, names: SAMPLE_PHONE,
+    "my_number": lambda s, f, names: sample_my_number(),
+}
+# Other values to try when a rule refuses the first (an account number of the wrong length).
+_TYPED_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "text": ("1234567", "12345", "12345678", "見本", "1"),
+    "address": (SAMPLE_NEW_ADDRESS, SAMPLE_ADDRESS),
+}

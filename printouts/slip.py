@@ -115,7 +115,7 @@ def things_to_bring(form: Form, ev: Evaluation, today: dt.date) -> list[str]:
     lookup = expr.mapping_lookup(ev.values)
     out = [d.label.ja for d in form.documents
            if d.when is None or expr.parse(d.when).truth(lookup, today=today)]
-    kinds = [s.value for s in ev.visible() if s.field.type == "applicant" and s.value]
+    kinds = [s.value for s in ev.visible() if s.field.kind.names_applicant and s.value]
     for applicant in form.applicants:
         if applicant.kind in kinds:
             out.extend(n.ja for n in applicant.needs)

@@ -98,7 +98,8 @@ def test_every_field_type_has_a_row_and_every_binding_exists() -> None:
         assert kind.bindings <= BINDINGS
         assert not (kind.has_children and kind.needs_choices)
     assert {b for k in FIELD_TYPES.values() for b in k.bindings} == BINDINGS
-    assert [name for name, k in FIELD_TYPES.items() if not k.kiosk] == ["my_number"]
+    assert [name for name, k in FIELD_TYPES.items() if k.counter_only] == ["my_number"]
+    assert [name for name, k in FIELD_TYPES.items() if not k.asked_at_kiosk] == ["my_number", "section", "info"]
     with pytest.raises(TypeError):
         FIELD_TYPES["new"] = FIELD_TYPES["text"]  # type: ignore[index]
 

@@ -65,7 +65,7 @@ def test_assisted_form_renders_with_its_reference_code(form_id: str, library: Li
     assert form.title.ja.replace(" ", "").replace("\u3000", "") in text
     assert "記入用紙" in text and "職員記入欄" in text
     assert all(f.embedded for f in pdffonts(pdf, tmp_path))
-    if any(f.type == "date" and f.calendar == "era" for f in form.all_fields()):
+    if any(f.kind.is_date and f.calendar == "era" for f in form.all_fields()):
         assert "昭和" in text and "令和" in text
 
 
@@ -86,7 +86,7 @@ def test_conditions_are_written_as_instructions(library: Library, fonts: Fonts) 
 
 
 def test_the_12_digit_number_is_never_asked_for_on_paper(library: Library, fonts: Fonts) -> None:
-    form = next(f.form for f in library.forms.values() if any(x.type == "my_number" for x in f.form.all_fields()))
+    form = next(f.form for f in library.forms.values() if any(x.kind.counter_only for x in f.form.all_fields()))
     answers = {**_known(form), "my_number": sample_my_number()}
     text = without_spaces(text_of(_render(form, fonts, answers)))
     assert sample_my_number() not in text
