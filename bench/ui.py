@@ -89,7 +89,7 @@ async def _measure(app: Any, launched: float, out: dict[str, Any]) -> None:
     from kivy.core.window import Window  # noqa: PLC0415
     from kivy.tests.common import UnitTestTouch  # noqa: PLC0415
 
-    from kiosk.ui.robot import Robot  # noqa: PLC0415
+    from kiosk.ui.resident.robot import Robot  # noqa: PLC0415
 
     flips: list[float] = []
     Window.bind(on_flip=lambda *_: flips.append(time.perf_counter()))
@@ -139,7 +139,7 @@ async def _measure(app: Any, launched: float, out: dict[str, Any]) -> None:
 
 
 def child(launched: float, out_file: Path) -> int:
-    from kiosk.ui.app import build_kiosk_app  # noqa: PLC0415
+    from kiosk.ui.resident.app import build_kiosk_app  # noqa: PLC0415
 
     app = build_kiosk_app(_session(), fullscreen=True)
     out: dict[str, Any] = {}

@@ -13,16 +13,15 @@ from a font that has it.
 from __future__ import annotations
 
 import io
-import re
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from reportlab.pdfgen.canvas import Canvas
 
-from printouts.fonts import FontChain, draw_string, string_width
-from printouts.phrases import is_wide, phrases
+from common import text as text_rules
+from common.fonts import FontChain
+from printouts.fonts import draw_string, register_reportlab, string_width
 from printouts.qr import QrMatrix, draw_qr
 
 MM = 72 / 25.4
@@ -56,7 +55,7 @@ class Fonts:
     def width(self, text: str, size: float, *, bold: bool = False) -> float:
         """Width of `text` at `size`, summed token by token (widths scale with the size)."""
         total = 0.0
-        for token in tokens(text):
+        for token in text_rules.tokens(text):
             key = (token, bold)
             if key not in self._widths:
                 self._widths[key] = string_width(token, size=1.0, chain=self.chain(bold))
@@ -79,9 +78,6 @@ class Text:
     bold: bool = False
     gray: float = 0.0
 
-    def moved(self, dx: float, dy: float) -> Text:
-        return replace(self, x=self.x + dx, top=self.top + dy)
-
 
 @dataclass(frozen=True)
 class Box:
@@ -93,9 +89,6 @@ class Box:
     fill: float | None = None  # grey level, 1.0 white
     dash: tuple[float, ...] | None = None
 
-    def moved(self, dx: float, dy: float) -> Box:
-        return replace(self, x=self.x + dx, top=self.top + dy)
-
 
 @dataclass(frozen=True)
 class Line:
@@ -105,9 +98,6 @@ class Line:
     y2: float
     line: float = 0.5
     dash: tuple[float, ...] | None = None
-
-    def moved(self, dx: float, dy: float) -> Line:
-        return replace(self, x1=self.x1 + dx, y1=self.y1 + dy, x2=self.x2 + dx, y2=self.y2 + dy)
 
 
 @dataclass(frozen=True)
@@ -119,9 +109,6 @@ class Tick:
     size: float
     ticked: bool = False
 
-    def moved(self, dx: float, dy: float) -> Tick:
-        return replace(self, x=self.x + dx, top=self.top + dy)
-
 
 @dataclass(frozen=True)
 class Ellipse:
@@ -131,9 +118,6 @@ class Ellipse:
     height: float
     line: float = 0.6
 
-    def moved(self, dx: float, dy: float) -> Ellipse:
-        return replace(self, x=self.x + dx, top=self.top + dy)
-
 
 @dataclass(frozen=True)
 class Qr:
@@ -142,11 +126,15 @@ class Qr:
     matrix: QrMatrix
     module: float
 
-    def moved(self, dx: float, dy: float) -> Qr:
-        return replace(self, x=self.x + dx, top=self.top + dy)
-
 
 Element = Text | Box | Line | Tick | Ellipse | Qr
+
+
+def _moved(e: Element, dx: float, dy: float) -> Element:
+    """The element `dx` right and `dy` down: a line moves both its ends, the rest their corner."""
+    if isinstance(e, Line):
+        return replace(e, x1=e.x1 + dx, y1=e.y1 + dy, x2=e.x2 + dx, y2=e.y2 + dy)
+    return replace(e, x=e.x + dx, top=e.top + dy)
 
 
 @dataclass
@@ -160,7 +148,7 @@ class Block:
         self.elements.extend(elements)
 
     def extend(self, other: Block, dx: float = 0.0, dy: float = 0.0) -> None:
-        self.elements.extend(e.moved(dx, dy) for e in other.elements)
+        self.elements.extend(_moved(e, dx, dy) for e in other.elements)
 
 
 @dataclass
@@ -220,80 +208,16 @@ class Flow:
         self._put(block)
 
     def _put(self, block: Block) -> None:
-        self.page.elements.extend(e.moved(self.left, self.y) for e in block.elements)
+        self.page.elements.extend(_moved(e, self.left, self.y) for e in block.elements)
         self.y += block.height
 
 
 # --- text -----------------------------------------------------------------------------
 
-# 禁則: characters a line may not start with (they hang at the end of the line before),
-# and characters a line may not end with (they move down with the word they open).
-NO_START = set("、。，．,.・：；:;？！?!ー‐～)）]］｝〕〉》」』】〙〗゛゜ゝゞヽヾ々"
-               "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ%％")
-NO_END = set("(（[［｛〔〈《「『【〘〖")
-HANG = set("、。，．,.")  # only these may hang past the edge; other NO_START chars pull one back
-_TOKEN = re.compile(r"[A-Za-z0-9@#&'+\-_/.,:%$()]+ ?|\s|.[\u0300-\u036f\u3099\u309a\ufe00-\ufe0f"
-                    r"\U000e0100-\U000e01ef]*", re.DOTALL)
-
-
-def tokens(text: str) -> Iterator[str]:
-    """Latin words whole (with their trailing space); every other character on its own."""
-    for match in _TOKEN.finditer(text):
-        yield match.group(0)
-
-
 def wrap(text: str, width: float, size: float, fonts: Fonts, *, bold: bool = False) -> list[str]:
-    """Lines of `text` no wider than `width` (a hanging 。 may pass it), honouring 禁則."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        lines.extend(_wrap_paragraph(paragraph, width, size, fonts, bold))
-    return lines
-
-
-def _wrap_paragraph(text: str, width: float, size: float, fonts: Fonts, bold: bool) -> list[str]:
-    """Greedy by phrases (文節, BudouX) and Latin words, so that a line ends where a reader
-    pauses (「世帯主も国民健康保険に／入っていますか」); a phrase that would leave the line
-    less than half full, or that no line holds, is set character by character."""
-    lines: list[str] = []
-    line, used = "", 0.0
-    pending = deque(_phrases(text))
-    while pending:
-        token = pending.popleft()
-        w = fonts.width(token, size, bold=bold)
-        hung = fonts.width(token.rstrip("".join(HANG)), size, bold=bold)  # 。 may pass the edge
-        if used + w <= width or used + hung <= width or token.isspace() or (not line and len(token) == 1):
-            line += token
-            used += w
-            continue
-        if len(token) > 1 and (not line or used < width / 2 or w > width):
-            pending.extendleft(reversed(_pieces(token)))  # fill this line first
-            continue
-        carry = ""
-        if token[0] in NO_START and len(line) > 1:  # 追い出し: 「ょ」 takes its neighbour along
-            carry, line = line[-1], line[:-1]
-        while len(line) > 1 and line[-1] in NO_END:
-            carry, line = line[-1] + carry, line[:-1]
-        lines.append(line.rstrip())
-        line = carry + token
-        used = fonts.width(line, size, bold=bold)
-    lines.append(line.rstrip())
-    return lines
-
-
-def _pieces(token: str) -> list[str]:
-    """A phrase as its characters (Latin words whole), a single word as its characters."""
-    parts = list(tokens(token))
-    return parts if len(parts) > 1 else list(token)
-
-
-def _phrases(text: str) -> Iterator[str]:
-    """Japanese phrases whole; Latin text as its words (with their trailing space)."""
-    for phrase in phrases(text):
-        if any(is_wide(c) for c in phrase):
-            yield phrase
-        else:
-            yield from tokens(phrase)
-
+    """Lines of `text` no wider than `width` (a hanging 。 may pass it), honouring 禁則
+    (common/text.py: the same phrases and table as the screen)."""
+    return text_rules.wrap(text, width, lambda part: fonts.width(part, size, bold=bold))
 
 
 def text_block(text: str, *, width: float, size: float, fonts: Fonts, bold: bool = False,
@@ -431,20 +355,11 @@ def _draw_qr(c: Canvas, h: float, e: Qr, fonts: Fonts) -> None:
     draw_qr(c, e.matrix, e.x, h - e.top, e.module)
 
 
-def _draw(c: Canvas, h: float, e: Element, fonts: Fonts) -> None:
-    match e:
-        case Text():
-            _draw_text(c, h, e, fonts)
-        case Box():
-            _draw_box(c, h, e, fonts)
-        case Line():
-            _draw_line(c, h, e, fonts)
-        case Tick():
-            _draw_tick(c, h, e, fonts)
-        case Ellipse():
-            _draw_ellipse(c, h, e, fonts)
-        case Qr():
-            _draw_qr(c, h, e, fonts)
+# One small function per kind of element (pretix's `_draw_<type>`).
+_DRAW: dict[type, Callable[[Canvas, float, Any, Fonts], None]] = {
+    Text: _draw_text, Box: _draw_box, Line: _draw_line, Tick: _draw_tick,
+    Ellipse: _draw_ellipse, Qr: _draw_qr,
+}
 
 
 def render_pdf(pages: Sequence[Page], fonts: Fonts, *, title: str, subject: str = "") -> bytes:
@@ -453,8 +368,8 @@ def render_pdf(pages: Sequence[Page], fonts: Fonts, *, title: str, subject: str 
     `invariant` keeps the bytes free of the time of day, so the same document renders to
     the same bytes (tests compare them, and a reprint is byte-identical).
     """
-    first = fonts.regular.register_reportlab()[0]
-    fonts.bold.register_reportlab()
+    first = register_reportlab(fonts.regular)[0]
+    register_reportlab(fonts.bold)
     out = io.BytesIO()
     c = Canvas(out, pagesize=(pages[0].width, pages[0].height), initialFontName=first,
                pageCompression=1, invariant=1)
@@ -464,7 +379,7 @@ def render_pdf(pages: Sequence[Page], fonts: Fonts, *, title: str, subject: str 
     for page in pages:
         c.setPageSize((page.width, page.height))
         for element in page.elements:
-            _draw(c, page.height, element, fonts)
+            _DRAW[type(element)](c, page.height, element, fonts)
         c.showPage()
     c.save()
     return out.getvalue()

@@ -1,7 +1,7 @@
 """Kivy markup that draws every character from a font that has it.
 
 Kivy has no font fallback: a label draws all its text with one font, and BIZ UD Gothic has
-no 𠮷. printouts.fonts.FontChain already cuts a text into runs by the fonts' cmaps (for
+no 𠮷. common.fonts.FontChain already cuts a text into runs by the fonts' cmaps (for
 the PDFs); here each run that the label's own font cannot draw is wrapped in
 `[font=<file>]...[/font]`, and the label is given `markup=True`. A character no font has
 comes back from the chain as 〓(U+XXXX), never as a box. No Kivy import: the markup is a
@@ -10,7 +10,7 @@ string, tested without a screen.
 
 from __future__ import annotations
 
-from printouts.fonts import FontChain
+from common.fonts import FontChain
 
 
 def escape(text: str) -> str:

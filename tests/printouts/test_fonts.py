@@ -23,16 +23,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reportlab.pdfgen import canvas as pdf_canvas
 
-from printouts.fonts import (
-    BIZ_UD_GOTHIC,
-    IPAMJ_MINCHO,
-    NOTO_SANS_CJK_JP,
-    FontChain,
-    FontError,
-    FontSpec,
-    draw_string,
-    string_width,
-)
+from common.fonts import BIZ_UD_GOTHIC, IPAMJ_MINCHO, NOTO_SANS_CJK_JP, FontChain, FontError, FontSpec
+from printouts.fonts import draw_string, register_reportlab, string_width
 
 HARD_NAMES = "𠮷田 髙橋 﨑 齋藤"
 YOSHI = "\U00020bb7"  # 𠮷, "tsuchi-yoshi": the classic name BIZ UD Gothic lacks
@@ -64,7 +56,7 @@ def screen_chain() -> FontChain:
 
 
 def _render_pdf(chain: FontChain, lines: list[str], *, size: float = 18) -> bytes:
-    names = chain.register_reportlab()
+    names = register_reportlab(chain)
     buffer = io.BytesIO()
     height = 40 + len(lines) * size * 1.6
     # initialFontName: ReportLab's default Helvetica would be listed, and never embedded.
@@ -244,7 +236,7 @@ def test_a_later_candidate_path_is_used_when_the_first_is_absent(tmp_path: Path)
 
 def test_reportlab_refuses_cff_fonts_with_a_reason(screen_chain: FontChain) -> None:
     with pytest.raises(FontError, match=r"CFF.*for_pdf"):
-        screen_chain.register_reportlab()
+        register_reportlab(screen_chain)
 
 
 def test_chains_share_no_cache(pdf_chain: FontChain) -> None:
@@ -259,13 +251,13 @@ def test_the_chain_agrees_with_reportlab_on_what_each_font_has(pdf_chain: FontCh
     # fontTools, a run could be given to a font that ReportLab then draws as a box.
     from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 - needs the fonts registered
 
-    for name in pdf_chain.register_reportlab():
+    for name in register_reportlab(pdf_chain):
         assert set(pdfmetrics.getFont(name).face.charToGlyph) == _cmap_of(pdf_chain, name)
 
 
-def test_importing_loads_neither_kivy_nor_reportlab() -> None:
+def test_the_chain_lookup_loads_neither_kivy_nor_reportlab() -> None:
     code = (
-        "import sys, printouts.fonts as f\n"
+        "import sys, common.fonts as f\n"
         "print('kivy' in sys.modules, 'reportlab.pdfbase.pdfmetrics' in sys.modules)\n"
         "c = f.FontChain.for_screen(); c.runs('𠮷田')\n"
         "print('kivy' in sys.modules)\n"
@@ -281,7 +273,7 @@ def test_importing_loads_neither_kivy_nor_reportlab() -> None:
 
 
 def test_draw_string_returns_the_width_string_width_predicts(pdf_chain: FontChain) -> None:
-    pdf_chain.register_reportlab()
+    register_reportlab(pdf_chain)
     page = pdf_canvas.Canvas(io.BytesIO(), initialFontName=BIZ_UD_GOTHIC.name)
 
     drawn = draw_string(page, 10, 10, f"{HARD_NAMES} Nguyễn \U0010fffd", size=12, chain=pdf_chain)
@@ -293,7 +285,7 @@ def test_draw_string_returns_the_width_string_width_predicts(pdf_chain: FontChai
 
 
 def test_draw_string_leaves_the_canvas_font_alone(pdf_chain: FontChain) -> None:
-    names = pdf_chain.register_reportlab()
+    names = register_reportlab(pdf_chain)
     page = pdf_canvas.Canvas(io.BytesIO(), initialFontName=names[0])
     page.setFont(names[0], 9)
 

@@ -2,7 +2,7 @@
 
 The counter PC is a desktop with a mouse, a keyboard and a USB QR scanner that types, not a
 touch kiosk: the cursor shows, the window may be a window, and the scan field keeps the focus so
-that a scanned slip lands in it. As with the kiosk's screen (kiosk/ui/app.py), Kivy is
+that a scanned slip lands in it. As with the kiosk's screen (kiosk/ui/resident/app.py), Kivy is
 configured before it is first imported, and nothing here imports it at the top.
 """
 
@@ -11,17 +11,21 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.desk.card import MyNumberReader
 from kiosk.desk.service import Desk
+from kiosk.ui.i18n import Catalogues
 
 if TYPE_CHECKING:
     from kiosk.ui.desk.shell import DeskApp
 
 WIDTH, HEIGHT = 1280, 800
+# The desk's own data (form labels, status words, errors) is in these two; the first is shown
+# first, the switch button goes round them.
+DESK_LANGUAGES = ("ja", "en")
 
 
 def configure_desk_kivy(*, fullscreen: bool, width: int = WIDTH, height: int = HEIGHT) -> None:
@@ -49,13 +53,20 @@ def configure_desk_kivy(*, fullscreen: bool, width: int = WIDTH, height: int = H
 
 def build_desk_app(desk: Desk, *, card_reader: Callable[[], MyNumberReader],
                    fullscreen: bool = False, export_dir: Path = Path("var/exports"),
-                   screenshot_dir: Path | None = None) -> DeskApp:
-    """The App, not yet running: the UI test drives it with `async_run`."""
+                   screenshot_dir: Path | None = None, locale_dir: Path | None = None,
+                   languages: Sequence[str] = DESK_LANGUAGES) -> DeskApp:
+    """The App, not yet running: the UI test drives it with `async_run`.
+
+    The screen's texts come from the catalogues the resident screens use (kiosk/ui/locale,
+    or `locale_dir`).
+    """
     configure_desk_kivy(fullscreen=fullscreen)
     from kiosk.ui.desk.shell import DeskApp  # noqa: PLC0415 - imports Kivy, after configuring it
 
     return DeskApp(desk=desk, card_reader=card_reader, export_dir=export_dir,
-                   screenshot_dir=screenshot_dir)
+                   screenshot_dir=screenshot_dir,
+                   catalogues=Catalogues(locale_dir) if locale_dir else Catalogues(),
+                   languages=languages or DESK_LANGUAGES)
 
 
 def run_desk(desk: Desk, *, card_reader: Callable[[], MyNumberReader], fullscreen: bool = False,

@@ -9,7 +9,7 @@ slip is read from a path or picked with a file chooser.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from kivy.uix.popup import Popup
 from kivy.uix.screenmanager import Screen
 
 from forms.japanese_dates import format_era
+from kiosk.application import Status
 from kiosk.desk.errors import DeskError, DeskMessage
 from kiosk.desk.service import Desk, ExportResult, PrintResult
 from kiosk.desk.view import JST, NEXT_STATUS, STATUS_WORDS, DeskView, FieldView, ProcedureView
@@ -30,45 +31,16 @@ from kiosk.store.repository import StoredApplication
 from kiosk.ui.desk.widgets import DButton, FieldRow, ProcedureHeading, RowPool, SectionRow
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs, escape
+from kiosk.ui.i18n import N_, Translator, native_name
 
-WORDS: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "窓口端末　受付控えの読み取り", "clerk": "職員ID", "lang": "English",
-        "scan": "控えのQRを読み取る", "image": "画像・PDF…", "read": "読み取る",
-        "status": "状態の変更", "received": "受付する", "completed": "完了にする",
-        "cancelled": "取り消す", "other": "そのほか", "reprint": "控えを再発行",
-        "export_json": "書き出し（JSON）", "export_csv": "書き出し（CSV）",
-        "next": "次の方へ（表示を消す）", "print": "申請書を印刷",
-        "my_number": "カードで個人番号を読んで印刷", "needs_card": "マイナンバーカードの提示が必要",
-        "attention": "※確認 {n}件", "busy": "処理しています…", "scanned": "読み取りました。",
-        "printed": "印刷しました：{title}", "exported": "{n}件を書き出しました：{paths}",
-        "status_changed": "状態を「{status}」にしました。", "cleared": "表示を消しました。",
-        "ready": "控えのQRコードをスキャナーで読み取ってください。", "issued_at": "発行",
-        "kiosk": "端末", "first_scan": "初回読取", "not_loaded": "様式が読み込まれていません",
-        "items": "{n}件", "no_clerk": "職員IDを入力してください。", "cancel": "閉じる",
-        "choose": "控えの画像またはPDFを選んでください", "from_slip": "控えから登録",
-    },
-    "en": {
-        "title": "Counter desk: slip check-in", "clerk": "Clerk ID", "lang": "日本語",
-        "scan": "Scan the slip's QR", "image": "Image / PDF…", "read": "Read",
-        "status": "Status", "received": "Receive", "completed": "Complete",
-        "cancelled": "Cancel", "other": "Other", "reprint": "Reprint the slip",
-        "export_json": "Export (JSON)", "export_csv": "Export (CSV)",
-        "next": "Next resident (clear)", "print": "Print the form",
-        "my_number": "Read the My Number and print", "needs_card": "needs the My Number card",
-        "attention": "※ {n} to check", "busy": "Working…", "scanned": "Slip read.",
-        "printed": "Printed: {title}", "exported": "{n} exported: {paths}",
-        "status_changed": "Status is now \u201c{status}\u201d.", "cleared": "Cleared.",
-        "ready": "Scan the QR code on the resident's slip.", "issued_at": "issued",
-        "kiosk": "kiosk", "first_scan": "first scanned", "not_loaded": "form not loaded",
-        "items": "{n} entries", "no_clerk": "Enter your clerk ID.", "cancel": "Close",
-        "choose": "Choose an image or PDF of the slip", "from_slip": "registered from the slip",
-    },
-}
 COLORS = {"ok": (0.86, 0.94, 0.88, 1), "warning": (1.0, 0.90, 0.70, 1),
           "error": (0.98, 0.82, 0.82, 1), "info": (0.96, 0.95, 0.93, 1)}
 STATUS_COLORS = {"issued": "0B5394", "received": "1E6B3A", "completed": "4A4A4A",
                  "cancelled": "B00020"}
+# The buttons on the right, by their id in desk_screen.kv.
+ACTIONS = {"received": N_("Receive"), "completed": N_("Complete"), "cancelled": N_("Cancel"),
+           "reprint": N_("Reprint the slip"), "export_json": N_("Export (JSON)"),
+           "export_csv": N_("Export (CSV)")}
 _DONE = object()
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff", "*.webp",
                  "*.pdf", "*.PNG", "*.JPG", "*.PDF"]
@@ -77,12 +49,13 @@ IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff"
 class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     message_bg = ColorProperty(COLORS["info"])
 
-    def __init__(self, *, desk: Desk, glyphs: Glyphs, worker: Worker, export_dir: Path,
+    def __init__(self, *, desk: Desk, glyphs: Glyphs, tr: Translator, languages: Sequence[str],
+                 worker: Worker, export_dir: Path,
                  open_my_number: Callable[[int, int, str], None], **kwargs: Any) -> None:
         self.desk, self.glyphs, self.worker = desk, glyphs, worker
+        self.tr, self.languages = tr, tuple(languages)
         self.export_dir = export_dir
         self.open_my_number = open_my_number
-        self.lang = "ja"
         self.view: DeskView | None = None
         self.message_plain = ""
         self.pool = RowPool({FieldRow: FieldRow, SectionRow: SectionRow,
@@ -91,7 +64,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.ids.clerk.text = desk.clerk or ""
         self.refresh_texts()
         self.show_view(None)
-        self.say("info", lambda: self.t("ready"))
+        self.say("info", lambda: self.tr("Scan the QR code on the resident's slip."))
         self._warming = self.pool.warm({FieldRow: 90, SectionRow: 12, ProcedureHeading: 4})
         Clock.schedule_once(self._warm_step, 0.2)
 
@@ -102,8 +75,15 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     # --- words ------------------------------------------------------------------------------
 
-    def t(self, key: str, **params: object) -> str:
-        return WORDS[self.lang][key].format(**params)
+    @property
+    def lang(self) -> str:
+        """The screen's language: the catalogues' (texts) and the view's (labels, errors)."""
+        return self.tr.lang
+
+    def next_language(self) -> str:
+        """The language the switch button offers: the next of `languages`, round."""
+        at = self.languages.index(self.lang) if self.lang in self.languages else -1
+        return self.languages[(at + 1) % len(self.languages)]
 
     def m(self, text: str, *, bold: bool = False) -> str:
         """Markup for a text that may hold any character (names): fonts per character."""
@@ -111,23 +91,22 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def refresh_texts(self) -> None:
         ids = self.ids
-        ids.app_title.text = self.m(self.t("title"), bold=True)
+        ids.app_title.text = self.m(self.tr("Counter desk: slip check-in"), bold=True)
         ids.office.text = self.m(f"{self.desk.office_name}（{self.desk.office_code}）")
-        ids.clerk_label.text = self.t("clerk")
-        ids.lang.text = self.t("lang")
-        ids.scan_label.text = self.t("scan")
+        ids.clerk_label.text = self.tr("Clerk ID")
+        ids.lang.text = native_name(self.next_language())  # "English" / "日本語"
+        ids.scan_label.text = self.tr("Scan the slip's QR")
         ids.scan.hint_text = "KS1-…"
         ids.image_path.hint_text = "/path/slip.png"
-        ids.image_button.text = self.t("image")
-        ids.status_heading.text = self.t("status")
-        ids.other_heading.text = self.t("other")
-        for key in ("received", "completed", "cancelled", "reprint", "export_json",
-                    "export_csv"):
-            ids[key].text = self.t(key)
-        ids.next_resident.text = self.t("next")
+        ids.image_button.text = self.tr("Image / PDF…")
+        ids.status_heading.text = self.tr("Status")
+        ids.other_heading.text = self.tr("Other")
+        for key, msgid in ACTIONS.items():
+            ids[key].text = self.tr(msgid)
+        ids.next_resident.text = self.tr("Next resident (clear)")
 
     def toggle_language(self) -> None:
-        self.lang = "en" if self.lang == "ja" else "ja"
+        self.tr.lang = self.next_language()
         self.refresh_texts()
         self.show_view(self.view)
         self.say(*self._said)  # the message too, in the new language
@@ -168,7 +147,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
         if self.worker.run(call, then, self.say_error):
-            self.say("info", lambda: self.t("busy"))
+            self.say("info", lambda: self.tr("Working…"))
 
     # --- scanning -----------------------------------------------------------------------------
 
@@ -184,7 +163,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     def _scanned(self, view: DeskView) -> None:
         self.ids.image_path.text = ""
         self.show_view(view)
-        self.say_warnings(lambda: self.t("scanned"), view.warnings)
+        self.say_warnings(lambda: self.tr("Slip read."), view.warnings)
         self.focus_scan()
 
     def choose_image(self) -> None:
@@ -192,7 +171,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         body = BoxLayout(orientation="vertical", spacing=dp(8))
         body.add_widget(chooser)
         buttons = BoxLayout(size_hint_y=None, height=dp(44), spacing=dp(8))
-        popup = Popup(title=self.t("choose"), content=body, size_hint=(0.8, 0.85),
+        popup = Popup(title=self.tr("Choose an image or PDF of the slip"), content=body,
+                      size_hint=(0.8, 0.85),
                       title_font=self.glyphs.font_path())
 
         def read(*_: Any) -> None:
@@ -200,9 +180,9 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
                 popup.dismiss()
                 self.scan_image(chooser.selection[0])
 
-        buttons.add_widget(DButton(text=self.t("read"), role="primary", kid="chooser:read",
+        buttons.add_widget(DButton(text=self.tr("Read"), role="primary", kid="chooser:read",
                                    on_release=read))
-        buttons.add_widget(DButton(text=self.t("cancel"), kid="chooser:close",
+        buttons.add_widget(DButton(text=self.tr("Close"), kid="chooser:close",
                                    on_release=lambda *_: popup.dismiss()))
         body.add_widget(buttons)
         popup.open()
@@ -212,12 +192,12 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     def set_status(self, new: str) -> None:
         if self.view is not None:
             app_id = self.view.application_id
-            self._run(partial(self.desk.set_status, app_id, new), self._status_changed)  # type: ignore[arg-type]
+            self._run(partial(self.desk.set_status, app_id, new), self._status_changed)
 
     def _status_changed(self, stored: StoredApplication) -> None:
         self.show_view(self.desk.current)
-        self.say("ok", lambda: self.t("status_changed", status=STATUS_WORDS[self.lang].get(
-            stored.status, stored.status)))
+        self.say("ok", lambda: self.tr("Status is now “{status}”.", status=STATUS_WORDS[
+            self.lang].get(stored.status, stored.status)))
         self.focus_scan()
 
     def print_form(self, procedure: int) -> None:
@@ -230,8 +210,9 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             self._run(partial(self.desk.reprint_slip, self.view.application_id), self.printed)
 
     def printed(self, result: PrintResult) -> None:
-        self.say_warnings(lambda: self.t(
-            "printed", title=result.name_ja if self.lang == "ja" else result.name_en), result.warnings)
+        self.say_warnings(lambda: self.tr("Printed: {title}", title=result.name_ja
+                                          if self.lang == "ja" else result.name_en),
+                          result.warnings)
         self.focus_scan()
 
     def my_number(self, procedure: ProcedureView) -> None:
@@ -247,13 +228,15 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def _exported(self, result: ExportResult) -> None:
         paths = ", ".join(str(p) for p in result.paths)
-        self.say("ok", lambda: self.t("exported", n=result.applications, paths=paths))
+        self.say("ok", lambda: self.tr("{n} exported: {paths}", n=result.applications,
+                                       paths=paths))
 
     def next_resident(self) -> None:
         """Clear the screen for the next resident: nothing personal stays shown."""
         self.desk.forget()
         self.show_view(None)
-        self.say("info", lambda: self.t("cleared") + " " + self.t("ready"))
+        self.say("info", lambda: self.tr("Cleared.") + " "
+                 + self.tr("Scan the QR code on the resident's slip."))
         self.focus_scan()
 
     # --- the application ------------------------------------------------------------------------
@@ -264,7 +247,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         rows = ids.rows
         self.pool.give_back(list(rows.children))
         rows.clear_widgets()
-        allowed = NEXT_STATUS.get(view.status, ()) if view else ()
+        allowed = NEXT_STATUS.get(Status(view.status), ()) if view else ()
         for key in ("received", "completed", "cancelled"):
             ids[key].disabled = key not in allowed
         ids.reprint.disabled = view is None
@@ -277,22 +260,27 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         ids.status.text = (f"[color={color}]"
                            f"{escape(STATUS_WORDS[self.lang].get(view.status, view.status))}"
                            "[/color]")
-        day = (format_era(view.issued_at.date()) if self.lang == "ja"
-               else f"{view.issued_at:%Y-%m-%d}")
-        meta = [f"{self.t('issued_at')} {day} {view.issued_at:%H:%M}",
-                f"{self.t('kiosk')} {view.kiosk_id}  id {view.application_id}"]
-        if view.first_scanned_at:
-            meta.append(f"{self.t('first_scan')} {view.first_scanned_at:%H:%M}"
-                        f" {view.first_scanned_desk or ''}")
-        if view.recorded_from_slip:
-            meta.append(self.t("from_slip"))
-        ids.meta.text = self.m("\n".join(meta))
+        ids.meta.text = self.m("\n".join(self._meta(view)))
         for procedure in view.procedures:
             rows.add_widget(self._heading(procedure, view))
             for field in procedure.fields:
                 for row in self._rows(field, indent=0, number=""):
                     rows.add_widget(row)
         ids.scroll.scroll_y = 1
+
+    def _meta(self, view: DeskView) -> list[str]:
+        """When and where the slip was issued and first scanned, one line each."""
+        day = (format_era(view.issued_at.date()) if self.lang == "ja"
+               else f"{view.issued_at:%Y-%m-%d}")
+        issued, kiosk = self.tr("issued"), self.tr("kiosk")
+        meta = [f"{issued} {day} {view.issued_at:%H:%M}",
+                f"{kiosk} {view.kiosk_id}  id {view.application_id}"]
+        if view.first_scanned_at:
+            first = self.tr("first scanned")
+            meta.append(f"{first} {view.first_scanned_at:%H:%M} {view.first_scanned_desk or ''}")
+        if view.recorded_from_slip:
+            meta.append(self.tr("registered from the slip"))
+        return meta
 
     def _new_heading(self) -> ProcedureHeading:
         """A heading with its two buttons, bound once to whatever procedure it shows next."""
@@ -309,11 +297,11 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         title = procedure.title(self.lang)
         info = [f"{procedure.form_id} v{procedure.form_version}"]
         if not procedure.loaded:
-            info.append(self.t("not_loaded"))
+            info.append(self.tr("form not loaded"))
         if procedure.my_number_required:
-            info.append(self.t("needs_card"))
+            info.append(self.tr("needs the My Number card"))
         if procedure.attention_count:
-            info.append(self.t("attention", n=procedure.attention_count))
+            info.append(self.tr("※ {n} to check", n=procedure.attention_count))
         info.extend(f"※{ja if self.lang == 'ja' else en}" for ja, en in procedure.notices)
         heading: ProcedureHeading = self.pool.take(ProcedureHeading)
         heading.procedure = procedure
@@ -321,7 +309,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         heading.info_markup = self.m("　".join(info))
         heading.plain = f"{title} {' '.join(info)}"
         printable = procedure.loaded and view.status != "cancelled"
-        heading.print_button.text = self.t("print")
+        heading.print_button.text = self.tr("Print the form")
         heading.print_button.kid = f"print:{procedure.index}"
         heading.print_button.disabled = not printable
         card = heading.card_button
@@ -329,7 +317,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             card.parent.remove_widget(card)
         card.kid = ""
         if procedure.my_number_required:
-            card.text, card.kid = self.t("my_number"), f"mynumber:{procedure.index}"
+            card.text = self.tr("Read the My Number and print")
+            card.kid = f"mynumber:{procedure.index}"
             card.disabled = not printable
             heading.ids.buttons.add_widget(card)
         return heading

@@ -22,62 +22,43 @@ from kiosk.desk.errors import DeskError, desk_error
 from kiosk.desk.service import Desk, PrintResult
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
+from kiosk.ui.i18n import N_, Translator
 
 COLORS = {"error": (0.98, 0.82, 0.82, 1), "info": (0.96, 0.95, 0.93, 1)}
-WORDS = {
-    "ja": {
-        "heading": "個人番号の読み取り（マイナンバーカード）",
-        "steps": "1. ご本人にマイナンバーカードを窓口のカードリーダーに置いていただきます。\n"
-                 "2. ご本人に暗証番号（数字4桁）を入力していただきます。\n"
-                 "3. 「読み取って印刷」を押すと、個人番号を申請書に印字して印刷します。",
-        "law": "個人番号は申請書の印刷にだけ使い、保存・書き出し・記録はしません（番号法）。"
-               "職員は暗証番号を聞かず、入力も代わりに行わないでください。",
-        "pin": "暗証番号（4桁）", "last_try": "残り1回のときも使う（ご本人の同意を得たときだけ）",
-        "go": "読み取って印刷", "back": "戻る（印刷しない）", "busy": "カードを読み取っています…",
-        "pin_format": "暗証番号は数字4桁です。",
-    },
-    "en": {
-        "heading": "Reading the My Number from the card",
-        "steps": "1. The resident places the My Number card on the counter's reader.\n"
-                 "2. The resident types the 4-digit PIN.\n"
-                 "3. 'Read and print' prints the number on the form.",
-        "law": "The number is used only to print this form; it is never stored, exported or "
-               "logged (My Number Act). Never ask for the PIN or type it for the resident.",
-        "pin": "PIN (4 digits)", "last_try": "Use the last try too (only with the resident's consent)",
-        "go": "Read and print", "back": "Back (do not print)", "busy": "Reading the card…",
-        "pin_format": "The PIN is 4 digits.",
-    },
-}
+STEPS = (N_("1. The resident places the My Number card on the counter's reader."),
+         N_("2. The resident types the 4-digit PIN."),
+         N_("3. 'Read and print' prints the number on the form."))
 
 
 class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     message_bg = ColorProperty(COLORS["info"])
 
-    def __init__(self, *, desk: Desk, glyphs: Glyphs, worker: Worker,
+    def __init__(self, *, desk: Desk, glyphs: Glyphs, tr: Translator, worker: Worker,
                  card_reader: Callable[[], MyNumberReader],
                  done: Callable[[PrintResult | None], None], **kwargs: Any) -> None:
         self.desk, self.glyphs, self.worker = desk, glyphs, worker
+        self.tr = tr  # shared with the desk screen: one language for both
         self.card_reader = card_reader
         self.done = done
-        self.lang = "ja"
         self.application_id = 0
         self.procedure = 0
         self.message_plain = ""
         super().__init__(**kwargs)
 
-    def t(self, key: str) -> str:
-        return WORDS[self.lang][key]
-
-    def prepare(self, *, application_id: int, procedure: int, title: str, lang: str) -> None:
-        self.application_id, self.procedure, self.lang = application_id, procedure, lang
-        ids = self.ids
-        ids.heading.text = self.glyphs.markup(self.t("heading"), bold=True)
+    def prepare(self, *, application_id: int, procedure: int, title: str) -> None:
+        self.application_id, self.procedure = application_id, procedure
+        ids, tr = self.ids, self.tr
+        ids.heading.text = self.glyphs.markup(tr("Reading the My Number from the card"),
+                                              bold=True)
         ids.procedure.text = self.glyphs.markup(f"{procedure + 1}. {title}")
-        ids.steps.text = self.glyphs.markup(self.t("steps"))
-        ids.law.text = self.glyphs.markup(self.t("law"))
-        ids.pin_label.text = self.t("pin")
-        ids.last_try_label.text = self.glyphs.markup(self.t("last_try"))
-        ids.go.text, ids.back.text = self.t("go"), self.t("back")
+        ids.steps.text = self.glyphs.markup("\n".join(tr(step) for step in STEPS))
+        ids.law.text = self.glyphs.markup(tr(
+            "The number is used only to print this form; it is never stored, exported or "
+            "logged (My Number Act). Never ask for the PIN or type it for the resident."))
+        ids.pin_label.text = tr("PIN (4 digits)")
+        ids.last_try_label.text = self.glyphs.markup(
+            tr("Use the last try too (only with the resident's consent)"))
+        ids.go.text, ids.back.text = tr("Read and print"), tr("Back (do not print)")
         ids.pin.text = ""
         ids.last_try.active = False
         self.say("info", "")
@@ -98,7 +79,7 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         pin = self.ids.pin.text
         self.ids.pin.text = ""  # emptied now, whatever the card says
         if len(pin) != 4 or not pin.isdigit():
-            self.say("error", self.t("pin_format"))
+            self.say("error", self.tr("The PIN is 4 digits."))
             return
         allow_last = bool(self.ids.last_try.active)
         app_id, procedure, desk, reader = (self.application_id, self.procedure, self.desk,
@@ -114,13 +95,13 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             return desk.print_form(app_id, procedure, my_number=number)  # forgets it
 
         if self.worker.run(job, self._printed, self._failed):
-            self.say("info", self.t("busy"))
+            self.say("info", self.tr("Reading the card…"))
 
     def _printed(self, result: PrintResult) -> None:
         self.done(result)
 
     def _failed(self, exc: DeskError) -> None:
-        text = exc.message_ja if self.lang == "ja" else exc.message_en
+        text = exc.message_ja if self.tr.lang == "ja" else exc.message_en
         self.say("error", f"[{exc.code}] {text}")
         self.on_enter()
 

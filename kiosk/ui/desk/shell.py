@@ -5,7 +5,7 @@ Imported only through kiosk.ui.desk.app, after Kivy has been configured.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kiosk.ui.desk.desk_screen import DeskScreen
 from kiosk.ui.desk.mynumber_screen import MyNumberScreen
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
+from kiosk.ui.i18n import Catalogues, Translator
 
 UI_DIR = Path(__file__).parent
 ESCAPE = 27
@@ -31,9 +32,12 @@ class DeskApp(App):  # type: ignore[misc]  # Kivy is untyped
     title = "窓口端末 / Counter desk"
 
     def __init__(self, *, desk: Desk, card_reader: Callable[[], MyNumberReader],
-                 export_dir: Path, screenshot_dir: Path | None, **kwargs: Any) -> None:
+                 export_dir: Path, screenshot_dir: Path | None, catalogues: Catalogues,
+                 languages: Sequence[str], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.desk = desk
+        self.catalogues = catalogues
+        self.languages = tuple(languages)
         self.card_reader = card_reader
         self.export_dir = export_dir
         self.screenshot_dir = screenshot_dir
@@ -43,7 +47,7 @@ class DeskApp(App):  # type: ignore[misc]  # Kivy is untyped
         self.my_number_screen: MyNumberScreen | None = None
 
     def build(self) -> ScreenManager:
-        Metrics.reset_metrics()  # Kivy 2.3 may leave dp at -1 (see kiosk/ui/shell.py)
+        Metrics.reset_metrics()  # Kivy 2.3 may leave dp at -1 (see kiosk/ui/resident/shell.py)
         glyphs = Glyphs.for_screen()
         glyphs.preload()
         # Every label, button and field in BIZ UD Gothic; glyphs.markup adds the fallback fonts.
@@ -52,12 +56,15 @@ class DeskApp(App):  # type: ignore[misc]  # Kivy is untyped
             Builder.load_file(str(UI_DIR / name))
         Window.clearcolor = (0.96, 0.95, 0.93, 1)
         self.worker = Worker()
+        tr = Translator(self.catalogues, self.languages[0])
         manager = ScreenManager(transition=NoTransition())
-        self.desk_screen = DeskScreen(name="desk", desk=self.desk, glyphs=glyphs,
-                                      worker=self.worker, export_dir=self.export_dir,
+        self.desk_screen = DeskScreen(name="desk", desk=self.desk, glyphs=glyphs, tr=tr,
+                                      languages=self.languages, worker=self.worker,
+                                      export_dir=self.export_dir,
                                       open_my_number=self.show_my_number)
         self.my_number_screen = MyNumberScreen(name="mynumber", desk=self.desk, glyphs=glyphs,
-                                               worker=self.worker, card_reader=self.card_reader,
+                                               tr=tr, worker=self.worker,
+                                               card_reader=self.card_reader,
                                                done=self.back_to_desk)
         manager.add_widget(self.desk_screen)
         manager.add_widget(self.my_number_screen)
@@ -69,7 +76,7 @@ class DeskApp(App):  # type: ignore[misc]  # Kivy is untyped
         if self.my_number_screen is None or self.manager is None or self.desk_screen is None:
             return
         self.my_number_screen.prepare(application_id=application_id, procedure=procedure,
-                                      title=title, lang=self.desk_screen.lang)
+                                      title=title)
         self.manager.current = "mynumber"
 
     def back_to_desk(self, result: PrintResult | None) -> None:

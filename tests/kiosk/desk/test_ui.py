@@ -44,6 +44,26 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return results
 
 
+def test_the_clerk_reads_the_desk_in_japanese_and_in_english(ui: dict[str, Any]) -> None:
+    assert ui["words_ja"] == {
+        "app_title": "窓口端末　受付控えの読み取り", "clerk_label": "職員ID", "lang": "English",
+        "scan_label": "控えのQRを読み取る", "image_button": "画像・PDF…",
+        "status_heading": "状態の変更", "other_heading": "そのほか", "received": "受付する",
+        "completed": "完了にする", "cancelled": "取り消す", "reprint": "控えを再発行",
+        "export_json": "書き出し（JSON）", "export_csv": "書き出し（CSV）",
+        "next_resident": "次の方へ（表示を消す）",
+        "message": "控えのQRコードをスキャナーで読み取ってください。"}
+    english = ui["words_en"]
+    assert english["message"].startswith("[looks_like_my_number_card] This is the QR code")
+    assert {**english, "message": ""} == {
+        "app_title": "Counter desk: slip check-in", "clerk_label": "Clerk ID", "lang": "日本語",
+        "scan_label": "Scan the slip's QR", "image_button": "Image / PDF…",
+        "status_heading": "Status", "other_heading": "Other", "received": "Receive",
+        "completed": "Complete", "cancelled": "Cancel", "reprint": "Reprint the slip",
+        "export_json": "Export (JSON)", "export_csv": "Export (CSV)",
+        "next_resident": "Next resident (clear)", "message": ""}
+
+
 def test_a_scanned_slip_is_shown_grouped_and_marked(ui: dict[str, Any]) -> None:
     shown = ui["after_scan"]
     assert ui["focus_on_scan"] and shown["scan_field_empty"]
@@ -56,6 +76,13 @@ def test_a_scanned_slip_is_shown_grouped_and_marked(ui: dict[str, Any]) -> None:
 
 def test_forms_print_and_the_number_is_read_at_the_counter(ui: dict[str, Any]) -> None:
     assert ui["printed_form"] == "印刷しました：住民票の写し等交付申請書"
+    assert ui["my_number_words"] == {
+        "heading": "個人番号の読み取り（マイナンバーカード）",
+        "steps": "1. ご本人にマイナンバーカードを窓口のカードリーダーに置いていただきます。\n"
+                 "2. ご本人に暗証番号（数字4桁）を入力していただきます。\n"
+                 "3. 「読み取って印刷」を押すと、個人番号を申請書に印字して印刷します。",
+        "pin_label": "暗証番号（4桁）", "last_try_label": "残り1回のときも使う（ご本人の同意を得たときだけ）",
+        "go": "読み取って印刷", "back": "戻る（印刷しない）"}
     step = ui["my_number"]
     assert step["pin_lengths"] == [4] and step["pin_field_empty"]
     assert step["message"].startswith("印刷しました：国民健康保険 資格取得・喪失届\n"

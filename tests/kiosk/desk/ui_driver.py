@@ -60,6 +60,16 @@ def shown_text(root: Any) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def words(app: Any) -> dict[str, str]:
+    """The desk's own texts (not the application's): title, labels, buttons, the message."""
+    ids = app.desk_screen.ids
+    shown = {key: ids[key].text for key in (
+        "app_title", "clerk_label", "lang", "scan_label", "image_button", "status_heading",
+        "other_heading", "received", "completed", "cancelled", "reprint", "export_json",
+        "export_csv", "next_resident")}
+    return {**shown, "message": app.desk_screen.message_plain}
+
+
 async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -86,6 +96,7 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
 
     app.screenshot("01-ready")
     results["focus_on_scan"] = bool(screen.ids.scan.focus)
+    results["words_ja"] = words(app)
 
     # The scanner types the code and presses Enter.
     scan = screen.ids.scan
@@ -121,6 +132,9 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     await until(lambda: app.manager.current == "mynumber")
     await frames()
     app.screenshot("03-my-number")
+    step_ids = app.my_number_screen.ids
+    results["my_number_words"] = {key: step_ids[key].text for key in (
+        "heading", "steps", "pin_label", "last_try_label", "go", "back")}
     pin = app.my_number_screen.ids.pin
     for char in "1234":
         pin.insert_text(char)
@@ -167,6 +181,7 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     await frames()
     app.screenshot("07-english")
     results["english"] = "Date of birth of the head of household" in shown_text(root)
+    results["words_en"] = words(app)
     results["english_message"] = screen.message_plain  # the refusal, said again in English
     by_kid(root, "lang").dispatch("on_release")
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drivers.card import errors as card_errors
 from kiosk.session.identity import Identity
+from kiosk.session.ports import CardProblem, CardUnusable
 from kiosk.session.session import Session
-from kiosk.ui.app import build_kiosk_app
+from kiosk.ui.resident.app import build_kiosk_app
 from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
 
 YOSHI = "\U00020bb7"  # 𠮷, which BIZ UD Gothic lacks
@@ -43,12 +43,12 @@ class SwitchCard:
 
     def tries_left(self) -> int:
         if self.card is None:
-            raise card_errors.NoReaderError()
+            raise CardUnusable(CardProblem.NO_READER)
         return self.card.tries_left()
 
     def read_identity(self, pin: str) -> Identity:
         if self.card is None:
-            raise card_errors.NoReaderError()
+            raise CardUnusable(CardProblem.NO_READER)
         return self.card.read_identity(pin)
 
 
@@ -474,7 +474,7 @@ def leftovers(robot: Any) -> list[str]:
 
 # ---------------------------------------------------------------------------- running
 async def run_all(app: Any, world: World, results: dict[str, Any], only: list[str]) -> None:
-    from kiosk.ui.robot import Robot  # noqa: PLC0415 - imports Kivy: after the app exists
+    from kiosk.ui.resident.robot import Robot  # noqa: PLC0415 - imports Kivy: after the app exists
 
     started = time.monotonic()
     while app.controller is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.ui.theme import MIN_TARGET_MM
+from kiosk.ui.resident.theme import MIN_TARGET_MM
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(400)]
 

@@ -1,4 +1,4 @@
-"""The screen's plain-Python parts, without a screen: catalogues, kana, line breaks, glyphs.
+"""The screens' plain-Python parts, without a screen: catalogues, kana, glyphs, menu order.
 
 None of these imports Kivy (the check at the end makes sure), so they run with the unit
 tests; the journeys on the real window are in test_journeys.py.
@@ -15,11 +15,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from forms.loader import load_library
-from kiosk.ui import kana
 from kiosk.ui.glyphs import Glyphs, escape
 from kiosk.ui.i18n import LOCALE_DIR, Catalogues, Translator, available_languages, compile_po
-from kiosk.ui.linebreak import break_lines
-from kiosk.ui.menu_order import menu_order
+from kiosk.ui.resident import kana
+from kiosk.ui.resident.menu_order import menu_order
 
 UI_DIR = Path(__file__).parents[3] / "kiosk" / "ui"
 YOSHI = "\U00020bb7"
@@ -100,42 +99,6 @@ def test_the_board_is_the_fifty_sounds() -> None:
     assert kana.to_katakana("よしだ たろう") == "ヨシダ タロウ"
 
 
-# -- line breaking -----------------------------------------------------------------------------
-
-
-def width(char: str) -> float:
-    return 1.0 if ord(char) < 0x2000 else 2.0  # half- and full-width, as on screen
-
-
-def test_japanese_breaks_between_phrases_never_before_closing_marks() -> None:
-    assert break_lines("市内で引っ越した（転居）", 21, width) == "市内で引っ越した\n（転居）"
-    warning = "あと1回まちがえるとカードがロックされ、市役所の窓口でしか解除できなくなります。"
-    assert break_lines(warning, 30, width) == (
-        "あと1回まちがえるとカードが\nロックされ、市役所の窓口でしか\n解除できなくなります。")
-    # A phrase longer than the line is cut between its characters.
-    assert break_lines("マイナンバーカード", 8, width) == "マイナ\nンバー\nカード"
-    for limit in range(4, 16):
-        lines = break_lines("じゅうみんひょうのうつし", limit, width).split("\n")
-        assert not any(line.startswith(("ゅ", "ょ")) for line in lines), lines
-
-
-def test_no_line_ends_with_an_opening_bracket_or_starts_with_a_small_kana() -> None:
-    text = "マイナンバーカードの住所・氏名の変更（カードの持ち主）"
-    for limit in range(6, 40):
-        for line in break_lines(text, limit, width).split("\n"):
-            assert not line.endswith("（") and not line.startswith(("）", "ー", "ッ", "・"))
-
-
-def test_latin_breaks_at_spaces_and_lines_are_even() -> None:
-    assert break_lines("Copy of resident record", 15, width) == "Copy of\nresident record"
-    assert break_lines("戸籍謄本・抄本など", 16, width) == "戸籍謄本・\n抄本など"
-
-
-def test_what_fits_is_left_alone() -> None:
-    assert break_lines("住民票の写し", 100, width) == "住民票の写し"
-    assert break_lines("A-005", 3, width) == "A-0\n05"  # a word longer than the line
-
-
 # -- glyphs ------------------------------------------------------------------------------------
 
 
@@ -170,9 +133,16 @@ def test_the_certificates_come_first() -> None:
 
 
 def test_none_of_this_imports_kivy() -> None:
-    code = ("import sys, kiosk.ui.i18n, kiosk.ui.kana, kiosk.ui.glyphs, kiosk.ui.linebreak, "
-            "kiosk.ui.theme, kiosk.ui.headless, kiosk.ui.menu_order, kiosk.ui.app, "
-            "kiosk.session.display; print('kivy' in sys.modules)")
+    code = ("import sys, kiosk.ui.i18n, kiosk.ui.glyphs, kiosk.ui.headless, common.text, "
+            "kiosk.ui.resident.kana, kiosk.ui.resident.theme, kiosk.ui.resident.menu_order, "
+            "kiosk.ui.resident.app, kiosk.ui.desk.app, kiosk.session.display; "
+            "print('kivy' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_the_screens_take_text_rules_and_fonts_from_common_not_printouts() -> None:
+    importers = sorted(str(path.relative_to(UI_DIR)) for path in UI_DIR.rglob("*.py")
+                       if "printouts" in path.read_text(encoding="utf-8"))
+    assert importers == []

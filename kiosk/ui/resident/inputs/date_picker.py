@@ -1,0 +1,187 @@
+"""Dates by touch: era (or Western), year, month, day, each one tap in a list.
+
+A birth date in 昭和 takes four taps (昭和, 50, 1月, 2日) instead of dozens of +/- presses.
+The answer goes to the session as the resident chose it (「昭和50年1月2日」 or 1975-01-02)
+and forms.japanese_dates checks it, so an era date that never existed is refused there.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from babel.dates import get_month_names
+
+from forms.japanese_dates import ERAS, Era, era_of
+from kiosk.ui.i18n import N_
+from kiosk.ui.resident.inputs.base import FieldInput, Submit
+from kiosk.ui.resident.kit import UiKit
+
+WESTERN = "western"
+STEPS = ("era", "year", "month", "day")
+_FIRST_WESTERN_YEAR = 1900
+PROMPTS = {"era": N_("Choose the era (or the Western calendar)"),
+           "decade": N_("Choose the decade"), "year": N_("Choose the year"),
+           "month": N_("Choose the month"), "day": N_("Choose the day")}
+
+
+@dataclass
+class Picked:
+    era: Era | None = None  # None with western=True: the Western calendar
+    western: bool = False
+    year: int | None = None  # the era's year (1 = 元年), or the Western year
+    decade: int | None = None  # Western only: the decade chosen before the year
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def western_year(self) -> int | None:
+        if self.year is None:
+            return None
+        return self.year if self.western or self.era is None else self.era.start.year + self.year - 1
+
+
+def _era_length(era: Era, today: dt.date) -> int:
+    newer = [e for e in ERAS if e.start > era.start]
+    end_year = min(e.start.year for e in newer) if newer else today.year
+    return end_year - era.start.year + 1
+
+
+class DateInput(FieldInput):
+    def __init__(self, *, ui: UiKit, submit: Submit, initial: Any, today: dt.date,
+                 **kwargs: Any) -> None:
+        super().__init__(ui=ui, submit=submit, **kwargs)
+        self.today = today
+        self.picked = Picked()
+        self.step = "era"
+        if isinstance(initial, str):
+            with contextlib.suppress(ValueError):  # not a date yet: start from the era
+                self._start_from(dt.date.fromisoformat(initial))
+        self._show()
+
+    def _start_from(self, day: dt.date) -> None:
+        found = era_of(day)
+        if found is None:
+            self.picked = Picked(None, True, day.year, day.year // 10 * 10, day.month, day.day)
+        else:
+            self.picked = Picked(found[0], False, found[1], None, day.month, day.day)
+        self.step = "day"
+
+    # ---------------------------------------------------------------- choosing
+    def choose(self, step: str, value: Any) -> None:
+        p = self.picked
+        if step == "era":
+            self.picked = Picked(None if value == WESTERN else value, value == WESTERN)
+            self.step = "year"
+        elif step == "decade":
+            p.decade, p.year = value, None
+            self.step = "year"
+        elif step == "year":
+            p.year, p.day = value, None
+            self.step = "month"
+        elif step == "month":
+            p.month, p.day = value, None
+            self.step = "day"
+        else:
+            p.day = value
+        self._show()
+
+    def go_to(self, step: str) -> None:
+        if step == "year" and self.picked.western:
+            step = "decade"
+        self.step = step
+        self._show()
+
+    # ---------------------------------------------------------------- drawing
+    def _show(self) -> None:
+        step = self.step
+        if step == "year" and self.picked.western and self.picked.decade is None:
+            step = self.step = "decade"
+        self._draw_segments()
+        self.ui.set_text(self.ids.step_label, self.ui.tr(PROMPTS[step]))
+        options = self.ids.options
+        options.clear_widgets()
+        choices = self._options(step)
+        options.cols = {"era": 3, "decade": 5, "year": 11, "month": 6, "day": 8}[step]
+        rows = -(-len(choices) // options.cols)
+        options.rows = rows
+        for value, label in choices:
+            key = self.ui.key(label, kid=f"date:{step}:{_kid(value)}", role="key",
+                              on_release=partial(self.choose, step, value))
+            key.selected = self._is_current(step, value)
+            options.add_widget(key)
+        self.ui.style(self)
+
+    def _is_current(self, step: str, value: Any) -> bool:
+        p = self.picked
+        current = {"era": WESTERN if p.western else p.era, "decade": p.decade, "year": p.year,
+                   "month": p.month, "day": p.day}[step]
+        return bool(current == value)
+
+    def _options(self, step: str) -> list[tuple[Any, str]]:  # noqa: PLR0911 - one per step
+        p, ja = self.picked, self.ui.lang == "ja"
+        if step == "era":
+            eras: list[tuple[Any, str]] = [(e, e.name if ja else e.en) for e in ERAS]
+            return [*eras, (WESTERN, self.ui.tr("Western calendar"))]
+        if step == "decade":
+            last = self.today.year // 10 * 10
+            return [(d, f"{d}〜" if ja else f"{d}s")
+                    for d in range(last, _FIRST_WESTERN_YEAR - 1, -10)]
+        if step == "year":
+            if p.western:
+                first = p.decade or self.today.year // 10 * 10
+                return [(y, str(y)) for y in range(first, min(first + 10, self.today.year + 1))]
+            if p.era is None:
+                return []
+            return [(y, "元" if y == 1 and ja else str(y))
+                    for y in range(1, _era_length(p.era, self.today) + 1)]
+        if step == "month":
+            names = get_month_names("abbreviated", locale=self.ui.lang if not ja else "en")
+            return [(m, f"{m}月" if ja else str(names[m])) for m in range(1, 13)]
+        year, month = p.western_year or self.today.year, p.month or 1
+        return [(d, str(d)) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+
+    def _draw_segments(self) -> None:
+        p, ja, tr = self.picked, self.ui.lang == "ja", self.ui.tr
+        era = tr("Western") if p.western else (p.era.name if ja else p.era.en) if p.era else "—"
+        if p.year is None:
+            year = "—"
+        elif p.western:
+            year = f"{p.year}年" if ja else str(p.year)
+        else:
+            year = (f"{'元' if p.year == 1 else p.year}年" if ja
+                    else f"{p.year} ({p.western_year})")
+        month = "—" if p.month is None else (f"{p.month}月" if ja else tr("month {n}", n=p.month))
+        day = "—" if p.day is None else (f"{p.day}日" if ja else tr("day {n}", n=p.day))
+        box = self.ids.segments
+        box.clear_widgets()
+        for step, label in zip(STEPS, (era, year, month, day), strict=True):
+            key = self.ui.key(label, kid=f"date:show:{step}", role="choice",
+                              on_release=partial(self.go_to, step))
+            key.selected = self.step == step or (step == "year" and self.step == "decade")
+            box.add_widget(key)
+
+    def ready(self) -> bool:
+        p = self.picked
+        return None not in (p.year, p.month, p.day) and (p.western or p.era is not None)
+
+    def value(self) -> Any:
+        p = self.picked
+        if not self.ready():
+            return None
+        if p.western or p.era is None:
+            return f"{p.year:04d}-{p.month:02d}-{p.day:02d}"
+        return f"{p.era.name}{p.year}年{p.month}月{p.day}日"
+
+    def clear(self) -> None:
+        self.picked = Picked()
+        self.ids.segments.clear_widgets()
+        self.ids.options.clear_widgets()
+
+
+def _kid(value: Any) -> str:
+    return value.letter if isinstance(value, Era) else str(value)

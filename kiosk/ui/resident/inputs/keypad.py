@@ -1,0 +1,77 @@
+"""Numbers by touch: a 3x4 keypad with a large display.
+
+Used for copies, whole numbers, postal codes (shown as 〒100-0001) and phone numbers, and,
+as `PinPad`, for the card PIN and the staff PIN, whose digits are never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kivy.properties import ColorProperty
+from kivy.uix.gridlayout import GridLayout
+
+from kiosk.ui.resident.inputs.base import FieldInput, Submit
+from kiosk.ui.resident.kit import UiKit
+
+DELETE, CLEAR, HYPHEN = "delete", "clear", "-"
+_LIMITS = {"postal_code": 7, "phone": 13, "integer": 9, "copies": 2}
+
+
+def add_keys(grid: Any, ui: UiKit, prefix: str, press: Callable[[str], None],
+             bottom_left: str = CLEAR) -> None:
+    """1-9, then [bottom_left] 0 [delete]: the phone layout that every resident knows."""
+    labels = {CLEAR: ui.tr("Clear"), DELETE: ui.tr("Delete"), HYPHEN: "-"}
+    for key in ("1", "2", "3", "4", "5", "6", "7", "8", "9", bottom_left, "0", DELETE):
+        role = "key" if key.isdigit() else "key_fn"
+        grid.add_widget(ui.key(labels.get(key, key), kid=f"{prefix}:{key}", role=role,
+                               on_release=partial(press, key)))
+
+
+def edit_digits(text: str, key: str, limit: int) -> str:
+    if key == DELETE:
+        return text[:-1]
+    if key == CLEAR:
+        return ""
+    return text + key if len(text) < limit else text
+
+
+class PinPad(GridLayout):  # type: ignore[misc]  # Kivy is untyped
+    """Keys only; the screen that owns it keeps the digits."""
+
+
+class KeypadInput(FieldInput):
+    field_color = ColorProperty((1.0, 1.0, 1.0, 1.0))
+    field_border = ColorProperty((0.0, 0.0, 0.0, 1.0))
+
+    def __init__(self, *, ui: UiKit, submit: Submit, kind: str, initial: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(ui=ui, submit=submit, **kwargs)
+        self.kind = kind
+        self.limit = _LIMITS.get(kind, 9)
+        self.digits = "".join(c for c in str(initial or "") if c.isdigit() or c == HYPHEN)
+        self.field_color = ui.theme.color("surface")
+        self.field_border = ui.theme.color("border")
+        bottom_left = HYPHEN if kind == "phone" else CLEAR
+        add_keys(self.ids.pad, ui, "num", self.press, bottom_left)
+        ui.set_text(self.ids.suffix, ui.tr("copies") if kind == "copies" else "")
+        self._show()
+
+    def press(self, key: str) -> None:
+        self.digits = edit_digits(self.digits, key, self.limit)
+        self._show()
+
+    def _show(self) -> None:
+        text = self.digits
+        if self.kind == "postal_code":
+            text = "〒" + (f"{text[:3]}-{text[3:]}" if len(text) > 3 else text)
+        self.ui.set_text(self.ids.display, text)
+
+    def value(self) -> Any:
+        return self.digits
+
+    def clear(self) -> None:
+        self.digits = ""
+        self.ui.set_text(self.ids.display, "")
