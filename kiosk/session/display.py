@@ -1,25 +1,22 @@
-"""Answers as a resident reads them back: choice labels, era dates, marks for the clerk.
+"""Answers as a resident reads them back: the confirm screen's rows and the marks for the clerk.
 
 Plain Python beside the session, so the confirm screen, the idle test and any other front
-end word an answer the same way, and a test checks it without a screen.
+end list the answers the same way, and a test checks it without a screen. The wording of a
+value is forms.reading's, so the resident confirms what the desk and the paper form show.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from babel.dates import format_date
-
-from forms.engine import FieldState
-from forms.japanese_dates import format_era, format_western
 from forms.model import Form, FormField
-from forms.text import T, Text
-from kiosk.session.session import QUESTION_TYPES, Session
+from forms.reading import YES_NO, Unreadable, item_summary, read_value
+from forms.text import Text
+from kiosk.session.session import Session
 
-YES_NO = {True: T("はい", "Yes"), False: T("いいえ", "No")}
-_LIST_SEPARATOR = {"ja": "、"}
+# YES_NO and item_summary are forms.reading's, named here too for the screens that import them.
+__all__ = ["YES_NO", "Row", "Summary", "item_summary", "read_answer", "summary"]
 
 
 @dataclass(frozen=True)
@@ -46,61 +43,21 @@ class Summary:
     notes: tuple[Text, ...] = ()
 
 
-def _date(value: str, field: FormField, lang: str) -> str:
-    day = dt.date.fromisoformat(value)
-    if lang == "ja":
-        return format_era(day) if field.calendar == "era" else format_western(day)
-    try:
-        return str(format_date(day, format="long", locale=lang))
-    except (ValueError, LookupError):
-        return day.isoformat()
-
-
-def _choice_label(field: FormField, value: Any, lang: str) -> str:
-    for choice in field.choices or ():
-        if choice.value == value:
-            return choice.label.get(lang)
-    return str(value)
-
-
 def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list)) and not value)
 
 
-def format_value(  # noqa: PLR0911 - one return per field type reads as the table it is
-    form: Form, field: FormField, value: Any, lang: str) -> str:
-    """The answer in words: '昭和50年1月2日', '世帯全員', 'はい'; '' when unanswered."""
-    if _empty(value):
-        return ""
-    kind = field.type
-    if kind == "date" and isinstance(value, str):
-        try:
-            return _date(value, field, lang)
-        except ValueError:
-            return value
-    if kind == "choice":
-        return _choice_label(field, value, lang)
-    if kind == "multi_choice" and isinstance(value, list):
-        return _LIST_SEPARATOR.get(lang, ", ").join(_choice_label(field, v, lang) for v in value)
-    if kind == "yes_no" and isinstance(value, bool):
-        return YES_NO[value].get(lang)
-    if kind == "applicant":
-        found = next((a.label for a in form.applicants if a.kind == value), None)
-        return found.get(lang) if found else str(value)
-    if kind == "group" and isinstance(value, list):
-        return _LIST_SEPARATOR.get(lang, ", ").join(
-            item_summary(field, item) for item in value if isinstance(item, dict))
-    return str(value)
+def read_answer(form: Form, field: FormField, value: Any, lang: str) -> str:
+    """The answer as forms.reading words it; one it cannot word is shown as it was typed.
 
-
-def item_summary(group: FieldState | FormField, item: dict[str, Any]) -> str:
-    """One item of a group in a few words: its first text answer (a person's name)."""
-    field = group.field if isinstance(group, FieldState) else group
-    for child in field.fields or ():
-        value = item.get(child.id)
-        if child.type in ("text", "katakana") and isinstance(value, str) and value:
-            return value
-    return next((str(v) for v in item.values() if isinstance(v, str) and v), "")
+    The confirm screen lists answers before they are checked for sending, so a value the
+    field cannot hold (30 February) still shows, and the question's own error says
+    what is wrong with it.
+    """
+    try:
+        return read_value(form, field, value, lang)
+    except Unreadable:
+        return str(value)
 
 
 def summary(session: Session, lang: str) -> list[Summary]:
@@ -114,23 +71,23 @@ def summary(session: Session, lang: str) -> list[Summary]:
         # form's visible info texts, those of a group's items once each (「別居監護申立書」
         # for any child living apart).
         infos = {s.field.id: s.field.help or s.field.label for s in ev.states
-                 if s.visible and s.field.type == "info"}
+                 if s.visible and s.field.kind.is_note}
         notes = tuple(w.message for w in ev.warnings) + tuple(infos.values())
         for state in ev.states:
-            if not state.visible or state.field.type not in QUESTION_TYPES or "[" in state.path:
+            if not state.visible or not state.field.kind.asked_at_kiosk or "[" in state.path:
                 continue
-            raw = ev.values.get(state.path) if state.field.type == "group" else state.value
+            raw = ev.values.get(state.path) if state.field.kind.repeats else state.value
             if _empty(raw):
                 continue
             marks = proc.flags.get(state.path, [])
-            if state.field.type == "group":  # what the clerk will see on any of its items
+            if state.field.kind.repeats:  # what the clerk will see on any of its items
                 marks = [m for path, ms in proc.flags.items() if path.startswith(f"{state.path}[")
                          for m in ms if m != "from_card"]
             rows.append(Row(
                 procedure=index,
                 path=state.path,
                 label=state.field.label,
-                value=format_value(proc.form, state.field, raw, lang),
+                value=read_answer(proc.form, state.field, raw, lang),
                 from_card="from_card" in marks,
                 changed="corrected" in marks,
                 undecodable="undecodable" in marks,

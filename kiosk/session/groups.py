@@ -16,7 +16,7 @@ class GroupSteps(QuestionFlow):
     def _group_question(self) -> Question | None:
         """The question shown, when it is a group's list of items."""
         question = self.question()
-        if question is None or question.state.field.type != "group":
+        if question is None or not question.state.field.kind.repeats:
             return None
         return question
 

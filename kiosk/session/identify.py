@@ -97,7 +97,7 @@ class Identification(QuestionFlow):
         if question is None:
             return
         self._set(self.manual, question.state.path, value)
-        if question.state.field.type == "postal_code" and "address" not in self.manual.answers:
+        if question.state.field.kind.fills_address and "address" not in self.manual.answers:
             found = address_for(str(value))
             if found:
                 self.manual.answers["address"] = found

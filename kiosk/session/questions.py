@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from forms.engine import FieldState, evaluate, prefill_item
-from kiosk.session.state import QUESTION_TYPES, GroupItem, Procedure, Question, Screen, SessionState
+from kiosk.session.state import GroupItem, Procedure, Question, Screen, SessionState
 
 # "members[0].name": a field of one item of a group.
 _ITEM_PATH = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\]\.(?P<child>\w+)$", re.ASCII)
@@ -32,7 +32,7 @@ class QuestionFlow(SessionState):
         question = self.question()
         if question is None:
             return
-        if question.state.field.type == "group":
+        if question.state.field.kind.repeats:
             return  # a group is answered item by item: add_group_item, then finish_group
         proc = self.procedures[question.procedure]
         path = question.state.path
@@ -45,7 +45,7 @@ class QuestionFlow(SessionState):
             return
         if self.group_item is not None:
             self.message = None
-            if self._item_question(self.group_item).state.field.type == "group":
+            if self._item_question(self.group_item).state.field.kind.repeats:
                 self.group_item = None  # the item is complete: back to the list of items
             return
         self.editing = None
@@ -69,7 +69,7 @@ class QuestionFlow(SessionState):
         self.message = None
         nxt = next_question(self.procedures, self._today())
         self.screen = Screen.QUESTION if nxt else Screen.CONFIRM
-        if nxt is not None and nxt.state.field.type == "group":
+        if nxt is not None and nxt.state.field.kind.repeats:
             self._offer_card_holder(nxt)
 
     def _offer_card_holder(self, question: Question) -> None:
@@ -86,7 +86,7 @@ class QuestionFlow(SessionState):
         if self.identity is None or path in proc.offered_groups or proc.answers.get(path):
             return
         proc.offered_groups.add(path)
-        came = [proc.answers.get(f.id) for f in proc.form.all_fields() if f.type == "applicant"]
+        came = [proc.answers.get(f.id) for f in proc.form.all_fields() if f.kind.names_applicant]
         if any(kind not in (None, "self", "household") for kind in came):
             return
         item = prefill_item(group, card=self.identity.as_card_values(), office=self._office,
@@ -110,7 +110,7 @@ class QuestionFlow(SessionState):
         prefix = f"{item.group}[{item.index}]."
         for state in ev.states:
             if (not state.path.startswith(prefix) or not state.visible
-                    or state.field.type not in QUESTION_TYPES or state.field.type == "group"):
+                    or not (state.field.kind.asked_at_kiosk and state.field.kind.single_answer)):
                 continue
             missing = state.required and state.value is None
             if missing or state.error is not None or state.path not in proc.asked:
@@ -129,7 +129,7 @@ class QuestionFlow(SessionState):
         for index, ev in enumerate(self.evaluations()):
             for state in ev.states:
                 if (state.visible and not state.required and state.value is None
-                        and state.field.type in QUESTION_TYPES and state.field.type != "group"
+                        and state.field.kind.asked_at_kiosk and state.field.kind.single_answer
                         and "[" not in state.path and state.field.bind is None):
                     out.append(Question(index, state))
         return out
@@ -140,7 +140,7 @@ class QuestionFlow(SessionState):
         shown: list[tuple[int, str]] = []
         for index, ev in enumerate(self.evaluations()):
             shown += [(index, state.path) for state in ev.states
-                      if state.visible and state.field.type in QUESTION_TYPES
+                      if state.visible and state.field.kind.asked_at_kiosk
                       and "[" not in state.path]
         current = self.question() if self.screen == Screen.QUESTION else None
         here = (current.procedure, current.state.path) if current else None
@@ -185,7 +185,7 @@ def drop_item(by_path: dict[str, Any], group: str, index: int) -> None:
 
 
 def _needs_asking(proc: Procedure, state: FieldState, ask_optional: bool) -> bool:
-    if state.field.type == "group":
+    if state.field.kind.repeats:
         # A group stays on screen until the resident says every item is in (finish_group).
         wanted = state.required or (isinstance(state.field.min, int) and state.field.min > 0)
         return state.error is not None or (wanted and state.path not in proc.asked)
@@ -206,7 +206,7 @@ def next_question(procedures: list[Procedure], today: dt.date, *,
     for index, proc in enumerate(procedures):
         ev = evaluate(proc.form, proc.answers, today=today)
         for state in ev.states:
-            if not state.visible or state.field.type not in QUESTION_TYPES:
+            if not state.visible or not state.field.kind.asked_at_kiosk:
                 continue
             if "[" in state.path:
                 if state.error is not None:

@@ -28,7 +28,6 @@ from kiosk.session.groups import GroupSteps
 from kiosk.session.identify import Identification
 from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
 from kiosk.session.state import (
-    QUESTION_TYPES,
     GroupItem,
     Message,
     Procedure,
@@ -36,8 +35,7 @@ from kiosk.session.state import (
     Screen,
 )
 
-__all__ = ["QUESTION_TYPES", "CardProblem", "GroupItem", "Message", "Procedure", "Question",
-           "Screen", "Session"]
+__all__ = ["CardProblem", "GroupItem", "Message", "Procedure", "Question", "Screen", "Session"]
 
 IDLE_WARNING_S = 20
 # A clerk helping a resident reads documents and talks; the session waits longer for them,

@@ -21,11 +21,6 @@ from kiosk.application import Receipt
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
 
-QUESTION_TYPES = frozenset({
-    "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
-    "applicant", "postal_code", "address", "phone", "group",
-})
-
 # A message on the current screen: a stable key the UI translates ("wrong_pin"), or a
 # form's own text in every language it has (an answer that is not right).
 Message = str | Text

@@ -8,7 +8,7 @@ import pytest
 
 from forms.loader import Library, load_library
 from forms.text import Text
-from kiosk.session.display import format_value, summary
+from kiosk.session.display import read_answer, summary
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardUnusable, WrongPin
 from kiosk.session.session import CardProblem, Screen, Session
@@ -385,10 +385,15 @@ def test_summary_marks_what_came_from_the_card_and_what_changed(library: Library
 def test_values_are_worded_per_field_type(library: Library) -> None:
     form = library.get("juminhyo")
     items = form.field("items")
-    both = format_value(form, items, ["honseki", "head_and_relationship"], "ja")
+    both = read_answer(form, items, ["honseki", "head_and_relationship"], "ja")
     assert both == "本籍と筆頭者、世帯主と続柄"
-    assert format_value(form, form.field("copies"), 2, "ja") == "2"
-    assert format_value(form, form.field("purpose"), None, "ja") == ""
+    # As the desk and the paper form read it: 通 after a number of copies, in Japanese.
+    assert read_answer(form, form.field("copies"), 2, "ja") == "2通"
+    assert read_answer(form, form.field("copies"), 2, "en") == "2"
+    assert read_answer(form, form.field("purpose"), None, "ja") == ""
+    # A value its field cannot hold is not hidden from the resident: shown as typed, beside
+    # the question's own error.
+    assert read_answer(form, form.field("applicant_birth_date"), "1985-02-30", "ja") == "1985-02-30"
 
 
 # -- groups: everyone who moved, one person at a time -----------------------------------------
