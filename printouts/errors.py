@@ -1,15 +1,18 @@
 """The printouts package's exceptions: one base so a caller can catch every document error.
 
-Each error carries a stable `code` (as pretix's check-in errors do) so that the desk, the
-logs and the tests can branch on it without matching message text, which is free to change.
+`PrintoutError` is a `common.errors.BilingualError`: a stable `code` (as pretix's check-in
+errors have) that the desk, the logs and the tests branch on, the Japanese and English texts a
+person reads, and a `detail` naming which thing (a file, a field path), never a value.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from common.errors import BilingualError
 
 
-class PrintoutError(Exception):
+class PrintoutError(BilingualError):
     """Base of every error the printouts package raises on purpose."""
 
-    code: ClassVar[str] = "printout_error"
+    code = "printout_error"
+    message_ja = "書類を作れませんでした。情報システム担当に連絡してください。"
+    message_en = "The document could not be made. Call IT staff."

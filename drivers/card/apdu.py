@@ -1,8 +1,8 @@
 """Command and response APDUs of the My Number card, as plain bytes.
 
 Nothing here talks to a reader: the builders return the exact bytes listed in
-specs/mynumber-card.md ("Reading the basic four items"), so a unit test can hold them
-against the spec. Short APDUs only (ISO/IEC 7816-4 5.1): many readers lack extended
+docs/card.md ("What the card answers"), so a unit test can hold them against that
+table. Short APDUs only (ISO/IEC 7816-4 5.1): many readers lack extended
 length, so every command fits Lc <= 255 and Le <= 256.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Application identifiers (spec: "Applications (AIDs)").
+# Application identifiers (docs/card.md, "What the card answers").
 AID_INPUT_ASSISTANCE = bytes.fromhex("D3921000310001010408")  # 券面事項入力補助AP
 AID_CARD_FACE = bytes.fromhex("D3921000310001010402")  # 券面AP
 AID_JPKI = bytes.fromhex("D392F000260100000001")  # 公的個人認証AP
@@ -50,7 +50,7 @@ INS_READ_BINARY = 0xB0
 
 
 def select_df(aid: bytes) -> bytes:
-    """SELECT by DF name, no FCI returned (P1=04, P2=0C): spec step "select the AP"."""
+    """SELECT by DF name, no FCI returned (P1=04, P2=0C): step "select the AP"."""
     if not 1 <= len(aid) <= 16:
         raise ValueError(f"an AID is 1 to 16 bytes, got {len(aid)}")
     return bytes((0x00, INS_SELECT, 0x04, 0x0C, len(aid))) + aid

@@ -2,71 +2,61 @@
 
 Every error here ends up in front of a resident at the kiosk or a clerk at the counter, so
 each carries a Japanese and an English message that says what to do next, and a stable
-`code` (like pretix's check-in errors) that the UI can switch on without parsing text.
+`code` (like pretix's check-in errors) that the UI can switch on without parsing text; the
+base is the project's one `common.errors.BilingualError`.
 No message ever holds personal data (name, address, PIN, the 12-digit number).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from common.errors import BilingualError
 
 
-class CardError(Exception):
-    """Base of every error the card driver raises on purpose."""
+class CardError(BilingualError):
+    """Base of every error the card driver raises on purpose.
 
-    code: ClassVar[str] = "card_error"
-    default_ja: ClassVar[str] = "カードを読み取れませんでした。職員にお知らせください。"
-    default_en: ClassVar[str] = "The card could not be read. Please ask a staff member."
+    A `common.errors.BilingualError`: texts come from the class; an instance built with
+    `ja=` / `en=` (a reader error naming the reader) carries its own, and `detail` stays empty
+    unless it names a part of the exchange for IT staff, never a value read from the card.
+    """
 
-    def __init__(self, message_ja: str | None = None, message_en: str | None = None) -> None:
-        self.message_ja = message_ja if message_ja is not None else self.default_ja
-        self.message_en = message_en if message_en is not None else self.default_en
-        super().__init__(self.message_ja, self.message_en)
-
-    def __str__(self) -> str:
-        return f"{self.message_ja} / {self.message_en}"
-
-    def message(self, lang: str | None = None) -> str:
-        """The message in one language ("ja", "en"), or both when lang is None."""
-        if lang == "ja":
-            return self.message_ja
-        if lang == "en":
-            return self.message_en
-        return str(self)
+    code = "card_error"
+    message_ja = "カードを読み取れませんでした。職員にお知らせください。"
+    message_en = "The card could not be read. Please ask a staff member."
 
 
 class NoReaderError(CardError):
     """No PC/SC reader (or not the configured one), or pcscd is not running."""
 
     code = "no_reader"
-    default_ja = (
+    message_ja = (
         "カードリーダーが見つかりません。リーダーの接続を確かめるか、職員にお知らせください。"
     )
-    default_en = "No card reader found. Check that the reader is plugged in, or ask a staff member."
+    message_en = "No card reader found. Check that the reader is plugged in, or ask a staff member."
 
 
 class NoCardError(CardError):
     """The reader is there but holds no card."""
 
     code = "no_card"
-    default_ja = "カードが置かれていません。マイナンバーカードをリーダーに置いてください。"
-    default_en = "There is no card on the reader. Place your My Number card on the reader."
+    message_ja = "カードが置かれていません。マイナンバーカードをリーダーに置いてください。"
+    message_en = "There is no card on the reader. Place your My Number card on the reader."
 
 
 class ReaderTimeoutError(CardError):
     """Nobody placed a card before the wait ended."""
 
     code = "timeout"
-    default_ja = "カードが置かれないまま時間が過ぎました。もう一度お試しください。"
-    default_en = "No card was placed in time. Please try again."
+    message_ja = "カードが置かれないまま時間が過ぎました。もう一度お試しください。"
+    message_en = "No card was placed in time. Please try again."
 
 
 class WaitCancelledError(CardError):
     """The wait for a card was cancelled (the resident pressed back, the session ended)."""
 
     code = "cancelled"
-    default_ja = "カードの読み取りを取り消しました。"
-    default_en = "Reading the card was cancelled."
+    message_ja = "カードの読み取りを取り消しました。"
+    message_en = "Reading the card was cancelled."
 
 
 class NotMyNumberCardError(CardError):
@@ -74,10 +64,10 @@ class NotMyNumberCardError(CardError):
     upside down."""
 
     code = "not_my_number_card"
-    default_ja = (
+    message_ja = (
         "マイナンバーカードとして読み取れません。向きを確かめて置き直すか、職員にお知らせください。"
     )
-    default_en = (
+    message_en = (
         "This does not read as a My Number card. Check which way up it is and place it again, "
         "or ask a staff member."
     )
@@ -87,16 +77,16 @@ class CardRemovedError(CardError):
     """The card left the reader (or stopped answering) in the middle of an exchange."""
 
     code = "card_removed"
-    default_ja = "読み取りの途中でカードが離れました。もう一度カードをリーダーに置いてください。"
-    default_en = "The card was removed while it was being read. Place it on the reader again."
+    message_ja = "読み取りの途中でカードが離れました。もう一度カードをリーダーに置いてください。"
+    message_en = "The card was removed while it was being read. Place it on the reader again."
 
 
 class PinFormatError(CardError):
     """The PIN typed is not 4 digits: refused before it reaches the card, so no try is spent."""
 
     code = "pin_format"
-    default_ja = "暗証番号は数字4桁です。もう一度入力してください。"
-    default_en = "The PIN is 4 digits. Please enter it again."
+    message_ja = "暗証番号は数字4桁です。もう一度入力してください。"
+    message_en = "The PIN is 4 digits. Please enter it again."
 
 
 class WrongPinError(CardError):
@@ -112,7 +102,7 @@ class WrongPinError(CardError):
         if tries_left == 1:
             ja += "ロックされると市区町村の窓口でしか解除できません。職員にご相談ください。"
             en += " A locked PIN can only be reset at the city office: please ask a staff member."
-        super().__init__(ja, en)
+        super().__init__(ja=ja, en=en)
 
 
 class LastPinTryError(CardError):
@@ -120,11 +110,11 @@ class LastPinTryError(CardError):
     blocked card can only be unlocked at the city office."""
 
     code = "last_pin_try"
-    default_ja = (
+    message_ja = (
         "暗証番号の残り回数があと1回です。ロックを避けるため、ここでは入力できません。"
         "窓口の職員にお申し出ください。"
     )
-    default_en = (
+    message_en = (
         "Only one PIN try is left. To avoid locking the card it is not used here: "
         "please go to the counter, where a staff member will help you."
     )
@@ -134,11 +124,11 @@ class PinBlockedError(CardError):
     """The PIN is blocked (69 84, or 63 C0 after a wrong try)."""
 
     code = "pin_blocked"
-    default_ja = (
+    message_ja = (
         "暗証番号がロックされています。市区町村の窓口で解除の手続きができます。"
         "職員がお手伝いしますので、お申し出ください。"
     )
-    default_en = (
+    message_en = (
         "The PIN is locked. It can be reset at the city office counter; "
         "a staff member will help you fill in your forms meanwhile."
     )
@@ -148,15 +138,15 @@ class PinNotVerifiedError(CardError):
     """A read came before a successful VERIFY (69 82): a flow mistake, told plainly."""
 
     code = "pin_not_verified"
-    default_ja = "先に暗証番号を入力してください。"
-    default_en = "Please enter the PIN first."
+    message_ja = "先に暗証番号を入力してください。"
+    message_en = "Please enter the PIN first."
 
 
 class UnreadableDataError(CardError):
     """The card answered, but what it holds cannot be decoded into the basic four items."""
 
     code = "unreadable_data"
-    default_ja = "カードの情報を正しく読み取れませんでした。職員にお知らせください。"
-    default_en = (
+    message_ja = "カードの情報を正しく読み取れませんでした。職員にお知らせください。"
+    message_en = (
         "The information on the card could not be read correctly. Please ask a staff member."
     )

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 
 
 class Sex(enum.StrEnum):
-    """ISO/IEC 5218 as the card stores it ("1", "2", "9"); a StrEnum so it compares equal to
-    the plain words forms use."""
+    """ISO/IEC 5218 as the card stores it ("1", "2", "9", and "0" which JIS X 0303 also
+    defines); a StrEnum so it compares equal to the plain words forms use."""
 
     MALE = "male"
     FEMALE = "female"
     NOT_APPLICABLE = "not_applicable"
+    # "0": recorded as not known. No source says a card carries it, but the code table allows
+    # it, so it is read (and flagged for the clerk) rather than failing the whole card.
+    NOT_KNOWN = "not_known"
 
     @classmethod
     def from_iso5218(cls, code: str) -> Sex:
@@ -31,20 +34,22 @@ class Sex(enum.StrEnum):
         return {v: k for k, v in _ISO5218.items()}[self]
 
 
-_ISO5218 = {"1": Sex.MALE, "2": Sex.FEMALE, "9": Sex.NOT_APPLICABLE}
+_ISO5218 = {"0": Sex.NOT_KNOWN, "1": Sex.MALE, "2": Sex.FEMALE, "9": Sex.NOT_APPLICABLE}
 
+# What `BasicFour.flags` may hold: the card.* item the clerk must check, by its binding name.
 FLAG_NAME = "name"
 FLAG_ADDRESS = "address"
+FLAG_SEX = "sex"
 
 
 @dataclass(frozen=True, slots=True)
 class BasicFour:
     """The basic four items (基本4情報) of the input-assistance AP.
 
-    `flags` names the text fields that did not decode cleanly (not UTF-8, or holding
-    U+FFFD): such a field is shown with U+FFFD where the bytes failed, its `raw_*` bytes are
-    kept for the clerk, and the kiosk asks the clerk to check it against the card face
-    instead of failing the resident.
+    `flags` names the items the clerk must check instead of the read failing the resident:
+    a name or address that did not decode cleanly (not UTF-8, or holding U+FFFD) is shown
+    with U+FFFD where the bytes failed and its `raw_*` bytes are kept, to be checked against
+    the card face; a sex recorded as not known (`Sex.NOT_KNOWN`) is asked of the resident.
     """
 
     name: str = field(repr=False)

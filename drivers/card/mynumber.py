@@ -1,6 +1,6 @@
 """The My Number card's input-assistance AP (券面事項入力補助AP), read the way the kiosk needs.
 
-Every step follows specs/mynumber-card.md "Reading the basic four items". The class sends
+Every step follows docs/card.md, "What the card answers". The class sends
 no APDU it does not need: it remembers which file is selected and what the last VERIFY
 said about the tries left, so the usual kiosk flow (select, tries left, verify, read) costs
 7 APDUs for a record under 263 bytes.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 
+from common.mynumber import MY_NUMBER_LENGTH, is_valid_my_number
 from drivers.card import apdu, tlv
-from drivers.card.checkdigit import MY_NUMBER_LENGTH, is_valid_my_number
 from drivers.card.errors import (
     LastPinTryError,
     NotMyNumberCardError,
@@ -21,10 +21,17 @@ from drivers.card.errors import (
     UnreadableDataError,
     WrongPinError,
 )
-from drivers.card.model import FLAG_ADDRESS, FLAG_NAME, BasicFour, Sex, decode_card_text
+from drivers.card.model import (
+    FLAG_ADDRESS,
+    FLAG_NAME,
+    FLAG_SEX,
+    BasicFour,
+    Sex,
+    decode_card_text,
+)
 from drivers.card.reader import CardChannel
 
-# Tags of the basic-four record (spec: "Basic-four record (EF 0002)").
+# Tags of the basic-four record (docs/card.md, "The basic-four record").
 TAG_BASIC_FOUR = 0xFF20
 TAG_HEADER = 0xDF21
 TAG_NAME = 0xDF22
@@ -33,7 +40,7 @@ TAG_BIRTH_DATE = 0xDF24
 TAG_SEX = 0xDF25
 TAG_MY_NUMBER = 0xFF10
 
-# First READ BINARY sizes from the spec: 7 bytes hold `FF 20` and any length form up to
+# First READ BINARY sizes (docs/card.md): 7 bytes hold `FF 20` and any length form up to
 # `84 xx xx xx xx`; the My Number EF is read whole in 17 bytes.
 BASIC_FOUR_FIRST_READ = 7
 MY_NUMBER_FIRST_READ = 17
@@ -63,7 +70,10 @@ class MyNumberCard:
         self._current_ef = None
 
     def pin_tries_left(self) -> int:
-        """Tries left before the PIN locks (0 when locked); spends none (VERIFY, no data)."""
+        """Tries left before the PIN locks (0 when locked); spends none (VERIFY, no data).
+
+        A blocked PIN answers 63 C0 here on real cards; 69 84 is read the same way, as some
+        readers' code expects it (docs/card.md, "What the card answers")."""
         self._select_ef(apdu.EF_PIN)
         response = self._channel.transmit(apdu.verify_status())
         tries = apdu.tries_left_from_sw(response.sw)
@@ -168,7 +178,8 @@ class MyNumberCard:
 
 def parse_basic_four(record: bytes) -> BasicFour:
     """Decode the EF 0002 record. Structure that cannot be read raises UnreadableDataError;
-    a name or address that is not clean UTF-8 is kept, flagged, and does not fail."""
+    a name or address that is not clean UTF-8, or a sex recorded as not known ("0"), is
+    kept, flagged for the clerk, and does not fail."""
     try:
         outer = tlv.parse_one(record)
         if outer.tag != TAG_BASIC_FOUR:
@@ -184,12 +195,14 @@ def parse_basic_four(record: bytes) -> BasicFour:
     raw_name, raw_address = fields[TAG_NAME], fields[TAG_ADDRESS]
     name, name_ok = decode_card_text(raw_name)
     address, address_ok = decode_card_text(raw_address)
-    flags = tuple(f for f, ok in ((FLAG_NAME, name_ok), (FLAG_ADDRESS, address_ok)) if not ok)
+    sex = _parse_sex(fields[TAG_SEX])
+    checks = ((FLAG_NAME, name_ok), (FLAG_ADDRESS, address_ok), (FLAG_SEX, sex is not Sex.NOT_KNOWN))
+    flags = tuple(f for f, ok in checks if not ok)
     return BasicFour(
         name=name,
         address=address,
         birth_date=_parse_birth_date(fields[TAG_BIRTH_DATE]),
-        sex=_parse_sex(fields[TAG_SEX]),
+        sex=sex,
         flags=flags,
         raw_name=raw_name,
         raw_address=raw_address,
@@ -231,13 +244,11 @@ def _parse_sex(raw: bytes) -> Sex:
 def _unreadable(what: str) -> UnreadableDataError:
     # The English message names the part for IT staff; it never quotes the data itself.
     return UnreadableDataError(
-        UnreadableDataError.default_ja,
-        f"{UnreadableDataError.default_en} (IT staff: {what} did not decode)",
+        en=f"{UnreadableDataError.message_en} (IT staff: {what} did not decode)"
     )
 
 
 def _unexpected_status(command: str, sw: int) -> UnreadableDataError:
     return UnreadableDataError(
-        UnreadableDataError.default_ja,
-        f"{UnreadableDataError.default_en} (IT staff: {command} answered {sw:04X})",
+        en=f"{UnreadableDataError.message_en} (IT staff: {command} answered {sw:04X})"
     )

@@ -108,17 +108,17 @@ def _code(hresult: int) -> str:
 
 def _service_error() -> NoReaderError:
     return NoReaderError(
-        "カードリーダーのサービス (pcscd) に接続できません。職員にお知らせください"
+        ja="カードリーダーのサービス (pcscd) に接続できません。職員にお知らせください"
         "（IT担当: pcscd が動いているか確認してください）。",
-        "Cannot reach the smart-card service (pcscd). Please ask a staff member "
+        en="Cannot reach the smart-card service (pcscd). Please ask a staff member "
         "(IT staff: check that pcscd is running).",
     )
 
 
 def _unexpected(what: str, hresult: int) -> CardError:
     return CardError(
-        f"カードリーダーでエラーが起きました ({what}, {_code(hresult)})。職員にお知らせください。",
-        f"The card reader reported an error ({what}, PC/SC {_code(hresult)}). "
+        ja=f"カードリーダーでエラーが起きました ({what}, {_code(hresult)})。職員にお知らせください。",
+        en=f"The card reader reported an error ({what}, PC/SC {_code(hresult)}). "
         "Please ask a staff member.",
     )
 
@@ -344,8 +344,8 @@ class PcscReaders:
             return NoReaderError()
         listed = ", ".join(available) if available else "なし / none"
         return NoReaderError(
-            f"設定されたカードリーダー「{wanted[0]}」が見つかりません。接続を確かめるか、"
+            ja=f"設定されたカードリーダー「{wanted[0]}」が見つかりません。接続を確かめるか、"
             f"職員にお知らせください（接続中のリーダー: {listed}）。",
-            f'The configured card reader "{wanted[0]}" is not connected. Check the cable, '
+            en=f'The configured card reader "{wanted[0]}" is not connected. Check the cable, '
             f"or ask a staff member (readers found: {listed}).",
         )

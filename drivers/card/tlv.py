@@ -1,9 +1,10 @@
 """A lenient BER-TLV reader for what the My Number card actually stores.
 
-The card's records are not strict DER (spec: "Basic-four record (EF 0002)"): lengths may be
-non-minimal (`81 05`, `82 00 05`, `83 00 00 05`), tags may carry leading zero groups
-(`DF 80 22` read as `DF 22`), and files are padded with FF. A strict DER library rejects
-all of that, so this reader accepts it and rejects only what cannot be read at all.
+The card's records are not strict DER (docs/card.md, "The basic-four record"): dumps of real
+cards show the outer length as one byte or as `82 HH LL`, files are padded with FF, and no
+source promises more. So this reader also takes non-minimal lengths (`81 05`, `82 00 05`,
+`83 00 00 05`) and tags with leading zero groups (`DF 80 22` read as `DF 22`), which a strict
+DER library rejects, and refuses only what cannot be read at all.
 Padding bytes 00 and FF between objects are skipped as ISO/IEC 7816-4 5.2.2 allows; as
 `FF` also starts the card's own templates (`FF 20`), a single FF is taken as padding only
 when it ends the data, and a run of two or more FF always is.

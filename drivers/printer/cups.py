@@ -3,7 +3,7 @@
 The clients come with every CUPS install and need no C extension (pycups needs libcups2-dev
 and a compiler); their output is read in the C.UTF-8 locale so that the English texts
 parsed here stay stable while a reason typed in Japanese (`cupsdisable -r 用紙切れ`)
-survives. The facts this module relies on are measured in shared/specs/environment.md:
+survives. The facts this module relies on were measured with CUPS 2.4 on Debian 12:
 
 - a missing queue and a stopped cupsd give the same `lp`/`lpstat` error, so `lpstat -r`
   tells them apart (it exits 0 either way and says "is running" or "is not running");
@@ -105,8 +105,8 @@ def parse_lpstat(queue: str, text: str) -> QueueState:
             jobs.append(match[1])
     if enabled is None or accepting is None:
         raise PrinterError(
-            f"プリンター「{queue}」の状態を読めませんでした。IT 担当に連絡してください。",
-            f'Could not read the state of printer "{queue}" from lpstat: {text.strip()!r}. '
+            ja=f"プリンター「{queue}」の状態を読めませんでした。IT 担当に連絡してください。",
+            en=f'Could not read the state of printer "{queue}" from lpstat: {text.strip()!r}. '
             "Call IT staff.",
             printer=queue,
         )

@@ -8,22 +8,32 @@ the cases apart without parsing prose.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from common.errors import BilingualError
 
 _NO_REASON_JA = "理由不明"
 _NO_REASON_EN = "no reason given"
 
 
-class PrinterError(Exception):
-    """A printout did not happen, or will not; the message says what a person can do."""
+class PrinterError(BilingualError):
+    """A printout did not happen, or will not; the message says what a person can do.
 
-    code: ClassVar[str] = "printer_error"
+    A `common.errors.BilingualError` whose texts are built per instance: they already name the
+    queue, the job and what CUPS said, so `message()` does not repeat `detail` after them.
+    `detail` keeps the part IT staff look up (what CUPS or the file system answered);
+    `printer` names the queue or folder.
+    """
 
-    def __init__(self, message_ja: str, message_en: str, *, printer: str = "") -> None:
-        super().__init__(f"{message_ja} / {message_en}")
-        self.message_ja = message_ja
-        self.message_en = message_en
+    code = "printer_error"
+    message_ja = "印刷できませんでした。係員に連絡してください。"
+    message_en = "The printout failed. Call staff."
+
+    def __init__(self, detail: str = "", *, ja: str | None = None, en: str | None = None,
+                 printer: str = "") -> None:
         self.printer = printer
+        super().__init__(detail, ja=ja, en=en)
+
+    def message(self, lang: str | None = None) -> str:
+        return self.text(lang)
 
 
 class PrinterConfigError(PrinterError):
@@ -33,10 +43,10 @@ class PrinterConfigError(PrinterError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            f"プリンターの設定に誤りがあります（{detail}）。IT 担当に連絡してください。",
-            f"The printer settings are wrong ({detail}). Call IT staff.",
+            detail,
+            ja=f"プリンターの設定に誤りがあります（{detail}）。IT 担当に連絡してください。",
+            en=f"The printer settings are wrong ({detail}). Call IT staff.",
         )
-        self.detail = detail
 
 
 class UnknownBackend(PrinterConfigError):
@@ -58,10 +68,10 @@ class InvalidDocument(PrinterError):
 
     def __init__(self, detail: str) -> None:
         super().__init__(
-            f"印刷するデータが PDF ではありません（{detail}）。IT 担当に連絡してください。",
-            f"The document to print is not a PDF ({detail}). Call IT staff.",
+            detail,
+            ja=f"印刷するデータが PDF ではありません（{detail}）。IT 担当に連絡してください。",
+            en=f"The document to print is not a PDF ({detail}). Call IT staff.",
         )
-        self.detail = detail
 
 
 class PrintServiceDown(PrinterError):
@@ -73,12 +83,12 @@ class PrintServiceDown(PrinterError):
         suffix_ja = f"（{detail}）" if detail else ""
         suffix_en = f" ({detail})" if detail else ""
         super().__init__(
-            f"印刷サービス（CUPS）が動いていません{suffix_ja}。"
+            detail,
+            ja=f"印刷サービス（CUPS）が動いていません{suffix_ja}。"
             "係員に連絡してください（端末の再起動で直ることがあります）。",
-            f"The print service (CUPS) is not running{suffix_en}. "
+            en=f"The print service (CUPS) is not running{suffix_en}. "
             "Call staff; restarting the terminal may help.",
         )
-        self.detail = detail
 
 
 class PrinterNotFound(PrinterError):
@@ -88,8 +98,8 @@ class PrinterNotFound(PrinterError):
 
     def __init__(self, printer: str) -> None:
         super().__init__(
-            f"プリンター「{printer}」が見つかりません。端末の設定のプリンター名を確認してください。",
-            f'Printer queue "{printer}" does not exist. '
+            ja=f"プリンター「{printer}」が見つかりません。端末の設定のプリンター名を確認してください。",
+            en=f'Printer queue "{printer}" does not exist. '
             "Check the printer name in the kiosk settings (lpstat -p lists the queues).",
             printer=printer,
         )
@@ -102,12 +112,12 @@ class OutputDirectoryUnusable(PrinterError):
 
     def __init__(self, directory: str, detail: str) -> None:
         super().__init__(
-            f"印刷の出力先フォルダ「{directory}」に書き込めません（{detail}）。"
+            detail,
+            ja=f"印刷の出力先フォルダ「{directory}」に書き込めません（{detail}）。"
             "IT 担当に連絡してください。",
-            f'Cannot write into the print output folder "{directory}" ({detail}). Call IT staff.',
+            en=f'Cannot write into the print output folder "{directory}" ({detail}). Call IT staff.',
             printer=directory,
         )
-        self.detail = detail
 
 
 class PrinterStopped(PrinterError):
@@ -125,10 +135,10 @@ class PrinterStopped(PrinterError):
         cancelled_ja = f"印刷（{job_cancelled}）は取り消しました。" if job_cancelled else ""
         cancelled_en = f" The job {job_cancelled} was cancelled." if job_cancelled else ""
         super().__init__(
-            f"プリンター「{printer}」が停止しています（理由: {reason_ja}）。"
+            ja=f"プリンター「{printer}」が停止しています（理由: {reason_ja}）。"
             f"用紙とふたを確認してください。{cancelled_ja}"
             "直したら係員がプリンターを再開してください。",
-            f'Printer "{printer}" is stopped (reason: {reason_en}). '
+            en=f'Printer "{printer}" is stopped (reason: {reason_en}). '
             f"Check the paper and the cover.{cancelled_en} "
             f"Then staff resume the printer (cupsenable {printer}).",
             printer=printer,
@@ -144,9 +154,9 @@ class PrinterNotAccepting(PrinterError):
 
     def __init__(self, printer: str, reason: str) -> None:
         super().__init__(
-            f"プリンター「{printer}」が印刷を受け付けていません"
+            ja=f"プリンター「{printer}」が印刷を受け付けていません"
             f"（理由: {reason or _NO_REASON_JA}）。係員が受付を再開してください。",
-            f'Printer "{printer}" is not accepting jobs (reason: {reason or _NO_REASON_EN}). '
+            en=f'Printer "{printer}" is not accepting jobs (reason: {reason or _NO_REASON_EN}). '
             f"Staff make it accept jobs again (cupsaccept {printer}).",
             printer=printer,
         )
@@ -162,14 +172,14 @@ class PrintJobFailed(PrinterError):
         job_ja = f"ジョブ {job_id}: " if job_id else ""
         job_en = f"job {job_id}: " if job_id else ""
         super().__init__(
-            f"印刷に失敗しました（プリンター「{printer}」、{job_ja}{detail}）。"
+            detail,
+            ja=f"印刷に失敗しました（プリンター「{printer}」、{job_ja}{detail}）。"
             "プリンターの電源と表示を確認し、係員に連絡してください。",
-            f'Printing failed (printer "{printer}", {job_en}{detail}). '
+            en=f'Printing failed (printer "{printer}", {job_en}{detail}). '
             "Check the printer's power and display, and call staff.",
             printer=printer,
         )
         self.job_id = job_id
-        self.detail = detail
 
 
 class PrintJobTimeout(PrinterError):
@@ -179,10 +189,10 @@ class PrintJobTimeout(PrinterError):
 
     def __init__(self, printer: str, job_id: str, seconds: float, *, cancelled: bool) -> None:
         super().__init__(
-            f"印刷が {seconds:g} 秒たっても終わりません"
+            ja=f"印刷が {seconds:g} 秒たっても終わりません"
             f"（プリンター「{printer}」、ジョブ {job_id}）。"
             f"用紙とふたを確認してください。{'印刷は取り消しました。' if cancelled else ''}",
-            f'The job {job_id} on printer "{printer}" did not finish within {seconds:g} s. '
+            en=f'The job {job_id} on printer "{printer}" did not finish within {seconds:g} s. '
             f"Check the paper and the cover.{' The job was cancelled.' if cancelled else ''}",
             printer=printer,
         )

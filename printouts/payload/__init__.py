@@ -23,19 +23,10 @@ from printouts.payload.errors import (
     UnsupportedVersionError,
     WrongOfficeError,
 )
-from printouts.payload.keys import (
-    CounterKey,
-    DeskKeys,
-    KioskKeys,
-    TrustedKiosk,
-    TrustList,
-    init_keys,
-    key_id,
-    load_desk_keys,
-    load_kiosk_keys,
-)
+from printouts.payload.keys import DeskKeys, KioskKeys, init_keys, load_desk_keys, load_kiosk_keys
 from printouts.payload.model import JST, Application, JsonValue, ProcedureEntry, new_slip_id
 from printouts.payload.text import PREFIX
+from printouts.payload.trust import CounterKey, TrustedKiosk, TrustList, key_id
 
 __all__ = [
     "JST",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from common.mynumber import contains_my_number, mask_my_number
 from printouts.payload import content, text
 from printouts.payload.errors import (
     BadSignatureError,
@@ -38,7 +39,6 @@ from printouts.payload.errors import (
 )
 from printouts.payload.keys import DeskKeys, KioskKeys
 from printouts.payload.model import Application
-from printouts.payload.mynumber import contains_my_number, mask_my_number
 from printouts.payload.seal import ENC_BYTES, TAG_BYTES, SealError, open_sealed, seal
 
 HEADER_BYTES = 20

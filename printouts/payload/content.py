@@ -90,9 +90,7 @@ def unpack(cbor: bytes, *, office_code: str) -> Application:
         raise DamagedError("content is not valid CBOR") from None
     if not isinstance(value, dict) or set(value) != _KEYS:
         raise DamagedError("content map has the wrong keys")
-    issued = value[KEY_ISSUED_AT]
-    if isinstance(issued, bool) or not isinstance(issued, int) or not 0 <= issued <= _LATEST_SECOND:
-        raise DamagedError("issued_at is not a time")
+    issued_at = _issued_at(value[KEY_ISSUED_AT])
     procedures = value[KEY_PROCEDURES]
     if not isinstance(procedures, list):
         raise DamagedError("procedures is not an array")
@@ -100,13 +98,24 @@ def unpack(cbor: bytes, *, office_code: str) -> Application:
         return Application(
             office_code=office_code,
             kiosk_id=value[KEY_KIOSK_ID],
-            issued_at=datetime.fromtimestamp(issued, JST),
+            issued_at=issued_at,
             ticket=value[KEY_TICKET],
             procedures=tuple(_procedure(item) for item in procedures),
             slip_id=value[KEY_SLIP_ID],
         )
     except InvalidApplicationError as exc:
         raise DamagedError(f"content breaks the model: {exc.detail}") from None
+
+
+def _issued_at(issued: object) -> datetime:
+    """Seconds since 1970 (UTC) as a time in JST. The last seconds of 9999 UTC are already
+    year 10000 in JST, which datetime cannot hold (OverflowError): that is `damaged` too."""
+    if isinstance(issued, bool) or not isinstance(issued, int) or not 0 <= issued <= _LATEST_SECOND:
+        raise DamagedError("issued_at is not a time")
+    try:
+        return datetime.fromtimestamp(issued, JST)
+    except (OverflowError, ValueError, OSError):
+        raise DamagedError("issued_at is not a time") from None
 
 
 def _procedure(item: object) -> ProcedureEntry:

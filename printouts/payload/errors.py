@@ -8,49 +8,27 @@ Three families, caught separately by their callers:
   malformed value, too large for the slip's QR code).
 - `KeyStoreError`: a key file or the trust list is missing, unreadable or inconsistent.
 
-No error ever carries the scanned text or an answer's value: a refused scan may be the QR code on
+Each is a `common.errors.BilingualError` (through `PrintoutError`): `code`, `message_ja` for the
+clerk's screen, `message_en` for IT staff and logs, and `detail` saying which thing. No error ever
+carries the scanned text or an answer's value: a refused scan may be the QR code on
 the back of a My Number card, and messages end up in logs.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from printouts.errors import PrintoutError
-
-
-class _Bilingual(PrintoutError):
-    """Japanese for the clerk's screen, English for IT staff and logs; `detail` says which thing."""
-
-    message_ja: ClassVar[str] = ""
-    message_en: ClassVar[str] = ""
-
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(self.message())
-
-    def message(self, lang: str | None = None) -> str:
-        """The message in one language ("ja", "en") or both (None), with the detail appended."""
-        if lang == "ja":
-            text = self.message_ja
-        elif lang == "en":
-            text = self.message_en
-        else:
-            text = f"{self.message_ja} / {self.message_en}"
-        return f"{text} ({self.detail})" if self.detail else text
-
 
 # --- the desk: a scanned text is refused ------------------------------------------------------
 
 
-class PayloadError(_Bilingual):
+class PayloadError(PrintoutError):
     """A scanned text is not a slip this desk can accept; `code` says why."""
 
-    code: ClassVar[str] = "payload_error"
+    code = "payload_error"
 
 
 class NotOursError(PayloadError):
-    code: ClassVar[str] = "not_ours"
+    code = "not_ours"
     message_ja = (
         "このQRコードは受付控えのものではありません。"
         "控えに印刷されたQRコードを読み取ってください。"
@@ -67,7 +45,7 @@ class LooksLikeMyNumberCardError(NotOursError):
     logged (the desk logs only `code`).
     """
 
-    code: ClassVar[str] = "looks_like_my_number_card"
+    code = "looks_like_my_number_card"
     message_ja = (
         "マイナンバーカード裏面のQRコードです。内容は読み取らず、記録もしていません。"
         "カードをお返しし、受付控えのQRコードを読み取ってください。"
@@ -79,7 +57,7 @@ class LooksLikeMyNumberCardError(NotOursError):
 
 
 class DamagedError(PayloadError):
-    code: ClassVar[str] = "damaged"
+    code = "damaged"
     message_ja = (
         "QRコードを正しく読み取れませんでした（汚れ・欠け・読み取り途中の可能性）。"
         "控えを平らにしてもう一度読み取ってください。"
@@ -93,7 +71,7 @@ class DamagedError(PayloadError):
 
 
 class BadSignatureError(PayloadError):
-    code: ClassVar[str] = "bad_signature"
+    code = "bad_signature"
     message_ja = (
         "控えの署名を確認できません。内容が書き換えられたか、端末の鍵が登録と違います。"
         "この控えは受け付けず、情報システム担当に連絡してください。"
@@ -105,7 +83,7 @@ class BadSignatureError(PayloadError):
 
 
 class UnknownKioskError(PayloadError):
-    code: ClassVar[str] = "unknown_kiosk"
+    code = "unknown_kiosk"
     message_ja = (
         "この控えを発行した端末は、この窓口に登録されていません。"
         "情報システム担当に、端末の公開鍵を信頼リスト（trust.json）へ登録するよう依頼してください。"
@@ -117,7 +95,7 @@ class UnknownKioskError(PayloadError):
 
 
 class WrongOfficeError(PayloadError):
-    code: ClassVar[str] = "wrong_office"
+    code = "wrong_office"
     message_ja = (
         "この控えは別の自治体（庁舎）の端末で発行されたものです。"
         "発行した庁舎の窓口で手続きするよう案内してください。"
@@ -129,7 +107,7 @@ class WrongOfficeError(PayloadError):
 
 
 class UnsupportedVersionError(PayloadError):
-    code: ClassVar[str] = "unsupported_version"
+    code = "unsupported_version"
     message_ja = (
         "この控えは、この窓口端末が読めない形式（版）です。"
         "窓口端末のソフトウェア更新を情報システム担当に依頼してください。"
@@ -141,7 +119,7 @@ class UnsupportedVersionError(PayloadError):
 
 
 class NotForThisCounterError(PayloadError):
-    code: ClassVar[str] = "not_for_this_counter"
+    code = "not_for_this_counter"
     message_ja = (
         "この控えはこの窓口用ではありません（別の窓口の鍵で封印されています）。"
         "担当の窓口へ案内してください。最近鍵を更新した場合は情報システム担当に連絡してください。"
@@ -155,16 +133,16 @@ class NotForThisCounterError(PayloadError):
 # --- the kiosk: an application cannot become a slip ---------------------------------------------
 
 
-class SlipEncodeError(_Bilingual):
+class SlipEncodeError(PrintoutError):
     """The kiosk cannot turn this application into a slip payload."""
 
-    code: ClassVar[str] = "slip_encode_error"
+    code = "slip_encode_error"
 
 
 class MyNumberInAnswersError(SlipEncodeError):
     """An answer holds what looks like a My Number; `detail` names the field, never the value."""
 
-    code: ClassVar[str] = "my_number_in_answers"
+    code = "my_number_in_answers"
     message_ja = (
         "回答に個人番号（マイナンバー）と思われる12桁の数字があるため、控えを作りません。"
         "個人番号は窓口でカードから読み取ります。該当の回答を消してください。"
@@ -176,13 +154,13 @@ class MyNumberInAnswersError(SlipEncodeError):
 
 
 class InvalidApplicationError(SlipEncodeError):
-    code: ClassVar[str] = "invalid_application"
+    code = "invalid_application"
     message_ja = "申請データの形式が正しくありません（プログラムの不具合です）。"
     message_en = "The application data is malformed (a programming error)."
 
 
 class PayloadTooLargeError(SlipEncodeError):
-    code: ClassVar[str] = "too_large"
+    code = "too_large"
     message_ja = (
         "申請の内容が多すぎて、控えのQRコードに収まりません。手続きを分けて控えを発行してください。"
     )
@@ -195,21 +173,21 @@ class PayloadTooLargeError(SlipEncodeError):
 # --- keys -----------------------------------------------------------------------------------
 
 
-class KeyStoreError(_Bilingual):
+class KeyStoreError(PrintoutError):
     """A key file or the trust list cannot be used; `detail` names the file and what is wrong."""
 
-    code: ClassVar[str] = "key_store_error"
+    code = "key_store_error"
     message_ja = "鍵ファイルまたは信頼リストを使えません。情報システム担当に連絡してください。"
     message_en = "A key file or the trust list cannot be used. Call IT staff."
 
 
 class KeysMissingError(KeyStoreError):
-    code: ClassVar[str] = "keys_missing"
+    code = "keys_missing"
     message_ja = "鍵がありません。`kiosk keys init` で作成するか、信頼リストを配置してください。"
     message_en = "Keys are missing. Run `kiosk keys init`, or put the trust list in place."
 
 
 class KeyPermissionError(KeyStoreError):
-    code: ClassVar[str] = "keys_unsafe_permissions"
+    code = "keys_unsafe_permissions"
     message_ja = "秘密鍵ファイルを他のユーザーが読めます。`chmod 600` で権限を絞ってください。"
     message_en = "A private key file is readable by other users. Restrict it with `chmod 600`."

@@ -24,6 +24,7 @@ import unicodedata
 
 import base45
 
+from common.mynumber import looks_like_card_qr
 from printouts.payload.errors import (
     DamagedError,
     LooksLikeMyNumberCardError,
@@ -63,12 +64,6 @@ def normalise(scanned: str) -> str:
     return unicodedata.normalize("NFKC", scanned).strip().upper()
 
 
-def _looks_like_card_qr(text: str) -> bool:
-    # The QR code on the back of a My Number card holds the 12-digit number and nothing else.
-    # This looks at the shape only: the digits are neither checked nor kept.
-    return len(text) == 12 and text.isascii() and text.isdigit()
-
-
 def envelope_candidates(scanned: str) -> list[bytes]:
     """The envelope bytes the scanned text may stand for, the text as typed first.
 
@@ -85,7 +80,7 @@ def envelope_candidates(scanned: str) -> list[bytes]:
     text = normalise(scanned)
     match = _PREFIX.match(text)
     if match is None:
-        if _looks_like_card_qr(text):
+        if looks_like_card_qr(text):
             raise LooksLikeMyNumberCardError()
         raise NotOursError()
     if int(match.group(1)) != FORMAT_VERSION:

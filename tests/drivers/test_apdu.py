@@ -1,4 +1,4 @@
-"""Command bytes against the table in specs/mynumber-card.md, and the short-APDU limits."""
+"""Command bytes against the table in docs/card.md ("What the card answers"), and the short-APDU limits."""
 
 from __future__ import annotations
 

@@ -68,7 +68,8 @@ def card_for(identity: Identity) -> tuple[MyNumberCard, ChipChannel]:
     return MyNumberCard(channel), channel
 
 
-# A record written out by hand from the spec, independent of the emulator's encoder:
+# A record written out by hand from docs/card.md, independent of the emulator's encoder:
+# The long outer length and non-minimal inner ones, which the driver must read too:
 # FF 20 82 00 36 | DF 21 08 offsets | DF 22 81 0D 見本 花子 | DF 23 82 00 06 みほ
 # | DF 24 08 19850401 | DF 25 01 "2" | FF padding
 HAND_RECORD = bytes.fromhex(

@@ -1,10 +1,10 @@
-"""The My Number check digit (spec: "My Number check digit")."""
+"""The My Number check digit the card driver relies on (common.mynumber; docs/card.md)."""
 
 from __future__ import annotations
 
 import pytest
 
-from drivers.card.checkdigit import check_digit, is_valid_my_number
+from common.mynumber import check_digit, is_valid_my_number
 
 
 def test_spec_example_is_valid() -> None:

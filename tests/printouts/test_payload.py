@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from qrcode.constants import ERROR_CORRECT_M
 
+from common.errors import BilingualError
+from printouts.errors import PrintoutError
 from printouts.payload import (
     PREFIX,
     QR_V25_M_CHARS,
@@ -36,15 +39,16 @@ from printouts.payload import (
     WrongOfficeError,
     decode,
     encode,
+    errors,
     new_slip_id,
 )
-from printouts.payload.examples import (
+from printouts.payload.text import JIS_SCANNER_ON_US_PC, US_SCANNER_ON_JIS_PC
+from tests.support.examples import (
     count_answers,
     large_application,
     medium_application,
     small_application,
 )
-from printouts.payload.text import JIS_SCANNER_ON_US_PC, US_SCANNER_ON_JIS_PC
 
 OFFICE = "999997"
 OTHER_OFFICE = "131016"
@@ -64,9 +68,11 @@ class Office:
     counter: CounterKey
 
     @classmethod
-    def make(cls, office_code: str = OFFICE, kiosk_id: str = "K01") -> Office:
-        signing = Ed25519PrivateKey.generate()
-        sealing = X25519PrivateKey.generate()
+    def make(cls, seed: int, office_code: str = OFFICE, kiosk_id: str = "K01") -> Office:
+        """Keys from `seed`: the same in every run, so a test passes or fails the same way
+        every time (random keys let a test catch its fault only in some runs)."""
+        signing = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"ed%d" % seed).digest())
+        sealing = X25519PrivateKey.from_private_bytes(hashlib.sha256(b"x%d" % seed).digest())
         return cls(
             signing,
             sealing,
@@ -85,7 +91,7 @@ class Office:
 
 @pytest.fixture(scope="module")
 def office() -> Office:
-    return Office.make()
+    return Office.make(seed=1)
 
 
 @pytest.fixture(scope="module")
@@ -201,6 +207,32 @@ def test_one_changed_character_is_damaged(office: Office, slip: str) -> None:
         decode(changed, office.desk_keys(), office_code=OFFICE)
 
 
+def _triple_start(slip: str) -> int:
+    """A position in the middle of the body where a Base45 group of three characters starts."""
+    return len(PREFIX) + (len(slip) - len(PREFIX)) // 2 // 3 * 3
+
+
+@pytest.mark.parametrize("still_base45", [True, False], ids=["seal-breaks", "base45-breaks"])
+def test_a_changed_character_is_damaged_whichever_layer_notices(
+    office: Office, slip: str, still_base45: bool
+) -> None:
+    """Both ways one wrong character can go, chosen on purpose rather than left to where the
+    slip's random bytes happen to put it: a group that stays valid Base45 (the seal refuses
+    the bytes) and one that does not (the text is refused before any key is used)."""
+    i = _triple_start(slip)
+    group = slip[i : i + 3]
+    if still_base45:  # a smaller low digit keeps the group's value under 65536
+        low = BASE45.index(group[0])
+        changed_group = BASE45[low - 1 if low else 1] + group[1:]
+    else:  # "::" as the two high digits is 44 * 45 + 44 * 2025 > 65535
+        changed_group = group[0] + "::"
+    assert changed_group != group
+    changed = slip[:i] + changed_group + slip[i + 3 :]
+    with pytest.raises(DamagedError) as caught:
+        decode(changed, office.desk_keys(), office_code=OFFICE)
+    assert caught.value.code == "damaged"
+
+
 def _change_each_position(
     office: Office, app: Application, alternatives: Callable[[int, str], Iterable[str]]
 ) -> tuple[int, int]:
@@ -300,7 +332,7 @@ def test_header_version_byte_must_match_the_prefix(office: Office, slip: str) ->
 
 
 def test_unknown_kiosk(office: Office, slip: str) -> None:
-    stranger = Office.make().kiosk
+    stranger = Office.make(seed=2).kiosk
     with pytest.raises(UnknownKioskError):
         decode(slip, office.desk_keys(stranger), office_code=OFFICE)
 
@@ -318,7 +350,7 @@ def test_kiosk_key_differs_from_the_registered_one(office: Office, slip: str) ->
 
 def test_forged_slip_naming_a_trusted_kiosk(office: Office) -> None:
     """Someone with the counter's public key seals a slip under a trusted kiosk's key id."""
-    forger = Office.make()
+    forger = Office.make(seed=3)
     keys = forger.kiosk_keys(office.counter)
     object.__setattr__(keys, "kiosk", office.kiosk)  # a forger's encoder skips our checks
     text = encode(small_application(new_slip_id()), keys)
@@ -334,7 +366,7 @@ def test_kiosk_id_must_match_its_key(office: Office) -> None:
 
 
 def test_sealed_for_another_counter(office: Office) -> None:
-    other_counter = Office.make().counter
+    other_counter = Office.make(seed=4).counter
     text = encode(small_application(new_slip_id()), office.kiosk_keys(other_counter))
     with pytest.raises(NotForThisCounterError) as caught:
         decode(text, office.desk_keys(), office_code=OFFICE)
@@ -342,7 +374,7 @@ def test_sealed_for_another_counter(office: Office) -> None:
 
 
 def test_slip_of_another_office(office: Office) -> None:
-    neighbour = Office.make(OTHER_OFFICE)
+    neighbour = Office.make(seed=5, office_code=OTHER_OFFICE)
     app = small_application(new_slip_id())
     app = Application(
         office_code=OTHER_OFFICE,
@@ -369,12 +401,25 @@ def test_errors_speak_both_languages() -> None:
     assert error.message("ja").startswith("この控え")
 
 
+def test_every_payload_error_has_code_both_texts_and_detail() -> None:
+    """The desk words these by `code`, `message_ja`, `message_en` and `detail` alone."""
+    classes = [c for c in vars(errors).values()
+               if isinstance(c, type) and issubclass(c, PrintoutError)]
+    assert len(classes) == 17  # PrintoutError and the payload's 16
+    for cls in classes:
+        error = cls("which thing")
+        assert isinstance(error, BilingualError), cls
+        assert error.code and error.message_ja and error.message_en.isascii(), cls
+        assert error.detail == "which thing"
+        assert error.message("en") == f"{error.message_en} (which thing)"
+
+
 # --- boundaries ---------------------------------------------------------------------------------
 
 
 def test_printouts_imports_nothing_of_the_application() -> None:
     probe = (
-        "import sys, printouts.payload, printouts.payload.examples; "
+        "import sys, printouts.payload; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'kiosk', 'drivers', 'kivy'}))"
     )
     root = Path(__file__).resolve().parents[2]

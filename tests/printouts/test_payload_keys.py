@@ -6,11 +6,14 @@ import argparse
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from kiosk.cli import keys_cmd
@@ -29,18 +32,20 @@ from printouts.payload import (
     load_kiosk_keys,
     new_slip_id,
 )
-from printouts.payload.examples import small_application
-from printouts.payload.keys import (
-    COUNTER_KEY_FILE,
-    KIOSK_KEY_FILE,
-    TRUST_FILE,
-    CounterKey,
-    TrustList,
-    read_trust,
-)
+from printouts.payload.keys import COUNTER_KEY_FILE, KIOSK_KEY_FILE, KioskKeys
+from printouts.payload.trust import TRUST_FILE, CounterKey, TrustedKiosk, TrustList, read_trust
+from tests.support.examples import small_application
 
 OFFICE = "999997"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+
+
+def _ed25519(seed: int) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(seed.to_bytes(32, "big"))
+
+
+def _x25519(seed: int) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(seed.to_bytes(32, "big"))
 
 
 def _mode(path: Path) -> int:
@@ -103,12 +108,27 @@ def test_init_refuses_to_relabel_a_listed_kiosk_key(tmp_path: Path) -> None:
 
 
 @posix_only
-def test_private_key_readable_by_others_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o660, 0o604, 0o610, 0o601])
+def test_private_key_readable_by_others_is_refused(tmp_path: Path, mode: int) -> None:
+    """Any access for the group or others, not only world-readable: a kiosk's group may hold
+    accounts that must not be able to sign slips or open them."""
     init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
-    (tmp_path / KIOSK_KEY_FILE).chmod(0o644)
+    (tmp_path / KIOSK_KEY_FILE).chmod(mode)
     with pytest.raises(KeyPermissionError) as caught:
         load_kiosk_keys(tmp_path)
     assert caught.value.code == "keys_unsafe_permissions"
+    assert f"{mode:o}" in caught.value.detail
+    (tmp_path / KIOSK_KEY_FILE).chmod(0o600)
+    (tmp_path / COUNTER_KEY_FILE).chmod(mode)
+    with pytest.raises(KeyPermissionError):
+        load_desk_keys(tmp_path)
+
+
+@posix_only
+def test_owner_only_private_keys_load(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    (tmp_path / KIOSK_KEY_FILE).chmod(0o400)
+    assert load_kiosk_keys(tmp_path).kiosk.kiosk_id == "K01"
 
 
 def test_missing_keys(tmp_path: Path) -> None:
@@ -138,6 +158,61 @@ def test_a_wrong_trust_list_is_refused(tmp_path: Path, edit: object) -> None:
     with pytest.raises(KeyStoreError) as caught:
         load_desk_keys(tmp_path)
     assert str(path) in caught.value.detail
+
+
+def _edited_trust(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE)
+    path = tmp_path / TRUST_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _second_kiosk_row_same_key(doc: dict[str, Any]) -> None:
+    doc["kiosks"].append({**doc["kiosks"][0], "kiosk_id": "K02"})
+
+
+def _second_counter_row_same_key_not_current(doc: dict[str, Any]) -> None:
+    doc["counters"].append({**doc["counters"][0], "current": False})
+
+
+@pytest.mark.parametrize(
+    "edit", [_second_kiosk_row_same_key, _second_counter_row_same_key_not_current]
+)
+def test_a_key_id_listed_twice_is_refused(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """One key under two names would let a slip claim either: the desk refuses the list."""
+    path = _edited_trust(tmp_path, edit)
+    with pytest.raises(KeyStoreError) as caught:
+        load_desk_keys(tmp_path)
+    assert caught.value.detail == f"{path}: a key id is listed twice"
+
+
+def test_two_current_counter_keys_for_one_office_are_refused(tmp_path: Path) -> None:
+    second = CounterKey.of(_x25519(7).public_key(), office_code=OFFICE)
+
+    def add_current(doc: dict[str, Any]) -> None:
+        doc["counters"].append(
+            {"key_id": second.key_id.hex(), "office_code": OFFICE,
+             "x25519": second.public_key.public_bytes_raw().hex(), "current": True}
+        )
+
+    path = _edited_trust(tmp_path, add_current)
+    with pytest.raises(KeyStoreError) as caught:
+        load_kiosk_keys(tmp_path)
+    assert caught.value.detail == f"{path}: more than one current counter key for one office"
+
+
+def test_kiosk_paired_with_another_offices_counter_key_is_refused() -> None:
+    """A kiosk must seal to its own office's counter: another office's desk would hold the slip."""
+    signing = _ed25519(1)
+    kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id="K01", office_code=OFFICE)
+    neighbour = CounterKey.of(_x25519(2).public_key(), office_code="131016")
+    with pytest.raises(KeyStoreError) as caught:
+        KioskKeys(signing_key=signing, kiosk=kiosk, counter=neighbour)
+    assert "is for office 131016, the kiosk is in 999997" in caught.value.detail
+    own = CounterKey.of(_x25519(2).public_key(), office_code=OFFICE)
+    assert KioskKeys(signing_key=signing, kiosk=kiosk, counter=own).counter == own
 
 
 def test_not_a_key_file(tmp_path: Path) -> None:

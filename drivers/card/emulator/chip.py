@@ -1,8 +1,10 @@
 """The emulated chip: files, PIN counter and status words, with no transport attached.
 
-It answers as specs/mynumber-card.md says the real card does: 6A 82 for an unknown AID,
-69 82 for a read before VERIFY, 63 Cx for a wrong PIN, 69 84 once blocked, a PIN counter
-that only a correct PIN resets, FF padding after the records and non-minimal TLV lengths.
+It answers as docs/card.md ("What the card answers") says real cards do: 6A 82 for an
+unknown AID, 69 82 for a read before VERIFY, 63 Cx for a wrong PIN and for the tries-left
+query (63 C0 once blocked), a PIN counter that only a correct PIN resets, the outer length in
+one byte when it fits, minimal lengths inside and FF padding after the records. Where no dump
+of a real card shows the answer, the choice is this emulator's and docs/card.md says so.
 The records are encoded here on their own (the driver only decodes), so a mistake in the
 driver's parser is not mirrored by the emulator.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from drivers.card import apdu
 from drivers.card.emulator.identity import APPLICATIONS, Identity
 
-# Spec "Basic-four record (EF 0002)": the tags the input-assistance AP uses.
+# The tags the input-assistance AP uses (docs/card.md, "The basic-four record").
 _OUTER = b"\xff\x20"
 _HEADER = b"\xdf\x21"
 _NAME = b"\xdf\x22"
@@ -28,48 +30,59 @@ def _sw(sw: int) -> bytes:
     return sw.to_bytes(2, "big")
 
 
-def _length(n: int, form: str) -> bytes:
-    """Encode a length as the card may: "min" minimal, "81" one byte after 81 even when
-    short, "82" two bytes after 82 (leading zero when short)."""
-    if form == "81" and n <= 0xFF:
-        return bytes((0x81, n))
-    if form == "82" or n > 0xFF:
-        return b"\x82" + n.to_bytes(2, "big")
-    return bytes((n,)) if n < 0x80 else bytes((0x81, n))
+def _length(n: int) -> bytes:
+    """The shortest BER length (X.690 8.1.3), as real cards write inside the record."""
+    if n < 0x80:
+        return bytes((n,))
+    size = (n.bit_length() + 7) // 8
+    return bytes((0x80 | size,)) + n.to_bytes(size, "big")
 
 
-def _tlv(tag: bytes, value: bytes, form: str = "min") -> bytes:
-    return tag + _length(len(value), form) + value
+def _outer_length(n: int) -> bytes:
+    """The template's length as dumps of real cards show it: one byte when it fits, else
+    `82 HH LL` (docs/card.md, "The basic-four record")."""
+    return bytes((n,)) if n < 0x80 else b"\x82" + n.to_bytes(2, "big")
 
 
-def build_basic_four(identity: Identity) -> bytes:
-    """EF 0002: FF 20 82 HH LL { DF 21 offsets, DF 22 name, DF 23 address, DF 24, DF 25 }."""
+def _tlv(tag: bytes, value: bytes) -> bytes:
+    return tag + _length(len(value)) + value
+
+
+def _items(identity: Identity) -> list[bytes]:
+    """DF 22 name, DF 23 address, DF 24 birth date, DF 25 sex, broken as `malformed` asks."""
     birth = identity.birth_date.strftime("%Y%m%d").encode("ascii")
     sex = identity.sex.iso5218.encode("ascii")
-    name_form = "81"  # non-minimal on purpose, as the real card's lengths may be
     if identity.malformed == "bad_birth_date":
         birth = b"19851399"
     if identity.malformed == "bad_sex":
         sex = b"7"
-    items = [
-        _tlv(_NAME, identity.name_bytes, name_form),
-        _tlv(_ADDRESS, identity.address_bytes, "82"),
-        _tlv(_BIRTH, birth),
-        _tlv(_SEX, sex),
-    ]
+    name = _tlv(_NAME, identity.name_bytes)
+    if identity.malformed == "bad_inner_length":
+        name = _NAME + b"\x82\x0f\xff" + identity.name_bytes
+    items = [name, _tlv(_ADDRESS, identity.address_bytes), _tlv(_BIRTH, birth), _tlv(_SEX, sex)]
     if identity.malformed == "missing_birth_date":
         items[2] = b""
-    outer_header_size = len(_OUTER) + 3  # FF 20 82 HH LL
-    offsets, at = [], outer_header_size + len(_HEADER) + 1 + 8
+    return items
+
+
+def build_basic_four(identity: Identity) -> bytes:
+    """EF 0002: FF 20 LL { DF 21 offsets, DF 22 name, DF 23 address, DF 24, DF 25 }, FF padding.
+
+    The header's offsets count from the start of the file, so they depend on how long the
+    outer length is: one byte for a record under 128 bytes, `82 HH LL` above.
+    """
+    items = _items(identity)
+    header_size = len(_HEADER) + 1 + 8
+    body_size = header_size + sum(len(item) for item in items)
+    outer = (b"\xff\x21" if identity.malformed == "wrong_template" else _OUTER) + _outer_length(
+        body_size
+    )
+    offsets, at = [], len(outer) + header_size
     for item in items:
         offsets.append(at)
         at += len(item)
     header = _tlv(_HEADER, b"".join(o.to_bytes(2, "big") for o in offsets))
-    body = header + b"".join(items)
-    if identity.malformed == "bad_inner_length":
-        cut = len(header)
-        body = body[:cut] + _NAME + b"\x82\x0f\xff" + body[cut + len(_NAME) + 2 :]
-    record = _tlv(b"\xff\x21" if identity.malformed == "wrong_template" else _OUTER, body, "82")
+    record = outer + header + b"".join(items)
     if identity.malformed == "truncated":
         return record[:-8]  # the file ends before the record does, no padding
     if identity.malformed == "blank":
@@ -79,7 +92,8 @@ def build_basic_four(identity: Identity) -> bytes:
 
 
 def build_my_number(identity: Identity) -> bytes:
-    """EF 0001: FF 10 0C + 12 ASCII digits, padded with FF to the 17 bytes the spec reads."""
+    """EF 0001: FF 10 0C + 12 ASCII digits, padded with FF to the 17 bytes the driver reads
+    (docs/card.md, "The 12-digit number")."""
     return _tlv(b"\xff\x10", identity.my_number.encode("ascii")) + b"\xff\xff"
 
 
@@ -160,7 +174,9 @@ class CardChip:
         if self._ef != apdu.EF_PIN:
             return _sw(apdu.SW_NO_CURRENT_EF)
         if self.tries_left == 0:
-            return _sw(apdu.SW_AUTH_BLOCKED)
+            # Real cards answer the tries-left query on a blocked PIN with 63 C0 and a PIN sent
+            # to it with 69 84 (docs/card.md, "What the card answers").
+            return _sw(0x63C0 if not command.data else apdu.SW_AUTH_BLOCKED)
         if not command.data:
             return _sw(apdu.SW_OK if self._verified else 0x63C0 | self.tries_left)
         if command.data == self.identity.pin.encode("ascii"):

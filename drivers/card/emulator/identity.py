@@ -192,4 +192,4 @@ def _sex(value: object) -> Sex:
             return Sex(value)
         except ValueError:
             pass
-    raise IdentityFileError('sex: "male", "female" or "not_applicable"')
+    raise IdentityFileError('sex: "male", "female", "not_applicable" or "not_known"')

@@ -1,6 +1,6 @@
 """Start pcscd with the vpcd virtual reader for tests and the demo, and stop it again.
 
-Facts this relies on (specs/environment.md, "PC/SC: pcscd + vpcd"):
+Facts this relies on (docs/card.md, "pcscd and vpcd"):
 - There is no service manager: we start `pcscd --foreground` ourselves and stop it by the
   PID we started, then reap it. A pcscd that is not reaped blocks the next start ("Another
   pcscd seems to be running").

@@ -7,7 +7,7 @@ then the payload: one byte is a control code (0 power off, 1 power on, 2 reset, 
 ATR), anything longer is an APDU to answer with data + SW. pcscd asks for the ATR on
 every presence poll, so the card answers control messages between APDUs all the time.
 
-Latency (specs/environment.md, "Latency: delayed ACK"): vpcd writes each command in two
+Latency (docs/card.md, "pcscd and vpcd"): vpcd writes each command in two
 pieces with Nagle on, so unless this side acknowledges at once, every APDU waits ~40 ms for
 Linux's delayed ACK. TCP_QUICKACK is set before every recv (the kernel clears it) and
 TCP_NODELAY once.

@@ -29,8 +29,8 @@ def test_read_show_prints_the_resident(
     code = main(["card", "read", "--pin", "1234", "--show", "--timeout", "5"])
     out, err = capsys.readouterr()
     assert code == 0
-    assert "見本 花子" in out
-    assert "みほん市中央一丁目2番3号" in out
+    assert "見本\u3000花子" in out
+    assert "みほん市中央一丁目２番３－１０１号" in out
     assert "1985-04-01" in out
     assert "女性" in out
     assert "残り回数: 3" in err  # tries shown before the PIN is used
@@ -43,7 +43,7 @@ def test_read_masks_without_show(place_card: PlaceCard, capsys: pytest.CaptureFi
     code = main(["--lang", "en", "card", "read", "--pin", "1234", "--timeout", "5"])
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "見本 **" in out
+    assert "見本\u3000**" in out
     assert "みほん市…" in out
     assert "花子" not in out and "中央" not in out and "04-01" not in out
 
@@ -124,7 +124,7 @@ def test_installed_command_reads_the_card(place_card: PlaceCard) -> None:
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
-    assert "氏名 / Name: 見本 花子" in result.stdout
+    assert "氏名 / Name: 見本\u3000花子" in result.stdout
 
 
 def test_pcscd_down_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:

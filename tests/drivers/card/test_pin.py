@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drivers.card import apdu
 from drivers.card.errors import (
     LastPinTryError,
     PinBlockedError,
@@ -66,6 +67,10 @@ def test_right_pin_resets_the_counter(place_card: PlaceCard) -> None:
 def test_blocked_card(place_card: PlaceCard) -> None:
     emulated = place_card(tries_left=0)
     with PcscReaders().wait_for_card(timeout=5) as channel:
+        # As real cards answer the tries-left query on a blocked PIN: 63 C0, not 69 84.
+        assert channel.transmit(apdu.select_df(apdu.AID_INPUT_ASSISTANCE)).ok
+        assert channel.transmit(apdu.select_ef(apdu.EF_PIN)).ok
+        assert channel.transmit(apdu.verify_status()).sw == 0x63C0
         card = MyNumberCard(channel)
         assert card.pin_tries_left() == 0
         with pytest.raises(PinBlockedError) as caught:

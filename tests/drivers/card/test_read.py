@@ -22,12 +22,14 @@ def test_happy_path(place_card: PlaceCard, sample: Identity) -> None:
     card = place_card()
     basic, reader = read_basic_four()
     assert reader == "Virtual PCD 00 00"
-    assert basic.name == "見本 花子"
-    assert basic.address == "みほん市中央一丁目2番3号"
+    # As real cards hold them: U+3000 between the names, full-width digits and U+FF0D "－".
+    assert basic.name == "見本\u3000花子" == sample.name
+    assert basic.address == "みほん市中央一丁目\uff12番\uff13\uff0d\uff11\uff10\uff11号"
+    assert basic.address == sample.address
     assert basic.birth_date == datetime.date(1985, 4, 1)
     assert basic.sex is Sex.FEMALE
     assert basic.flags == ()
-    # No more APDUs than the spec's steps: select AP, PIN EF, tries, verify, EF, 2 reads.
+    # No more APDUs than the documented steps: select AP, PIN EF, tries, verify, EF, 2 reads.
     assert len(card.commands) == 7
     assert apdu.select_ef(apdu.EF_MY_NUMBER) not in card.commands
 
@@ -86,7 +88,7 @@ def test_undecodable_name_is_flagged_with_raw_bytes_kept(place_card: PlaceCard) 
     assert basic.flags == ("name",)
     assert basic.raw_name == raw
     assert basic.name.startswith("見本 ") and "\ufffd" in basic.name
-    assert basic.address == "みほん市中央一丁目2番3号"
+    assert basic.address == "みほん市中央一丁目２番３－１０１号"
 
 
 @pytest.mark.parametrize(

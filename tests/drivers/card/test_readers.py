@@ -77,5 +77,5 @@ def test_card_placed_during_the_wait(place_card: PlaceCard, sample: object) -> N
         basic, _ = read_basic_four(timeout=10)
     finally:
         timer.join()
-    assert basic.name == "見本 花子"
+    assert basic.name == "見本\u3000花子"
     assert placed

@@ -36,7 +36,7 @@ def _read_with(card: MyNumberCard) -> None:
 def _reads_again(place_card: PlaceCard) -> None:
     place_card()
     basic, _ = read_basic_four()
-    assert basic.name == "見本 花子"
+    assert basic.name == "見本\u3000花子"
 
 
 @pytest.mark.parametrize("index", INDEXES)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from drivers.printer.cupsd import Cupsd, PdfQueue, cups_pdf_queue, running_cupsd
 from tests.drivers.printer.pdfs import make_pdf
+from tests.support.cupsd import Cupsd, PdfQueue, cups_pdf_queue, running_cupsd
 
 
 @pytest.fixture

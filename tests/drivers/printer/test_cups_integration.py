@@ -11,7 +11,6 @@ import pytest
 from reportlab.lib.units import mm
 
 from drivers.printer.cups import CupsPrinter
-from drivers.printer.cupsd import PdfQueue
 from drivers.printer.errors import (
     PrinterNotAccepting,
     PrinterNotFound,
@@ -21,6 +20,7 @@ from drivers.printer.errors import (
     PrintServiceDown,
 )
 from tests.drivers.printer.pdfs import SLIP_HEIGHT_MM, SLIP_WIDTH_MM
+from tests.support.cupsd import PdfQueue
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 

@@ -101,7 +101,7 @@ def test_a_stopped_printer_says_why_and_what_to_check() -> None:
 
 def test_drivers_import_nothing_of_the_app() -> None:
     code = (
-        "import sys, drivers.printer.factory, drivers.printer.cupsd\n"
+        "import sys, drivers.printer.factory, drivers.printer.cups\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('kiosk', 'forms', 'printouts')"
         " or m.startswith('kivy')]\n"
         "print(bad)\n"

@@ -9,11 +9,11 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from drivers.printer.cupsd import PdfQueue
 from forms.loader import load_library
 from printouts.layout import Fonts
 from printouts.samples import sample_answers, sample_qr_text
 from printouts.slip import Procedure, render_slip
+from tests.support.cupsd import PdfQueue
 
 pytestmark = pytest.mark.integration
 
