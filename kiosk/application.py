@@ -1,14 +1,26 @@
 """The application record: what a resident hands over, as the kiosk, the store and the desk see it.
 
 One home for the record so that the store, the desk and the exports do not reach into the
-resident session's ports for it.
+resident session's ports for it, and one home for what the record means: its status and the
+one table of moves between statuses (the store enforces it, the desk offers it), the clerk's
+words for each status and each flag, and the slip that both the kiosk and the desk's reprint
+build from it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
+
+from common.clock import JST
+from forms.model import Form
+from printouts.document import Document
+from printouts.layout import Fonts
+from printouts.payload import Application, KioskKeys, ProcedureEntry, encode
+from printouts.slip import Procedure, SlipPaper, render_slip
 
 
 @dataclass(frozen=True)
@@ -16,7 +28,7 @@ class ProcedureAnswers:
     form_id: str
     form_version: int
     values: dict[str, Any]
-    # path -> marks for the clerk: "from_card", "corrected", "undecodable", "manual"
+    # path -> marks for the clerk (FlagCode values): "from_card", "corrected", ...
     flags: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -38,3 +50,112 @@ class Receipt:
     printed: bool
     print_error: str | None = None
     then: tuple[str, ...] = ()  # the other procedures' counters, in order
+
+
+# --- status ------------------------------------------------------------------------------------
+
+
+class Status(StrEnum):
+    """Where an application stands at the counter. Stored by value, so the names are stable."""
+
+    ISSUED = "issued"  # the kiosk printed its slip; no clerk has taken it yet
+    RECEIVED = "received"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+# The one table of moves: the store refuses any other (kiosk/store/status.py says why, by
+# code), the desk offers exactly these buttons and commands. Completed and cancelled are final.
+NEXT_STATUS: Mapping[Status, tuple[Status, ...]] = {
+    Status.ISSUED: (Status.RECEIVED, Status.CANCELLED),
+    Status.RECEIVED: (Status.COMPLETED, Status.CANCELLED),
+    Status.COMPLETED: (),
+    Status.CANCELLED: (),
+}
+
+# The clerk's words for each status, by language: the desk's screen, its CLI and its docs.
+STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
+    "ja": {Status.ISSUED: "発券済み（未受付）", Status.RECEIVED: "受付済み",
+           Status.COMPLETED: "完了", Status.CANCELLED: "取消"},
+    "en": {Status.ISSUED: "issued (not yet received)", Status.RECEIVED: "received",
+           Status.COMPLETED: "completed", Status.CANCELLED: "cancelled"},
+}
+
+
+def may_move(old: str, new: str) -> bool:
+    """Whether the table allows `old -> new` (unknown statuses allow nothing)."""
+    try:
+        return Status(new) in NEXT_STATUS[Status(old)]
+    except ValueError:
+        return False
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+class FlagCode(StrEnum):
+    """Marks on an answer, keyed by its path in `ProcedureAnswers.flags`. The kiosk sets the
+    first four; the desk adds the others while it words the answers."""
+
+    FROM_CARD = "from_card"
+    CORRECTED = "corrected"  # the resident changed what the card said
+    UNDECODABLE = "undecodable"  # a character the card could not give
+    MANUAL = "manual"  # typed in, no card
+    WARNING = "warning"  # one of the form's warning rules does not hold (a late notification)
+    INVALID = "invalid"  # an answer the form cannot word
+    NOT_IN_FORM = "not_in_form"
+
+
+# Marks a clerk reads as facts, not as things to check against the register.
+INFO_FLAGS: frozenset[str] = frozenset({FlagCode.FROM_CARD})
+FLAG_WORDS: Mapping[str, tuple[str, str]] = {
+    FlagCode.FROM_CARD: ("カードから", "from the card"),
+    FlagCode.CORRECTED: ("本人が修正", "corrected by the resident"),
+    FlagCode.UNDECODABLE: ("カードの文字を読めず", "card text not decodable"),
+    FlagCode.MANUAL: ("手入力", "entered by hand"),
+    FlagCode.INVALID: ("形式が不正", "invalid value"),
+    FlagCode.NOT_IN_FORM: ("様式にない項目", "not in the form"),
+}
+UNKNOWN_FLAG_JA = "要確認"  # a code this build does not know: the clerk checks it
+
+
+# --- the slip ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlipOrigin:
+    """Who issued the slip, under which ticket and slip id, when: the same on a reprint."""
+
+    office_code: str
+    office_name: str
+    kiosk_id: str
+    ticket: str
+    slip_id: bytes
+    issued_at: dt.datetime
+
+
+def build_slip(submission: Submission, forms: Sequence[Form | None], origin: SlipOrigin, *,
+               keys: KioskKeys | None, counters: Mapping[str, str], fonts: Fonts,
+               paper: SlipPaper) -> Document:
+    """The slip of an application, as the kiosk prints it and the desk reprints it.
+
+    `forms` are the procedures' forms in order; None for one this desk has not loaded (the
+    slip then lists the others, and its code still carries every procedure). With `keys` the
+    slip carries its signed code (SlipEncodeError if the answers cannot go in one); without,
+    none. The issue time is shown to the second, in Japan, the same on every copy.
+    """
+    issued_at = origin.issued_at.astimezone(JST).replace(microsecond=0)
+    qr_text = None
+    if keys is not None:
+        never = [f.id for form in forms if form for f in form.all_fields() if f.type == "my_number"]
+        app = Application(
+            office_code=origin.office_code, kiosk_id=origin.kiosk_id, issued_at=issued_at,
+            ticket=origin.ticket, slip_id=origin.slip_id,
+            procedures=[ProcedureEntry(p.form_id, p.form_version, p.values, p.flags)
+                        for p in submission.procedures])
+        qr_text = encode(app, keys, forbidden_keys=never)
+    listed = [Procedure(form, p.values, counters.get(form.counter, form.counter))
+              for form, p in zip(forms, submission.procedures, strict=True) if form]
+    return render_slip(ticket=origin.ticket, procedures=listed, qr_text=qr_text,
+                       office_name=origin.office_name, issued_at=issued_at, fonts=fonts,
+                       paper=paper)

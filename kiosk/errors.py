@@ -1,30 +1,27 @@
 """The kiosk package's exceptions. Each message says what to do, in words a clerk can act on."""
 
+from __future__ import annotations
+
+from common.errors import BilingualError
+
 
 class KioskError(Exception):
     """Base of every error the kiosk application raises on purpose."""
 
 
-class CodedError(KioskError):
-    """An error with a stable `code` (what the desk and the logs branch on) and a Japanese and
-    an English text that say what to do; `detail` adds what this case was, never personal data.
+class CodedError(BilingualError, KioskError):
+    """The store's and the desk's errors: the project's one bilingual base (`code`,
+    `message_ja`, `message_en`, `detail`), caught as a KioskError by the CLI.
+
+    The message a log or the CLI prints ends with the code in brackets: a clerk reading it to
+    IT staff over the phone gives the one word that tells the cases apart.
     """
 
     code: str = "kiosk_error"
-    message_ja: str = "エラーが発生しました。情報システム担当に連絡してください。"
-    message_en: str = "Something failed. Call IT staff."
-    detail: str = ""
 
     def message(self, lang: str | None = None) -> str:
         """The message in one language ("ja", "en") or both (None), with the detail and code."""
-        if lang == "ja":
-            text = self.message_ja
-        elif lang == "en":
-            text = self.message_en
-        else:
-            text = f"{self.message_ja} / {self.message_en}"
-        detail = f" ({self.detail})" if self.detail else ""
-        return f"{text}{detail} [{self.code}]"
+        return f"{super().message(lang)} [{self.code}]"
 
 
 class ConfigError(KioskError):

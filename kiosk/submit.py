@@ -1,7 +1,9 @@
 """The kiosk's SubmitPort: store the application first, then print the slip.
 
 The order is the point. A stored application has its ticket and can be reprinted by staff;
-a printer that is out of paper costs the resident a wait, never their application.
+a printer that is out of paper costs the resident a wait, never their application. Every
+print, done or failed, is recorded in the store with the printer's code, so staff see which
+slips to reprint.
 """
 
 from __future__ import annotations
@@ -10,17 +12,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from common.clock import JST
 from drivers.printer.base import Printer
 from drivers.printer.errors import PrinterError
 from forms.loader import Library
-from kiosk.application import Receipt, Submission
-from kiosk.store.repository import Store
+from kiosk.application import Receipt, SlipOrigin, Submission, build_slip
+from kiosk.store.repository import PrintKind, Store
 from printouts.assisted_form import render_assisted_form
+from printouts.document import Document
 from printouts.layout import Fonts
-from printouts.payload import Application, KioskKeys, ProcedureEntry, encode, new_slip_id
-from printouts.slip import Procedure, render_slip
-
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
+from printouts.payload import KioskKeys, new_slip_id
+from printouts.slip import RECEIPT_80, SlipPaper
 
 
 @dataclass
@@ -36,6 +38,7 @@ class KioskSubmitter:
     kiosk_id: str
     counters: dict[str, str]
     clock: Callable[[], dt.datetime]
+    slip_paper: SlipPaper = RECEIPT_80
 
     def submit(self, submission: Submission) -> Receipt:
         slip_id = new_slip_id()
@@ -43,41 +46,31 @@ class KioskSubmitter:
             submission, office_code=self.office_code, kiosk_id=self.kiosk_id, slip_id=slip_id)
         forms = [self.library.get(p.form_id) for p in submission.procedures]
         first, *then = dict.fromkeys(f.counter for f in forms)
-        try:
-            self._print_slip(submission, stored.ticket, slip_id)
-        except PrinterError as exc:
-            self.store.record_print(stored.id, kind="slip", printer=self.printer_label, ok=False,
-                                   error=f"{exc.code}: {exc.message_en}")
-            return Receipt(stored.ticket, first, printed=False, print_error=exc.code, then=tuple(then))
-        self.store.record_print(stored.id, kind="slip", printer=self.printer_label, ok=True)
-        return Receipt(stored.ticket, first, printed=True, then=tuple(then))
-
-    def _print_slip(self, submission: Submission, ticket: str, slip_id: bytes) -> None:
-        issued_at = self.clock().astimezone(JST).replace(microsecond=0)
-        forms = [self.library.get(p.form_id) for p in submission.procedures]
-        never = [f.id for form in forms for f in form.all_fields() if f.type == "my_number"]
-        app = Application(
-            office_code=self.office_code, kiosk_id=self.kiosk_id, issued_at=issued_at, ticket=ticket,
-            procedures=[ProcedureEntry(p.form_id, p.form_version, p.values, p.flags) for p in submission.procedures],
-            slip_id=slip_id,
-        )
-        qr_text = encode(app, self.keys, forbidden_keys=never)
-        slip = render_slip(
-            ticket=ticket,
-            procedures=[Procedure(f, p.values, self.counters.get(f.counter, f.counter))
-                        for f, p in zip(forms, submission.procedures, strict=True)],
-            qr_text=qr_text, office_name=self.office_name, issued_at=issued_at, fonts=self.fonts)
-        self.printer.print_pdf(slip.data, title=f"slip {ticket}", paper=slip.paper)
+        origin = SlipOrigin(office_code=self.office_code, office_name=self.office_name,
+                            kiosk_id=self.kiosk_id, ticket=stored.ticket, slip_id=slip_id,
+                            issued_at=self.clock())
+        slip = build_slip(submission, forms, origin, keys=self.keys, counters=self.counters,
+                          fonts=self.fonts, paper=self.slip_paper)
+        error = self._print(slip, f"slip {stored.ticket}", kind="slip",
+                            application_id=stored.id)
+        return Receipt(stored.ticket, first, printed=error is None, print_error=error,
+                       then=tuple(then))
 
     def print_paper_form(self, form_id: str, lang: str) -> bool:
+        """The blank form for a resident who writes by hand; False (recorded) if it failed."""
         form = self.library.get(form_id)
         doc = render_assisted_form(form=form, today=self.clock().astimezone(JST).date(),
                                    office_name=self.office_name, fonts=self.fonts)
+        return self._print(doc, f"paper form {form_id}", kind="assisted") is None
+
+    def _print(self, document: Document, title: str, *, kind: PrintKind,
+               application_id: int | None = None) -> str | None:
+        """Print and record it; the printer's code when it failed, None when it printed."""
         try:
-            self.printer.print_pdf(doc.data, title=f"paper form {form_id}", paper=doc.paper)
+            self.printer.print_pdf(document.data, title=title, paper=document.paper)
         except PrinterError as exc:
-            self.store.record_print(None, kind="assisted", printer=self.printer_label, ok=False,
-                                   error=f"{exc.code}: {exc.message_en}")
-            return False
-        self.store.record_print(None, kind="assisted", printer=self.printer_label, ok=True)
-        return True
+            self.store.record_print(application_id, kind=kind, printer=self.printer_label,
+                                    ok=False, error=f"{exc.code}: {exc.message_en}")
+            return exc.code
+        self.store.record_print(application_id, kind=kind, printer=self.printer_label, ok=True)
+        return None

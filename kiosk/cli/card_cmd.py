@@ -39,7 +39,7 @@ from kiosk.wiring import card_readers
 
 DEFAULT_TIMEOUT = 30.0
 VPCD_PORTS = (35963, 35964)
-_SEX_JA = {Sex.MALE: "男性", Sex.FEMALE: "女性", Sex.NOT_APPLICABLE: "適用不能"}
+_SEX_JA = {Sex.MALE: "男性", Sex.FEMALE: "女性", Sex.NOT_APPLICABLE: "適用不能", Sex.NOT_KNOWN: "不明"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

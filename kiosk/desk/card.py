@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn, Protocol
 
-from drivers.card.checkdigit import is_valid_my_number
+from common.mynumber import is_valid_my_number
 from drivers.card.errors import UnreadableDataError
 from drivers.card.mynumber import MyNumberCard
 from drivers.card.reader import CardReaders

@@ -13,8 +13,8 @@ the store's never hold values, and the desk adds only ids, codes and form versio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
+from common.errors import BilingualError
 from drivers.card.errors import CardError, LastPinTryError, WaitCancelledError
 from drivers.printer.errors import PrinterError
 from kiosk.errors import CodedError
@@ -51,16 +51,9 @@ class DeskError(CodedError):
 
     def __init__(self, detail: str = "", *, code: str | None = None, ja: str | None = None,
                  en: str | None = None, source: str | None = None) -> None:
-        if code is not None:
-            self.code = code
-        if ja is not None:
-            self.message_ja = ja
-        if en is not None:
-            self.message_en = en
         if source is not None:
             self.source = source
-        self.detail = detail
-        super().__init__(self.message())
+        super().__init__(detail, code=code, ja=ja, en=en)
 
     def as_message(self) -> DeskMessage:
         return DeskMessage(self.code, self.message_ja, self.message_en, self.detail)
@@ -314,24 +307,11 @@ _LAST_TRY_EN = (
 )
 
 
-class _Worded(Protocol):
-    """What every layer's errors carry: a stable code and the two texts."""
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def message_ja(self) -> str: ...
-
-    @property
-    def message_en(self) -> str: ...
-
-
-def _layer(exc: _Worded, source: str, *, code: str | None = None, ja: str | None = None,
+def _layer(exc: BilingualError, source: str, *, code: str | None = None, ja: str | None = None,
            en: str | None = None) -> DeskError:
-    """A DeskError carrying a lower layer's code and wording."""
-    return DeskError(str(getattr(exc, "detail", "") or ""), code=code or exc.code,
-                     ja=ja or exc.message_ja, en=en or exc.message_en, source=source)
+    """A DeskError carrying a lower layer's code, wording and detail."""
+    return DeskError(exc.detail, code=code or exc.code, ja=ja or exc.message_ja,
+                     en=en or exc.message_en, source=source)
 
 
 def _card_error(exc: CardError) -> DeskError:

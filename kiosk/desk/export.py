@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from common.clock import JST
+from common.mynumber import find_my_number
 from forms.engine import evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
+from kiosk.application import FlagCode
 from kiosk.desk.errors import ExportError
-from kiosk.desk.view import JST, loaded_form
+from kiosk.desk.view import loaded_form
 from kiosk.store.repository import OpenedApplication
-from printouts.payload.mynumber import contains_my_number
 
 EXPORT_FORMAT = "kiosk-desk-export/1"
 LEADING: tuple[tuple[str, str], ...] = (
@@ -75,21 +77,16 @@ def _marks(opened: OpenedApplication, index: int, form: Form | None) -> dict[str
     if form is not None:
         issued = opened.application.created_at.astimezone(JST).date()
         for warning in evaluate(form, proc.values, today=issued, stage="counter").warnings:
-            marks.setdefault(warning.path, []).append("warning")
+            marks.setdefault(warning.path, []).append(FlagCode.WARNING)
     return marks
 
 
 def _refuse_my_number_anywhere(value: Any, where: str) -> None:
-    if isinstance(value, str):
-        if contains_my_number(value):
-            raise ExportError(f"{where} holds a 12-digit number; nothing was written")
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            _refuse_my_number_anywhere(str(key), where)
-            _refuse_my_number_anywhere(item, f"{where}.{key}")
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            _refuse_my_number_anywhere(item, f"{where}[{i}]")
+    """ExportError (nothing written) when a text, number or key holds a My Number: the rule of
+    common.mynumber, integers included (a number field typed on the keypad)."""
+    found = find_my_number(value, where)
+    if found is not None:
+        raise ExportError(f"{found} holds a 12-digit number; nothing was written")
 
 
 # --- JSON ---------------------------------------------------------------------------------

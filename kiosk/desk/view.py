@@ -24,10 +24,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from common.clock import JST
 from forms.engine import Evaluation, evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
-from kiosk.application import ProcedureAnswers, Submission
+from forms.reading import read_value
+from kiosk.application import (
+    FLAG_WORDS,
+    INFO_FLAGS,
+    NEXT_STATUS,
+    STATUS_WORDS,
+    UNKNOWN_FLAG_JA,
+    FlagCode,
+    ProcedureAnswers,
+    Status,
+    Submission,
+)
 from kiosk.desk.errors import (
     AlreadyCompleted,
     AlreadyScanned,
@@ -35,33 +47,12 @@ from kiosk.desk.errors import (
     DeskMessage,
     FormVersionMissing,
 )
-from kiosk.session.display import format_value
 from kiosk.store.repository import AuditEvent, StoredApplication
-from printouts.values import as_text
 
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-
-STATUS_WORDS: Mapping[str, Mapping[str, str]] = {
-    "ja": {"issued": "発券済み（未受付）", "received": "受付済み", "completed": "完了",
-           "cancelled": "取消"},
-    "en": {"issued": "issued (not yet received)", "received": "received",
-           "completed": "completed", "cancelled": "cancelled"},
-}
-# What the clerk may do next from each status (the store checks it again: kiosk/store).
-NEXT_STATUS: Mapping[str, tuple[str, ...]] = {
-    "issued": ("received", "cancelled"), "received": ("completed", "cancelled"),
-    "completed": (), "cancelled": (),
-}
-# Marks a clerk reads as facts, not as things to check.
-INFO_FLAGS = frozenset({"from_card"})
-FLAG_WORDS: Mapping[str, tuple[str, str]] = {
-    "from_card": ("カードから", "from the card"),
-    "corrected": ("本人が修正", "corrected by the resident"),
-    "undecodable": ("カードの文字を読めず", "card text not decodable"),
-    "manual": ("手入力", "entered by hand"),
-    "invalid": ("形式が不正", "invalid value"),
-    "not_in_form": ("様式にない項目", "not in the form"),
-}
+# The status and flag vocabulary has one home (kiosk/application.py); these names stay importable
+# from here for the desk's screens and commands.
+__all__ = ["FLAG_WORDS", "INFO_FLAGS", "JST", "NEXT_STATUS", "STATUS_WORDS", "DeskView",
+           "FieldView", "Flag", "ProcedureView", "build_view", "loaded_form", "procedure_view"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +66,7 @@ class Flag:
 
     @classmethod
     def of(cls, code: str) -> Flag:
-        ja, en = FLAG_WORDS.get(code, ("要確認", code))
+        ja, en = FLAG_WORDS.get(code, (UNKNOWN_FLAG_JA, code))
         return cls(code, ja, en, code not in INFO_FLAGS)
 
 
@@ -117,7 +108,7 @@ class FieldView:
             "value": self.value, "flags": [f.code for f in self.flags],
             "attention": self.attention,
         }
-        warned = [{"ja": f.ja, "en": f.en} for f in self.flags if f.code == "warning"]
+        warned = [{"ja": f.ja, "en": f.en} for f in self.flags if f.code == FlagCode.WARNING]
         if warned:
             out["warnings"] = warned
         if self.items:
@@ -238,9 +229,9 @@ def build_view(*, stored: StoredApplication, submission: Submission, library: Li
         where = f", desk {earlier.desk_id}" if earlier.desk_id else ""
         warnings.append(AlreadyScanned.warning(f"{when:%Y-%m-%d %H:%M}{where}; "
                                                f"status {stored.status}"))
-    if stored.status == "completed":
+    if stored.status == Status.COMPLETED:
         warnings.append(AlreadyCompleted.warning())
-    elif stored.status == "cancelled":
+    elif stored.status == Status.CANCELLED:
         warnings.append(Cancelled.warning())
     for proc in procedures:
         if not proc.loaded:
@@ -329,11 +320,10 @@ class _Walker:
         if "[" not in path:
             self.used.add(f.id)
         try:
-            ja = as_text(self.form, f, value)
-            en = format_value(self.form, f, value, "en")
+            ja, en = (read_value(self.form, f, value, lang) for lang in ("ja", "en"))
         except (TypeError, ValueError):  # an answer the form cannot word: show it as stored
             ja = en = _raw_text(value)
-            extra = (*extra, "invalid")
+            extra = (*extra, FlagCode.INVALID)
         return FieldView(path, f.id, f.type, f.label.ja, f.label.get("en"), ja, en, value,
                          self._flags(path, extra))
 
@@ -341,7 +331,7 @@ class _Walker:
         """The kiosk's marks, then the form's warnings at this field in their own words (a
         notice period that had passed on the day the slip was issued)."""
         codes = list(dict.fromkeys([*self.flags.get(path, ()), *extra]))
-        warned = tuple(Flag("warning", w.message.ja, w.message.get("en"), attention=True)
+        warned = tuple(Flag(FlagCode.WARNING, w.message.ja, w.message.get("en"), attention=True)
                        for w in self.ev.warnings if w.path == path)
         return tuple(Flag.of(c) for c in codes) + warned
 
@@ -356,9 +346,9 @@ class _Walker:
             if field is not None and field.type == "my_number":
                 continue
             if field is not None and field.type not in ("group", "section", "info"):
-                out.append(self.leaf(field, value, key, extra=("invalid",)))
+                out.append(self.leaf(field, value, key, extra=(FlagCode.INVALID,)))
             else:
-                out.extend(_raw_fields({key: value}, self.flags, "", mark="not_in_form"))
+                out.extend(_raw_fields({key: value}, self.flags, "", mark=FlagCode.NOT_IN_FORM))
         return out
 
 

@@ -30,13 +30,14 @@ import hashlib
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 import cbor2
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from common.mynumber import find_my_number
 from kiosk.store.errors import (
     DecryptError,
     InvalidValueError,
@@ -45,7 +46,6 @@ from kiosk.store.errors import (
     KeyMissingError,
     MyNumberRefusedError,
 )
-from printouts.payload.mynumber import contains_my_number
 
 BLOB_VERSION = 1
 KEY_BYTES = 32
@@ -120,32 +120,13 @@ class DataKeys:
 
 
 def refuse_my_number(value: object, path: str = "payload") -> None:
-    """Raise MyNumberRefusedError when any text or number in `value` holds a valid My Number.
-
-    A 12-digit run whose check digit is right (weights 6 5 4 3 2 7 6 5 4 3 2, r = sum mod 11,
-    check = 0 if r <= 1 else 11 - r), also full-width or grouped as "1234 5678 9018": the rule
-    of printouts.payload.mynumber, shared with the slip encoder so both refuse the same thing.
-    Integers count (a number field typed on the keypad), and so do dictionary keys. The error
-    names the path of the answer, never the value.
+    """Raise MyNumberRefusedError when any text, number or key in `value` holds a valid My
+    Number (common.mynumber's one rule, shared with the slip encoder and the desk's export).
+    The error names the path of the answer, never the value.
     """
-    if isinstance(value, bool) or value is None:
-        return
-    if isinstance(value, str | int | float):
-        if contains_my_number(str(value)):
-            raise MyNumberRefusedError(path)
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            key_path = f"{path}.{key}" if isinstance(key, str) else f"{path}[key]"
-            if not isinstance(key, bool) and isinstance(key, str | int) and contains_my_number(
-                str(key)
-            ):
-                raise MyNumberRefusedError(f"{path} (a key)")
-            refuse_my_number(item, key_path)
-        return
-    if isinstance(value, list | tuple | set | frozenset):
-        for index, item in enumerate(value):
-            refuse_my_number(item, f"{path}[{index}]")
+    where = find_my_number(value, path)
+    if where is not None:
+        raise MyNumberRefusedError(where)
 
 
 def seal(keys: DataKeys, payload: object, *, aad: bytes) -> tuple[str, bytes]:

@@ -18,11 +18,6 @@ class StoreError(CodedError):
     message_ja = "データベースの処理でエラーが発生しました。"
     message_en = "The database operation failed."
 
-    def __init__(self, detail: str = "") -> None:
-        self.detail = detail
-        super().__init__(self.message())
-
-
 
 # --- applications and their status ------------------------------------------------------------
 

@@ -46,7 +46,7 @@ def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (procedure,) = view["procedures"]
     assert procedure["form_id"] == "juminhyo"
     name = next(f for f in procedure["fields"] if f["field_id"] == "applicant_name")
-    assert name["display"]["ja"] == "見本 花子" and name["flags"] == ["from_card"]
+    assert name["display"]["ja"] == "見本\u3000花子" and name["flags"] == ["from_card"]
     # What was touched on the screen is what the slip carried to the desk.
     answered = {f["field_id"]: f["value"] for f in procedure["fields"]}
     assert (answered["applicant"], answered["scope"], answered["purpose"]) == (

@@ -105,7 +105,7 @@ def test_status_print_reprint_export(site: Site, tmp_path: Path,
 def test_the_desk_and_its_commands_run_without_kivy() -> None:
     """The desk is plain Python (DESIGN.md): only `kiosk desk` without a sub-command, the clerk
     screen, loads Kivy."""
-    code = ("import sys, kiosk.desk, kiosk.desk.wiring, kiosk.cli.main; "
+    code = ("import sys, kiosk.desk, kiosk.wiring, kiosk.cli.main; "
             "sys.exit('kivy' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=60).returncode == 0
 

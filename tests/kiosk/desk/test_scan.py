@@ -151,7 +151,7 @@ def test_completed_and_cancelled_slips(site: Site, steps: tuple[str, ...], code:
     text = slip_text(slip)
     view = site.desk.scan(text)
     for step in steps:
-        site.desk.set_status(view.application_id, step)  # type: ignore[arg-type]
+        site.desk.set_status(view.application_id, step)
     again = site.desk.scan(text)
     assert again.codes == ("already_scanned", code)
     with pytest.raises(DeskError) as caught:

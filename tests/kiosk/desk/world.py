@@ -20,6 +20,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import Engine
 
+from common.clock import JST
 from drivers.printer.base import Printer
 from drivers.printer.file import FileSink
 from forms.engine import evaluate
@@ -42,7 +43,6 @@ DESK_ID = "desk-3"
 # d1..d11 weighted 6 5 4 3 2 7 6 5 4 3 2 sum to 212; 212 mod 11 = 3; check digit 11 - 3 = 8.
 # The emulator's sample resident has it too (drivers/card/emulator/sample_resident.toml).
 MY_NUMBER = "123456789018"
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
 
 
 def my_number_spellings(number: str = MY_NUMBER) -> list[bytes]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from common.clock import JST
 from kiosk.application import ProcedureAnswers, Submission
 
-JST = dt.timezone(dt.timedelta(hours=9))
 HANAKO = "見本 花子"
 # d1..d11 weighted 6 5 4 3 2 7 6 5 4 3 2 sum to 212, r = 212 mod 11 = 3, check = 11 - 3 = 8.
 MY_NUMBER = "123456789018"

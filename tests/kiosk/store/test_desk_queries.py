@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from common.clock import JST
 from kiosk.store.errors import DuplicateSlipError, InvalidValueError, MyNumberRefusedError
 from kiosk.store.repository import SCAN_DETAIL, SlipScan, Store, open_store
 from tests.kiosk.store.conftest import Clock
 from tests.kiosk.store.samples import MY_NUMBER, submission
 
 OFFICE = "999997"
-JST = dt.timezone(dt.timedelta(hours=9))
 ISSUED = dt.datetime(2026, 11, 23, 9, 58, 30, tzinfo=JST)
 
 

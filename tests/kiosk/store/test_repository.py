@@ -194,10 +194,10 @@ def test_wrong_status_changes_are_refused_and_change_nothing(
 ) -> None:
     app = add(store)
     for status in path:
-        store.set_status(app.id, status, "clerk01")  # type: ignore[arg-type]
+        store.set_status(app.id, status, "clerk01")
     before = store.get(app.id)
     with pytest.raises(error) as caught:
-        store.set_status(app.id, wrong, "clerk01")  # type: ignore[arg-type]
+        store.set_status(app.id, wrong, "clerk01")
     assert caught.value.code == code
     assert caught.value.message("ja") and caught.value.message("en")
     assert store.get(app.id) == before

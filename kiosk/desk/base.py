@@ -1,0 +1,110 @@
+"""What every part of the counter desk shares: its collaborators, the clerk signed in, and the
+application on screen (kept so that printing it does not open, and audit, it again)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from drivers.printer.base import Printer
+from forms.loader import Library
+from kiosk.config import OfficeConfig
+from kiosk.desk.errors import ClerkRequired, NotFound, desk_error
+from kiosk.desk.view import DeskView, build_view
+from kiosk.store.errors import NotFoundError, StoreError
+from kiosk.store.repository import AuditEvent, OpenedApplication, Store
+from printouts.layout import Fonts
+from printouts.payload import DeskKeys, KioskKeys
+from printouts.slip import A5, SlipPaper
+
+
+@dataclass
+class _Current:
+    """The application on screen: kept so that printing it does not open it again."""
+
+    opened: OpenedApplication
+    view: DeskView
+
+
+class DeskBase:
+    """One counter desk, for one clerk at a time (`clerk` is None until someone signs in)."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        keys: DeskKeys,
+        library: Library,
+        printer: Printer,
+        printer_label: str,
+        office: OfficeConfig,
+        counters: Mapping[str, str],
+        clock: Callable[[], dt.datetime],
+        clerk: str | None,
+        desk_id: str | None = None,
+        fonts: Fonts | None = None,
+        kiosk_keys: KioskKeys | None = None,
+        slip_paper: SlipPaper = A5,
+    ) -> None:
+        self._store = store
+        self._keys = keys
+        self._library = library
+        self._printer = printer
+        self._printer_label = printer_label
+        self._office = office
+        self._counters = dict(counters)
+        self._clock = clock
+        self.clerk = clerk or None
+        self.desk_id = desk_id
+        self._fonts = fonts
+        self._kiosk_keys = kiosk_keys
+        self._slip_paper = slip_paper
+        self._current: _Current | None = None
+
+    def _need_clerk(self) -> str:
+        if not self.clerk:
+            raise ClerkRequired()
+        return self.clerk
+
+    @property
+    def office_name(self) -> str:
+        return self._office.name
+
+    @property
+    def office_code(self) -> str:
+        return self._office.code
+
+    @property
+    def current(self) -> DeskView | None:
+        return self._current.view if self._current else None
+
+    def forget(self) -> None:
+        """Drop the application on screen (next resident, sign-out, idle)."""
+        self._current = None
+
+    def _show(self, opened: OpenedApplication, *, earlier: AuditEvent | None = None,
+              recorded: bool = False) -> DeskView:
+        view = build_view(stored=opened.application, submission=opened.submission,
+                          library=self._library, office_name=self._office.name,
+                          earlier=earlier, recorded_from_slip=recorded)
+        self._current = _Current(opened, view)
+        return view
+
+    def _opened(self, application_id: int) -> OpenedApplication:
+        """The application on screen, or the store's (opening it is audited as `viewed`)."""
+        current = self._current
+        if current is not None and current.opened.application.id == application_id:
+            return current.opened
+        clerk = self._need_clerk()
+        try:
+            return self._store.open_for_clerk(application_id, clerk, desk=self.desk_id)
+        except NotFoundError:
+            raise NotFound(f"id {application_id}") from None
+        except StoreError as exc:
+            raise desk_error(exc) from None
+
+    def _need_fonts(self) -> Fonts:
+        if self._fonts is None:
+            self._fonts = Fonts.for_pdf()  # ~0.6 s once: the font chain reads its cmaps
+        return self._fonts

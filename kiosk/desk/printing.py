@@ -1,0 +1,204 @@
+"""What the desk prints: the official form of a procedure (with the 12-digit number read from
+the card, when the form is one the My Number Act names) and the slip again.
+
+Every print is recorded in the store and audited as `printed` with the clerk's id; a failed one
+too, with the printer's code, and then raised as a DeskError.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from common.clock import JST
+from drivers.card.errors import CardError
+from drivers.printer.errors import PrinterError
+from drivers.printer.file import FileSink
+from forms.model import Form
+from kiosk.application import ProcedureAnswers, SlipOrigin, Status, build_slip
+from kiosk.desk.base import DeskBase
+from kiosk.desk.card import MyNumber, MyNumberReader
+from kiosk.desk.errors import (
+    Cancelled,
+    DeskMessage,
+    FormVersionMissing,
+    MyNumberNotNeeded,
+    MyNumberNotRead,
+    NoSuchProcedure,
+    NumberInFile,
+    ReprintWithoutQr,
+    desk_error,
+)
+from kiosk.desk.view import loaded_form
+from kiosk.store.repository import OpenedApplication, StoredApplication
+from printouts.document import Document
+from printouts.official_form import render_official_form
+from printouts.payload import KioskKeys, SlipEncodeError
+
+log = logging.getLogger("kiosk.desk")
+
+# A5 slip on the counter's A4 queue: the page is centred on the sheet at its true size, so the
+# code keeps the module size the scanners were tested with.
+REPRINT_SHEET = "A4"
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    """What was printed, where; `warnings` say what the clerk must do about it."""
+
+    job_id: str
+    where: str
+    title: str  # the print job's title: ids only, as queues and logs show it
+    name_ja: str  # what was printed, for the clerk
+    name_en: str
+    warnings: tuple[DeskMessage, ...] = ()
+
+
+class DeskPrinting(DeskBase):
+    def _procedure(self, opened: OpenedApplication, index: int) -> tuple[ProcedureAnswers, Form]:
+        procedures = opened.submission.procedures
+        if not 0 <= index < len(procedures):
+            raise NoSuchProcedure(f"{index} of {len(procedures)}")
+        proc = procedures[index]
+        form = loaded_form(self._library, proc.form_id, proc.form_version)
+        if form is None:
+            raise FormVersionMissing(f"{proc.form_id} version {proc.form_version}")
+        return proc, form
+
+    def read_my_number(self, reader: MyNumberReader, pin: str, *, application_id: int,
+                       procedure: int, allow_last_try: bool = False) -> MyNumber:
+        """The number from the card on the counter's reader, for this procedure's form only.
+
+        Refused (my_number_not_needed) unless the form says `my_number_required`: the Act
+        names the procedures the number may be used for. Card errors come as DeskErrors with
+        the card's code (wrong_pin, no_card, last_pin_try ...).
+        """
+        self._need_clerk()
+        opened = self._opened(application_id)
+        _proc, form = self._procedure(opened, procedure)
+        if not form.my_number_required or not any(
+                f.type == "my_number" for f in form.all_fields()):
+            raise MyNumberNotNeeded(form.id)
+        if opened.application.status == Status.CANCELLED:
+            raise Cancelled()
+        try:
+            digits = reader.read_my_number(pin, allow_last_try=allow_last_try)
+        except CardError as exc:
+            log.info("My Number read failed: %s", exc.code)
+            raise desk_error(exc) from None
+        number = MyNumber(digits)
+        del digits
+        log.info("My Number read for application %d, procedure %d", application_id, procedure)
+        return number
+
+    def official_form(self, application_id: int, procedure: int, *,
+                      my_number: MyNumber | None = None) -> Document:
+        """The completed A4 form of one procedure, the number in its boxes if one is given."""
+        opened = self._opened(application_id)
+        proc, form = self._procedure(opened, procedure)
+        answers = dict(proc.values)
+        if my_number is not None:
+            if not form.my_number_required:
+                raise MyNumberNotNeeded(form.id)
+            for field in form.all_fields():
+                if field.type == "my_number":
+                    answers[field.id] = my_number.reveal()
+        today = self._clock().astimezone(JST).date()
+        try:
+            return render_official_form(
+                form=form, answers=answers, today=today, office_name=self._office.name,
+                fonts=self._need_fonts(), flags={k: list(v) for k, v in proc.flags.items()},
+                ticket=opened.application.ticket)
+        finally:
+            answers.clear()
+
+    def print_form(self, application_id: int, procedure: int, *,
+                   my_number: MyNumber | None = None) -> PrintResult:
+        """Print the official form for the resident to check and sign; recorded and audited.
+
+        With `my_number` the number is printed in the form's boxes and then forgotten (the
+        caller's object is emptied); without it a form that needs one prints empty boxes and
+        says `my_number_not_read`.
+        """
+        self._need_clerk()
+        try:
+            opened = self._opened(application_id)
+            if opened.application.status == Status.CANCELLED:
+                raise Cancelled()
+            _proc, form = self._procedure(opened, procedure)
+            document = self.official_form(application_id, procedure, my_number=my_number)
+        finally:
+            if my_number is not None:
+                my_number.forget()
+        warnings: tuple[DeskMessage, ...] = ()
+        if form.my_number_required and my_number is None:
+            warnings = (MyNumberNotRead.warning(form.id),)
+        elif my_number is not None and isinstance(self._printer, FileSink):
+            warnings = (NumberInFile.warning(),)
+        title = f"form {form.id} {opened.application.ticket}"
+        return self._print(application_id, document, title=title, kind="form",
+                           paper=document.paper, warnings=warnings,
+                           names=(form.title.ja, form.title.get("en")))
+
+    def _print(self, application_id: int, document: Document, *, title: str,
+               kind: Literal["form", "slip"], paper: str, names: tuple[str, str],
+               warnings: tuple[DeskMessage, ...] = ()) -> PrintResult:
+        clerk = self._need_clerk()
+        try:
+            job = self._printer.print_pdf(document.data, title=title, paper=paper)
+        except PrinterError as exc:
+            self._store.record_print(application_id, kind=kind, printer=self._printer_label,
+                                     ok=False, error=f"{exc.code}: {exc.message_en}",
+                                     clerk=clerk, desk=self.desk_id)
+            log.warning("print failed: application %d, %s: %s", application_id, kind, exc.code)
+            raise desk_error(exc) from None
+        self._store.record_print(application_id, kind=kind, printer=self._printer_label, ok=True,
+                                 clerk=clerk, desk=self.desk_id)
+        log.info("printed: application %d, %s", application_id, kind)
+        return PrintResult(job.job_id, job.where, title, *names, warnings)
+
+    def reprint_slip(self, application_id: int) -> PrintResult:
+        """The slip again, from the stored application, built as the kiosk built it.
+
+        The code is re-made from the stored answers with the same slip id (so this desk's
+        replay check knows it), signed with the issuing kiosk's key, which only a desk set up
+        beside that kiosk holds. Without it the slip is printed without a code and the result
+        says `reprint_without_qr`: the application is registered at this desk already.
+        """
+        opened = self._opened(application_id)
+        stored, submission = opened.application, opened.submission
+        forms = [loaded_form(self._library, p.form_id, p.form_version)
+                 for p in submission.procedures]
+        if all(form is None for form in forms):
+            first = submission.procedures[0]
+            raise FormVersionMissing(f"{first.form_id} version {first.form_version}")
+        ticket = stored.ticket.split("/", 1)[0]  # a ticket told apart by kiosk id at this desk
+        origin = SlipOrigin(office_code=stored.office_code, office_name=self._office.name,
+                            kiosk_id=stored.kiosk_id, ticket=ticket,
+                            slip_id=bytes.fromhex(stored.slip_id), issued_at=stored.created_at)
+        fonts = self._need_fonts()
+
+        def slip(keys: KioskKeys | None) -> Document:
+            return build_slip(submission, forms, origin, keys=keys, counters=self._counters,
+                              fonts=fonts, paper=self._slip_paper)
+
+        keys = self._signing_keys(stored)
+        try:
+            document = slip(keys)
+        except SlipEncodeError as exc:
+            log.warning("reprint without a code: %s", exc.code)
+            keys = None
+            document = slip(None)
+        warnings = () if keys else (ReprintWithoutQr.warning(stored.kiosk_id),)
+        return self._print(application_id, document, title=f"slip {ticket} reprint", kind="slip",
+                           paper=REPRINT_SHEET, warnings=warnings,
+                           names=(f"受付控え {ticket}（再発行）", f"slip {ticket} (reprint)"))
+
+    def _signing_keys(self, stored: StoredApplication) -> KioskKeys | None:
+        """The issuing kiosk's keys, if this desk holds them (a desk set up beside it)."""
+        keys = self._kiosk_keys
+        if keys is None or (keys.kiosk.kiosk_id, keys.kiosk.office_code) != (
+                stored.kiosk_id, stored.office_code):
+            return None
+        return keys

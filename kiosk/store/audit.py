@@ -1,0 +1,122 @@
+"""What happened to an application: the audit trail (who opened, printed, changed, exported
+it) and the print jobs. Neither holds personal data: details are codes, a printer's message
+is cut short and dropped if it holds a 12-digit number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from sqlalchemy import Connection, insert, select
+
+from kiosk.store.crypto import refuse_my_number
+from kiosk.store.errors import InvalidValueError
+from kiosk.store.models import AUDIT_ACTIONS, PRINT_KINDS, audit_events, print_jobs
+from kiosk.store.records import (
+    STAFF_ID,
+    AuditAction,
+    AuditEvent,
+    PrintJob,
+    PrintKind,
+    check,
+    clean_error,
+    event_of,
+)
+from kiosk.store.transactions import StoreBase
+
+MAX_DETAIL = 200
+
+
+def insert_audit(conn: Connection, *, clerk: str, action: str, application_id: int | None,
+                 desk: str | None, detail: str | None, at: dt.datetime) -> int:
+    """One audit event, inside the caller's transaction (so it commits with what it records)."""
+    if action not in AUDIT_ACTIONS:
+        raise InvalidValueError(f"audit action must be one of {', '.join(AUDIT_ACTIONS)}")
+    if desk is not None:
+        check(STAFF_ID, desk, "desk")
+    if detail is not None:
+        if len(detail) > MAX_DETAIL:
+            raise InvalidValueError(f"audit detail: at most {MAX_DETAIL} characters")
+        refuse_my_number(detail, "audit detail")
+    event_id = conn.execute(
+        insert(audit_events).values(
+            clerk_id=clerk, action=action, application_id=application_id, desk_id=desk,
+            detail=detail, at=at,
+        ).returning(audit_events.c.id)
+    ).scalar_one()
+    return int(event_id)
+
+
+class AuditLog(StoreBase):
+    def record_print(
+        self,
+        application_id: int | None,
+        *,
+        kind: PrintKind,
+        printer: str,
+        ok: bool,
+        error: str | None = None,
+        clerk: str | None = None,
+        desk: str | None = None,
+    ) -> int:
+        """Record one print; with `clerk` (a desk printing a form) it is audited as `printed`.
+
+        `error` is the printer's message (queue stopped, out of paper); it is cut to 500
+        characters and dropped if it holds a My Number. Never pass document content.
+        """
+        if kind not in PRINT_KINDS:
+            raise InvalidValueError(f"kind must be one of {', '.join(PRINT_KINDS)}")
+        check(STAFF_ID, printer, "printer")
+        if clerk is not None:
+            check(STAFF_ID, clerk, "clerk")
+        error_text = clean_error(error) if not ok else None
+        now = self._now()
+
+        def write(conn: Connection) -> int:
+            job_id = conn.execute(
+                insert(print_jobs).values(
+                    application_id=application_id, kind=kind, printer=printer,
+                    status="ok" if ok else "failed", error=error_text, at=now,
+                ).returning(print_jobs.c.id)
+            ).scalar_one()
+            if clerk is not None:
+                insert_audit(conn, clerk=clerk, action="printed", application_id=application_id,
+                             desk=desk, detail=kind, at=now)
+            return int(job_id)
+
+        return self._write(write)
+
+    def audit(
+        self,
+        clerk: str,
+        action: AuditAction,
+        application_id: int | None = None,
+        *,
+        desk: str | None = None,
+        detail: str | None = None,
+    ) -> int:
+        """Record what a clerk did (e.g. `exported`). `detail` is a code, never personal data."""
+        check(STAFF_ID, clerk, "clerk")
+        now = self._now()
+        return self._write(lambda conn: insert_audit(
+            conn, clerk=clerk, action=action, application_id=application_id, desk=desk,
+            detail=detail, at=now))
+
+    def audit_trail(self, application_id: int) -> list[AuditEvent]:
+        rows = self._read(lambda conn: conn.execute(
+            select(audit_events).where(audit_events.c.application_id == application_id)
+            .order_by(audit_events.c.id)).all())
+        return [event_of(r) for r in rows]
+
+    def print_jobs_of(self, application_id: int | None) -> list[PrintJob]:
+        """The prints of an application, oldest first; None: the paper forms printed blank
+        at the kiosk (no application exists for those)."""
+        column = print_jobs.c.application_id
+        wanted = column.is_(None) if application_id is None else column == application_id
+        rows = self._read(lambda conn: conn.execute(
+            select(print_jobs).where(wanted).order_by(print_jobs.c.id)).all())
+        return [
+            PrintJob(r.id, r.application_id, cast(PrintKind, r.kind), r.printer, r.status == "ok",
+                     r.error, r.at)
+            for r in rows
+        ]
