@@ -123,8 +123,13 @@ def qr_box(image: Image.Image) -> tuple[int, int, int, int]:
 
 
 def zbar(png: Path) -> str:
-    """The second, independent reader: zbar's command line, as a site would run it."""
-    done = subprocess.run(["zbarimg", "--nodbus", "-q", "--raw", str(png)], capture_output=True,
+    """The second, independent reader: zbar's command line, as a site would run it.
+
+    Told to look for QR codes only: with every symbology on, zbar also "found" a Codabar
+    symbol in a slip's text and printed it after the QR code's content.
+    """
+    only_qr = ["--set", "*.enable=0", "--set", "qrcode.enable=1"]
+    done = subprocess.run(["zbarimg", "--nodbus", "-q", "--raw", *only_qr, str(png)], capture_output=True,
                           text=True, check=False, timeout=60)
     return done.stdout.rstrip("\n")
 
