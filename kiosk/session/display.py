@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from forms.engine import Evaluation
 from forms.model import Form, FormField
 from forms.reading import YES_NO, Unreadable, item_summary, read_value
 from forms.text import Text
-from kiosk.session.session import Session
+from kiosk.session.session import Question, Session
+from printouts.slip import fees_of
 
 # YES_NO and item_summary are forms.reading's, named here too for the screens that import them.
-__all__ = ["YES_NO", "Row", "Summary", "item_summary", "read_answer", "summary"]
+__all__ = ["YES_NO", "Charge", "Offer", "Row", "Summary", "item_summary", "offers",
+           "paper_destinations", "read_answer", "summary", "total_fee"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,28 @@ class Summary:
     rows: tuple[Row, ...]
     # The form's `info` fields that the answers make visible (e.g. what to bring, a deadline).
     notes: tuple[Text, ...] = ()
+    charges: tuple[Charge, ...] = ()  # what it costs, line by line as on the slip
+    fee_note: Text | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One line of a procedure's fee, from the slip's own calculation (printouts.slip)."""
+
+    kind: Text | None  # the kind of certificate, when the form prices kinds apart
+    unit: int  # yen
+    copies: int | None  # None: once per application
+    total: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An optional question on the confirm screen, once for all procedures that ask it."""
+
+    path: str
+    label: Text
+    procedures: tuple[int, ...]
+    titles: tuple[Text, ...]  # the procedures' names when more than one asks it
 
 
 def _empty(value: Any) -> bool:
@@ -92,5 +117,43 @@ def summary(session: Session, lang: str) -> list[Summary]:
                 changed="corrected" in marks,
                 undecodable="undecodable" in marks,
             ))
-        out.append(Summary(index, proc.form.name, tuple(rows), notes))
+        fee_note = proc.form.fee.note if proc.form.fee else None
+        out.append(Summary(index, proc.form.name, tuple(rows), notes,
+                           _charges(proc.form, ev), fee_note))
     return out
+
+
+def _charges(form: Form, ev: Evaluation) -> tuple[Charge, ...]:
+    """The slip's fee lines (`fees_of` names kinds in Japanese: their Text is looked up)."""
+    kinds = {line.label.ja: line.label for line in form.fee.lines} if form.fee else {}
+    return tuple(Charge(kinds.get(fee.kind) if fee.kind else None, fee.unit, fee.copies,
+                        fee.total) for fee in fees_of(form, ev))
+
+
+def total_fee(summaries: list[Summary]) -> int:
+    return sum(charge.total for item in summaries for charge in item.charges)
+
+
+def offers(session: Session) -> list[Offer]:
+    """The optional questions, one offer for a question several procedures ask (the same
+    id, type and label: 「日中の電話番号」 of 転入届, 国保 and 児童手当)."""
+    grouped: dict[tuple[str, str, str], list[Question]] = {}
+    for question in session.optional_questions():
+        field = question.state.field
+        grouped.setdefault((question.state.path, field.type, field.label.ja), []).append(question)
+    out: list[Offer] = []
+    for same in grouped.values():
+        indexes = tuple(q.procedure for q in same)
+        titles = tuple(session.procedures[i].form.name for i in indexes)
+        out.append(Offer(same[0].state.path, same[0].state.field.label, indexes,
+                         titles if len(indexes) > 1 else ()))
+    return out
+
+
+def paper_destinations(session: Session) -> list[tuple[str, tuple[Text, ...]]]:
+    """Where the paper forms go: each counter (its id in kiosk.toml) with the forms' names,
+    in the order the procedures were chosen."""
+    by_counter: dict[str, list[Text]] = {}
+    for proc in session.procedures:
+        by_counter.setdefault(proc.form.counter, []).append(proc.form.name)
+    return [(counter, tuple(names)) for counter, names in by_counter.items()]

@@ -14,7 +14,7 @@ from kiosk.postal import address_for
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardProblem, CardUnusable, WrongPin
 from kiosk.session.questions import QuestionFlow, next_question
-from kiosk.session.state import Procedure, Question, Screen
+from kiosk.session.state import Question, Screen
 
 # A PIN typed on a Japanese IME or pasted from a note arrives in full-width digits (１２３４);
 # the resident means the same four digits.
@@ -54,8 +54,10 @@ class Identification(QuestionFlow):
         try:
             self.tries_left = self._card.tries_left()
         except CardUnusable as exc:
+            self.card_seen = self.card_seen or not exc.problem.card_absent
             self._card_problem(exc.problem)
             return
+        self.card_seen = True
         if self.tries_left <= 1:
             # The last try is not risked: a blocked card is unlocked only at the city office.
             self._card_problem(pin_problem(self.tries_left))
@@ -83,14 +85,38 @@ class Identification(QuestionFlow):
 
     def _card_problem(self, problem: CardProblem) -> None:
         self.card_problem = problem
+        if self.screen == Screen.PIN:
+            # 「もどる」 from here leads to the ways on (identify), never to a PIN pad that
+            # would only bounce back: the pad is left out of the way back.
+            self.screen = self._history.pop() if self._history else Screen.IDENTIFY
         self._go(Screen.CARD_PROBLEM)
 
     def use_manual_entry(self) -> None:
-        self.manual = Procedure(self._manual_form)
+        """Typing the details by touch; what was typed before in this session is kept, and
+        shown again from the first question."""
+        asked = self._manual_asked()
+        self.manual_revisit = asked[0] if asked else None
         self._go(Screen.MANUAL)
 
     def manual_question(self) -> Question | None:
+        if self.manual_revisit is not None:
+            ev = evaluate(self._manual_form, self.manual.answers, today=self._today())
+            return Question(0, ev.state(self.manual_revisit))
         return next_question([self.manual], self._today(), ask_optional=True)
+
+    def _manual_asked(self) -> list[str]:
+        """The manual questions the resident has seen, in the form's order."""
+        ev = evaluate(self._manual_form, self.manual.answers, today=self._today())
+        return [s.path for s in ev.states if s.visible and s.path in self.manual.asked
+                and s.field.kind.asked_at_kiosk and s.field.kind.single_answer]
+
+    def _previous_manual(self) -> str | None:
+        """The manual question before the one shown, answers kept; None on the first."""
+        question = self.manual_question()
+        asked = self._manual_asked()
+        if question is not None and question.state.path in asked:
+            asked = asked[:asked.index(question.state.path)]
+        return asked[-1] if asked else None
 
     def answer_manual(self, value: Any) -> None:
         question = self.manual_question()
@@ -104,6 +130,8 @@ class Identification(QuestionFlow):
         ev = evaluate(self._manual_form, self.manual.answers, today=self._today())
         error = ev.error_at(question.state.path)
         self.message = error.message if error else None
+        if error is None:
+            self.manual_revisit = None
         if self.manual_question() is None and ev.ok:
             v = ev.values
             self._identified(Identity(

@@ -48,8 +48,11 @@ class QuestionFlow(SessionState):
             if self._item_question(self.group_item).state.field.kind.repeats:
                 self.group_item = None  # the item is complete: back to the list of items
             return
+        for other in self.sharing:
+            self._set(self.procedures[other], path, value)
         self.editing = None
         self.revisit = None
+        self.sharing = ()
         self._after_answer()
 
     def _set(self, proc: Procedure, path: str, value: Any) -> None:
@@ -117,8 +120,11 @@ class QuestionFlow(SessionState):
                 return Question(item.procedure, state)
         return Question(item.procedure, ev.state(item.group))
 
-    def edit(self, procedure: int, path: str) -> None:
+    def edit(self, procedure: int, path: str, also: tuple[int, ...] = ()) -> None:
+        """Change an answer from the confirm screen; `also`: the other procedures that ask
+        the same question, given the same answer (one 「日中の電話番号」 for all)."""
         self.editing = (procedure, path)
+        self.sharing = tuple(i for i in also if i != procedure)
         self.revisit = None
         self.group_item = None
         self._go(Screen.QUESTION)

@@ -16,10 +16,13 @@ touch the session until they return, so the session itself needs no lock.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from forms import expr
+from forms.engine import evaluate
 from forms.loader import Library
 from forms.model import Form, ScreeningQuestion
 from forms.text import Text
@@ -38,6 +41,8 @@ from kiosk.session.state import (
 __all__ = ["CardProblem", "GroupItem", "Message", "Procedure", "Question", "Screen", "Session"]
 
 IDLE_WARNING_S = 20
+# The clerk's sign-in left open (a clerk called away, a curious resident): back to the start.
+STAFF_LOGIN_IDLE_S = 30
 # A clerk helping a resident reads documents and talks; the session waits longer for them,
 # but a session left open by a clerk who walked away is still wiped.
 STAFF_IDLE_FACTOR = 5
@@ -81,8 +86,11 @@ class Session(Identification, GroupSteps):
         self.message = None
         self.editing = None
         self.revisit = None
+        self.manual_revisit = None
+        self.sharing = ()
         self.group_item = None
         self.receipt = None
+        self.card_seen = False
         self.staff_mode = False
         self.staff_called = False
         self.idle_warning = False
@@ -95,16 +103,20 @@ class Session(Identification, GroupSteps):
 
     @property
     def _idle_limit_s(self) -> int:
+        if self.screen == Screen.STAFF_LOGIN:
+            return STAFF_LOGIN_IDLE_S
         return self._idle_timeout_s * (STAFF_IDLE_FACTOR if self.staff_mode else 1)
 
     def tick(self) -> None:
-        """Called about once a second: warn before the idle timeout, wipe at it."""
+        """Called about once a second: warn before the idle timeout, wipe at it. The staff
+        sign-in is wiped without a warning: nobody there is in the middle of anything."""
         if self.screen == Screen.WELCOME:
             return
         idle = (self._clock() - self._last_touch).total_seconds()
         if idle >= self._idle_limit_s:
             self.wipe()
-        elif idle >= self._idle_limit_s - IDLE_WARNING_S:
+        elif (idle >= self._idle_limit_s - IDLE_WARNING_S
+              and self.screen != Screen.STAFF_LOGIN):
             self.idle_warning = True
 
     def idle_seconds_left(self) -> int:
@@ -132,7 +144,10 @@ class Session(Identification, GroupSteps):
             self._leave_group_item()
         elif self.screen == Screen.QUESTION and self.editing:
             self.editing = None
+            self.sharing = ()
             self.screen = Screen.CONFIRM
+        elif self.screen == Screen.MANUAL and self._previous_manual():
+            self.manual_revisit = self._previous_manual()
         elif self.screen in (Screen.QUESTION, Screen.CONFIRM) and self._previous_question():
             self.revisit = self._previous_question()
             self.screen = Screen.QUESTION
@@ -191,6 +206,21 @@ class Session(Identification, GroupSteps):
         return [step.info for step in self.event.steps
                 if step.info is not None and self._step_applies(step.when)]
 
+    def draft(self, value: Any) -> None:
+        """What the resident has typed so far, before 「次へ」: an error it no longer
+        deserves (「必ず答えてください」 once something is there) goes at once. Nothing is
+        stored and no new error is raised while they are still typing."""
+        manual = self.screen == Screen.MANUAL
+        question = self.manual_question() if manual else self.question()
+        if self.message is None or question is None or question.state.field.kind.repeats:
+            return
+        proc = self.manual if manual else self.procedures[question.procedure]
+        trial = Procedure(proc.form, answers=copy.deepcopy(proc.answers))
+        self._set(trial, question.state.path, value)
+        if evaluate(trial.form, trial.answers, today=self._today()).error_at(
+                question.state.path) is None:
+            self.message = None
+
     # ----------------------------------------------------------- finish
     def confirm(self) -> None:
         evaluations = self.evaluations()
@@ -211,6 +241,11 @@ class Session(Identification, GroupSteps):
         self.receipt = self._submitter.submit(submission)
         self._go(Screen.DONE)
 
+    @property
+    def paper_offered(self) -> bool:
+        """An answer was refused: the paper form is offered beside the question."""
+        return self.message is not None and self.screen in (Screen.QUESTION, Screen.MANUAL)
+
     def request_paper_form(self) -> None:
         form_ids = [p.form.id for p in self.procedures]
         printed = all(self._submitter.print_paper_form(fid, self.lang) for fid in form_ids)
@@ -225,14 +260,27 @@ class Session(Identification, GroupSteps):
         self.staff_called = True
         self._go(Screen.STAFF)
 
+    def dont_know(self) -> None:
+        """「わからない」 on a question: the staff come; the answers wait for them."""
+        self.call_staff()
+
+    def open_staff_login(self) -> None:
+        """The clerk's sign-in, a screen of its own (the resident waits on STAFF)."""
+        if self.screen == Screen.STAFF and not self.staff_mode:
+            self._go(Screen.STAFF_LOGIN)
+
     def staff_login(self, pin: str) -> bool:
-        """A clerk takes over the session (their PIN); wrong PIN changes nothing."""
+        """A clerk takes over the session (their PIN) where the resident left it; a wrong
+        PIN changes nothing."""
         if pin != self._staff_pin:
             self.message = "wrong_staff_pin"
             return False
         self.staff_mode = True
         self.staff_called = False
-        self.back()
+        while self._history and self._history[-1] in (Screen.STAFF, Screen.STAFF_LOGIN):
+            self._history.pop()
+        self.screen = self._history.pop() if self._history else Screen.CHOOSE
+        self.message = None
         return True
 
     def finish(self) -> None:

@@ -39,6 +39,8 @@ class Screen(StrEnum):
     DONE = "done"
     PAPER = "paper"
     STAFF = "staff"
+    # The clerk's sign-in: apart from STAFF, so the resident waiting there never sees a PIN pad.
+    STAFF_LOGIN = "staff_login"
 
 
 @dataclass
@@ -96,8 +98,13 @@ class SessionState:
     message: Message | None  # a short error the current screen shows
     editing: tuple[int, str] | None  # from the confirm screen: back to it
     revisit: tuple[int, str] | None  # gone back to an earlier question
+    manual_revisit: str | None  # manual entry: gone back to an earlier question
+    # From the confirm screen, one answer for the same question of several procedures
+    # (「日中の電話番号」 of 転入届 and 国保): the other procedures it also fills.
+    sharing: tuple[int, ...]
     group_item: GroupItem | None
     receipt: Receipt | None
+    card_seen: bool  # a card lay on the reader: 「カードをお取りください」 at the end
     staff_mode: bool
     staff_called: bool
     idle_warning: bool

@@ -8,10 +8,11 @@ import pytest
 
 from forms.loader import Library, load_library
 from forms.text import Text
-from kiosk.session.display import read_answer, summary
+from kiosk.session.display import offers, paper_destinations, read_answer, summary, total_fee
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardUnusable, WrongPin
 from kiosk.session.session import CardProblem, Screen, Session
+from printouts.slip import fees_of
 from tests.forms.helpers import load_inline
 from tests.kiosk.session_fixtures import HANAKO, Clock, RecordingCard, RecordingSubmitter, make_session
 
@@ -645,3 +646,199 @@ def test_staff_mode_waits_longer_but_still_wipes(library: Library) -> None:
     clock.advance(400)
     s.tick()
     assert screen(s) == Screen.WELCOME and not s.staff_mode and s.procedures == []
+
+
+# -- no dead end, no loop ----------------------------------------------------------------------
+
+
+class Bell:
+    def __init__(self) -> None:
+        self.rung: list[str] = []
+
+    def ring(self, *, screen: str) -> None:
+        self.rung.append(screen)
+
+
+def test_back_from_the_last_try_leads_to_the_ways_on_never_to_the_pin_pad(library: Library) -> None:
+    card = RecordingCard(tries=2)
+    s, _, _, _ = journey(card, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1111")  # noqa: E702
+    assert (screen(s), s.card_problem) == (Screen.CARD_PROBLEM, CardProblem.LAST_TRY)
+    s.back()
+    assert screen(s) == Screen.IDENTIFY  # card, by touch, paper: never the pad at 残り1回
+    s.back()
+    assert screen(s) == Screen.CHOOSE
+    assert card.calls.count("read_identity") == 1
+
+
+def test_back_in_manual_entry_goes_to_the_previous_question_with_the_answers_kept(
+        library: Library) -> None:
+    s, _, _, _ = journey(None, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_manual_entry()  # noqa: E702
+    s.answer_manual("𠮷田 太郎")
+    s.answer_manual("よしだ たろう")
+    s.answer_manual("1000001")
+    assert s.manual_question() and s.manual_question().state.path == "address"  # type: ignore[union-attr]
+    s.back()
+    q = s.manual_question()
+    assert (screen(s), q and q.state.path, q and q.state.value) == (
+        Screen.MANUAL, "postal_code", "100-0001")
+    s.back()
+    s.back()
+    q = s.manual_question()
+    assert (q and q.state.path, q and q.state.value) == ("name", "𠮷田 太郎")
+    s.back()  # before the first question: the ways on, and the answers wait
+    assert screen(s) == Screen.IDENTIFY
+    s.use_manual_entry()
+    q = s.manual_question()
+    assert (q and q.state.path, q and q.state.value) == ("name", "𠮷田 太郎")
+    s.answer_manual("𠮷田 太郎")  # forward again: the next question not yet answered
+    q = s.manual_question()
+    assert q is not None and q.state.path == "address"
+    assert s.manual.answers["name_kana"] == "よしだ たろう"  # kept as typed
+
+
+def test_dont_know_calls_the_staff_and_keeps_the_answers(library: Library) -> None:
+    bell = Bell()
+    s = make_session(RecordingCard(), RecordingSubmitter(), Clock(), library, staff_bell=bell)
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer("self")
+    q = s.question()
+    assert q is not None and q.state.required and q.state.path == "scope"
+    s.dont_know()
+    assert (screen(s), bell.rung) == (Screen.STAFF, ["question"])
+    assert s.procedures[0].answers["applicant"] == "self"
+    s.open_staff_login()
+    assert screen(s) == Screen.STAFF_LOGIN
+    assert s.staff_login("9999")
+    q = s.question()
+    assert (screen(s), q and q.state.path) == (Screen.QUESTION, "scope")  # where it was left
+
+
+def test_a_refused_answer_offers_the_paper_form_and_back_keeps_the_answers(
+        library: Library) -> None:
+    s, sub = with_card(library)
+    s.answer("self")
+    assert not s.paper_offered
+    s.answer("no_such_scope")
+    assert s.message is not None and s.paper_offered
+    s.request_paper_form()
+    assert (screen(s), sub.paper_forms) == (Screen.PAPER, ["juminhyo"])
+    s.back()
+    assert screen(s) == Screen.QUESTION and s.procedures[0].answers["applicant"] == "self"
+
+
+def test_a_refused_manual_answer_offers_the_paper_form(library: Library) -> None:
+    s, _, _, _ = journey(None, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_manual_entry()  # noqa: E702
+    s.answer_manual("見本 花子")
+    s.answer_manual("mihon")
+    assert s.paper_offered
+
+
+def test_the_paper_form_names_its_counter_and_form(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_event("moving_in")
+    for yes in (True, True, True, False):
+        s.answer_screening(yes)
+    places = paper_destinations(s)
+    assert [counter for counter, _ in places] == ["resident", "mynumber", "insurance", "child"]
+    assert [n.ja for n in places[2][1]] == ["国民健康保険の加入・脱退"]
+
+
+def test_a_required_error_goes_as_soon_as_a_valid_answer_is_typed(library: Library) -> None:
+    s, _, _, _ = journey(None, library=library)
+    s.start(); s.choose_form("juminhyo"); s.use_manual_entry()  # noqa: E702
+    s.answer_manual(None)
+    assert isinstance(s.message, Text) and "必ず" in s.message.get("ja")
+    s.draft("")
+    assert s.message is not None  # still nothing there
+    s.draft("𠮷")
+    assert s.message is None and "name" not in s.manual.answers  # nothing stored yet
+    s.answer_manual("見本 花子")
+    s.draft("mihon")  # typing is never told off before 「次へ」
+    assert s.message is None
+
+
+def test_a_required_error_on_a_procedure_question_goes_too(library: Library) -> None:
+    s, _ = with_card(library)
+    s.answer(None)
+    assert s.message is not None
+    s.draft("self")
+    assert s.message is None and "applicant" not in s.procedures[0].answers
+
+
+# -- what the resident is told at the kiosk ------------------------------------------------------
+
+
+def test_the_confirm_screen_has_the_slips_fee(library: Library) -> None:
+    s, _ = with_card(library)
+    answer_juminhyo(s)
+    s.edit(0, "copies")
+    s.answer("2")
+    (proc,) = summary(s, "ja")
+    ev = s.evaluations()[0]
+    expected = [(f.unit, f.copies, f.total) for f in fees_of(s.procedures[0].form, ev)]
+    assert [(c.unit, c.copies, c.total) for c in proc.charges] == expected == [(300, 2, 600)]
+    assert total_fee([proc]) == 600
+
+
+def test_fee_lines_of_kinds_are_named_in_the_residents_language(library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("koseki_shomei"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.procedures[0].answers.update({"kinds": ["zenbu", "joseki"], "copies_zenbu": 1,
+                                    "copies_joseki": 2})
+    charges = summary(s, "en")[0].charges
+    expected = [f.total for f in fees_of(s.procedures[0].form, s.evaluations()[0])]
+    assert [c.total for c in charges] == expected == [450, 1500]
+    assert [c.kind.get("en") for c in charges if c.kind] == ["Full certificate", "Closed register"]
+
+
+def test_a_card_on_the_reader_is_remembered_for_take_your_card(library: Library) -> None:
+    s, _ = with_card(library)
+    assert s.card_seen
+    s.finish()
+    assert not s.card_seen
+    blocked, _, _, _ = journey(RecordingCard(tries=0), library=library)
+    blocked.start(); blocked.choose_form("juminhyo"); blocked.use_card()  # noqa: E702
+    assert blocked.card_seen  # a blocked card still lies there
+    none, _, _, _ = journey(RecordingCard(present=False), library=library)
+    none.start(); none.choose_form("juminhyo"); none.use_card()  # noqa: E702
+    assert not none.card_seen
+
+
+def test_a_question_several_procedures_ask_is_offered_once_and_answered_once(
+        library: Library) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library)
+    s.start()
+    s.choose_event("moving_in")
+    for yes in (True, True, True, False):
+        s.answer_screening(yes)
+    s.use_card(); s.enter_pin("1234")  # noqa: E702
+    phone = [o for o in offers(s) if o.path == "applicant_phone"]
+    assert len(phone) == 1
+    (offer,) = phone
+    assert offer.procedures == (0, 1, 2)
+    assert [t.ja for t in offer.titles] == ["転入届", "マイナンバーカードの住所・氏名の変更",
+                                            "国民健康保険の加入・脱退"]
+    s.edit(offer.procedures[0], offer.path, offer.procedures)
+    s.answer("0312345678")
+    assert [p.answers.get("applicant_phone") for p in s.procedures[:3]] == ["0312345678"] * 3
+    assert not [o for o in offers(s) if o.path == "applicant_phone"]
+
+
+def test_the_staff_sign_in_is_a_screen_of_its_own_and_times_out(library: Library) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library)
+    s.start(); s.choose_form("juminhyo")  # noqa: E702
+    s.call_staff()
+    s.open_staff_login()
+    assert screen(s) == Screen.STAFF_LOGIN
+    assert not s.staff_login("0000") and s.message == "wrong_staff_pin"
+    s.back()
+    assert screen(s) == Screen.STAFF  # the resident's waiting screen, without a pad
+    s.open_staff_login()
+    clock.advance(25); s.tick()  # noqa: E702
+    assert screen(s) == Screen.STAFF_LOGIN and not s.idle_warning
+    clock.advance(5); s.tick()  # noqa: E702
+    assert (screen(s), s.procedures) == (Screen.WELCOME, [])

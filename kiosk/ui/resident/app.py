@@ -4,6 +4,12 @@ Kivy reads its settings from the environment and its Config when first imported,
 module imports no Kivy at the top: `configure_kivy()` sets fullscreen, the close and
 Escape behaviour and the logging first, then kiosk.ui.resident.shell (which imports Kivy) is
 loaded. Kivy can run one window per process.
+
+A crash in the running app is not the end of the kiosk: `CrashGuard` logs what failed
+(the exception's type and where, never its message or any value: those may quote what the
+resident typed), the shell wipes the session and shows the welcome screen. A crash loop
+(CRASH_LIMIT crashes within CRASH_WINDOW_S) exits with EXIT_CRASH_LOOP, so systemd starts
+a fresh process (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -11,7 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +32,52 @@ if TYPE_CHECKING:
     from kiosk.ui.resident.shell import KioskApp
 
 WIDTH, HEIGHT = 1280, 800
+CRASH_LIMIT = 3
+CRASH_WINDOW_S = 60.0
+EXIT_CRASH_LOOP = 70  # EX_SOFTWARE: systemd's Restart=always starts the kiosk again
+_PROJECT = Path(__file__).resolve().parents[3]
+log = logging.getLogger(__name__)
+
+
+def crash_site(exc: BaseException) -> str:
+    """Where an exception was raised: file, line and function of the innermost frame and
+    of the innermost frame of the project's own code. Code only, no values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown"
+
+    def place(frame: traceback.FrameSummary) -> str:
+        path = Path(frame.filename)
+        shown = path.relative_to(_PROJECT) if path.is_relative_to(_PROJECT) else path.name
+        return f"{shown}:{frame.lineno} in {frame.name}"
+
+    ours = [f for f in frames if Path(f.filename).is_relative_to(_PROJECT)
+            and ".venv" not in Path(f.filename).parts]
+    where = place(frames[-1])
+    if ours and ours[-1] is not frames[-1]:
+        where += f" (from {place(ours[-1])})"
+    return where
+
+
+class CrashGuard:
+    """Counts the app's crashes: each is logged; too many too fast means give up."""
+
+    def __init__(self, *, limit: int = CRASH_LIMIT, window_s: float = CRASH_WINDOW_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window_s, self._clock = limit, window_s, clock
+        self._times: list[float] = []
+        self.tripped = False
+
+    def crashed(self, exc: BaseException) -> bool:
+        """Log the crash; True: recover (wipe, welcome), False: a crash loop, exit."""
+        if self.tripped:
+            return False  # giving up already: Kivy hands the same exception on once more
+        now = self._clock()
+        self._times = [t for t in self._times if now - t < self.window_s] + [now]
+        self.tripped = len(self._times) >= self.limit
+        log.error("kiosk crashed (%d in %.0f s): %s at %s", len(self._times), self.window_s,
+                  type(exc).__name__, crash_site(exc))
+        return not self.tripped
 
 
 def configure_kivy(*, fullscreen: bool, width: int = WIDTH, height: int = HEIGHT) -> None:

@@ -39,6 +39,7 @@ from kiosk.ui.resident.screens.pin import PinScreen
 from kiosk.ui.resident.screens.question import QuestionScreen
 from kiosk.ui.resident.screens.screening import ScreeningScreen
 from kiosk.ui.resident.screens.staff import StaffScreen
+from kiosk.ui.resident.screens.staff_login import StaffLoginScreen
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ SCREENS: dict[Screen, type[KioskScreen]] = {
     Screen.IDENTIFY: IdentifyScreen, Screen.PIN: PinScreen,
     Screen.CARD_PROBLEM: CardProblemScreen, Screen.MANUAL: ManualScreen,
     Screen.QUESTION: QuestionScreen, Screen.CONFIRM: ConfirmScreen, Screen.DONE: DoneScreen,
-    Screen.PAPER: PaperScreen, Screen.STAFF: StaffScreen,
+    Screen.PAPER: PaperScreen, Screen.STAFF: StaffScreen, Screen.STAFF_LOGIN: StaffLoginScreen,
 }
 WARM_ROLES = ("choice", "title", "value", "help", "small", "heading", "body", "menu")
 # TextInput keeps rendered lines in these caches, keyed by the text: emptied on every wipe.
@@ -62,6 +63,7 @@ class Controller:
         self.languages = languages
         self._extras: dict[type[KioskScreen], dict[str, Any]] = {
             MenuScreen: {"menu_first": menu_first}, DoneScreen: {"counters": counters},
+            PaperScreen: {"counters": counters},
             StaffScreen: {"quit_kiosk": quit_kiosk},
         }
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-io")
@@ -202,6 +204,29 @@ class Controller:
         for category in _TEXT_CACHES:
             Cache.remove(category)
         self.ui.theme.reset()
+
+    def recover(self) -> None:
+        """After a crash (shell.CrashHandler): forget the resident and show the welcome
+        screen. A screen that fails to clear itself is dropped and built afresh, so a broken
+        widget neither keeps personal data nor crashes the next resident."""
+        self._busy = False
+        self.progress.stop()
+        for overlay in (self.progress, self.idle, self.notice, self.language_list):
+            self._hide(overlay)
+        self.session.wipe()
+        self._generation = self.session.generation
+        for name, screen in list(self._screens.items()):
+            try:
+                screen.clear()
+            except Exception as exc:  # whatever broke it, the screen is rebuilt
+                log.warning("screen %s rebuilt after a crash: %s", name, type(exc).__name__)
+                del self._screens[name]
+                if screen.parent is not None:
+                    self.manager.remove_widget(screen)
+        for category in _TEXT_CACHES:
+            Cache.remove(category)
+        self.ui.theme.reset()
+        self.show()
 
     # ------------------------------------------------------------------ chrome
     def _chrome(self, screen: KioskScreen) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
@@ -22,6 +23,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kiosk.session.session import Session
 from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import Catalogues, Translator
+from kiosk.ui.resident.app import EXIT_CRASH_LOOP, CrashGuard
 from kiosk.ui.resident.controller import Controller
 from kiosk.ui.resident.kit import UiKit
 from kiosk.ui.resident.theme import Theme
@@ -49,6 +51,29 @@ class KioskRoot(FloatLayout):  # type: ignore[misc]  # Kivy is untyped
         return bool(super().on_touch_down(touch))
 
 
+class CrashHandler(ExceptionHandler):  # type: ignore[misc]  # Kivy is untyped
+    """Kivy's event loop hands every exception of a frame here: log it (CrashGuard),
+    forget the resident and show the welcome screen, and go on; a crash loop, or a crash
+    while recovering, stops the app (KioskApp.run turns it into EXIT_CRASH_LOOP)."""
+
+    def __init__(self, app: KioskApp) -> None:
+        super().__init__()
+        self.app = app
+
+    def handle_exception(self, inst: BaseException) -> Any:
+        if not isinstance(inst, Exception) or self.app.controller is None:
+            return ExceptionManager.RAISE  # Ctrl-C, SystemExit, a crash before the screen
+        if not self.app.guard.crashed(inst):
+            return ExceptionManager.RAISE
+        try:
+            self.app.controller.recover()
+        except Exception as again:  # the screen cannot recover: restart the process
+            self.app.guard.tripped = True
+            log.error("kiosk could not recover: %s", type(again).__name__)
+            return ExceptionManager.RAISE
+        return ExceptionManager.PASS
+
+
 class KioskApp(App):  # type: ignore[misc]
     title = "書かない窓口"
 
@@ -64,6 +89,37 @@ class KioskApp(App):  # type: ignore[misc]
         self.catalogues = catalogues or Catalogues()
         self.languages = languages or self.catalogues.languages or ["ja"]
         self.controller: Controller | None = None
+        self.guard = CrashGuard()
+        self._crash_handler = CrashHandler(self)
+
+    def run(self) -> None:
+        self._guarded(super().run)
+
+    async def async_run(self, async_lib: str | None = None) -> None:
+        ExceptionManager.add_handler(self._crash_handler)
+        try:
+            await super().async_run(async_lib=async_lib)
+        except Exception:
+            self._give_up()
+            raise
+        finally:
+            ExceptionManager.remove_handler(self._crash_handler)
+
+    def _guarded(self, run: Any) -> None:
+        ExceptionManager.add_handler(self._crash_handler)
+        try:
+            run()
+        except Exception:
+            self._give_up()
+            raise
+        finally:
+            ExceptionManager.remove_handler(self._crash_handler)
+
+    def _give_up(self) -> None:
+        """After a crash loop: exit non-zero without the exception's text (it may quote
+        what the resident typed); what failed is in the log already."""
+        if self.guard.tripped:
+            raise SystemExit(EXIT_CRASH_LOOP) from None
 
     def build(self) -> KioskRoot:
         # Kivy 2.3 can leave its cached dp scale at -1 (the window's dpi was read before the

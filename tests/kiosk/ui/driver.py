@@ -77,11 +77,14 @@ def check(condition: bool, message: str) -> None:
 
 Journey = Callable[[Any, World], Awaitable[dict[str, Any]]]
 JOURNEYS: list[tuple[str, Journey]] = []
+ALONE: set[str] = set()  # run only when named with --only (they end the process)
 
 
-def journey(name: str) -> Callable[[Journey], Journey]:
+def journey(name: str, *, alone: bool = False) -> Callable[[Journey], Journey]:
     def register(func: Journey) -> Journey:
         JOURNEYS.append((name, func))
+        if alone:
+            ALONE.add(name)
         return func
     return register
 
@@ -365,6 +368,10 @@ async def staff(robot: Any, world: World) -> dict[str, Any]:
     escape_swallowed = bool(Window.dispatch("on_keyboard", 27, 41, None, []))
     await robot.frames(3)
     still_running = app is not None and app.root is not None and robot.screen == "staff"
+    pad_while_waiting = robot.has("staffpin:1")
+    await robot.tap("staff:login")
+    await robot.wait_screen("staff_login")
+    shoot(robot, world, "31b-staff-login")
     await robot.tap_all("staffpin:1", "staffpin:1")
     await robot.tap("staff:ok")
     wrong = shown(robot)
@@ -377,12 +384,26 @@ async def staff(robot: Any, world: World) -> dict[str, Any]:
     await robot.wait_screen("staff")
     shoot(robot, world, "32-staff-menu")
     may_close = not app._request_close()
+    staff_screen = robot.controller._screens["staff"]
+    quits: list[bool] = []
+    real_quit, staff_screen.quit_kiosk = staff_screen.quit_kiosk, lambda: quits.append(True)
+    try:
+        await robot.tap("staff:quit")
+        shoot(robot, world, "32b-staff-close-asked")
+        asked = (shown(robot), list(quits))
+        await robot.tap("staff:quit_cancel")
+        back_to_menu = robot.has("staff:end") and not quits
+        await robot.tap_all("staff:quit", "staff:quit_confirm")
+    finally:
+        staff_screen.quit_kiosk = real_quit
     await robot.tap("staff:end")
     await robot.wait_screen("welcome")
     return {"close_blocked": close_blocked, "escape_swallowed": escape_swallowed,
             "still_running": still_running, "wrong_pin_text": wrong, "staff_mode": staff_mode,
             "note": note, "may_close_in_staff_mode": may_close,
-            "staff_mode_after_end": world.session.staff_mode}
+            "staff_mode_after_end": world.session.staff_mode,
+            "pad_while_waiting": pad_while_waiting, "close_asked": asked[0],
+            "quit_before_confirm": asked[1], "back_to_menu": back_to_menu, "quits": quits}
 
 
 @journey("print_failure")
@@ -466,6 +487,219 @@ async def yoshi_pixels(robot: Any, world: World) -> dict[str, Any]:
             "box": difference(drawn, reference(ui.theme.regular_font, YOSHI))}
 
 
+# ---------------------------------------------------------------- dead ends (test_dead_ends)
+async def to_question_with_card(robot: Any, world: World) -> None:
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+
+
+@journey("last_try_back")
+async def last_try_back(robot: Any, world: World) -> dict[str, Any]:
+    card = world.card(tries=2)
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    pin_text = shown(robot)
+    shoot(robot, world, "40-pin-names-the-pin")
+    await robot.tap_all("pin:1", "pin:1", "pin:1", "pin:1")
+    await robot.wait_screen("card_problem")
+    await robot.tap("chrome:back", count=False)
+    await robot.settle()
+    shoot(robot, world, "41-back-from-last-try")
+    return {"screen": robot.screen, "pin_pad": robot.has("pin:1"),
+            "ways": [kid for kid in ("identify:manual", "identify:paper", "chrome:staff")
+                     if robot.has(kid)],
+            "pins_sent": card.calls.count("read_identity"), "pin_text": pin_text}
+
+
+@journey("manual_back")
+async def manual_back(robot: Any, world: World) -> dict[str, Any]:
+    world.port.card = None
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap("identify:manual")
+    await robot.wait_screen("manual")
+    await robot.tap("kana:system")
+    await robot.type_text("kana:system_field", f"{YOSHI}田 太郎")
+    await robot.tap("ask:next")
+    await robot.tap_all("kana:よ", "kana:し")
+    await robot.tap("ask:next")
+    await robot.tap_all(*(f"num:{d}" for d in "1000001"))
+    await robot.tap("ask:next")
+    await robot.tap("chrome:back", count=False)
+    shoot(robot, world, "42-manual-back-postal")
+    postal = (robot.screen, shown(robot))
+    await robot.tap("chrome:back", count=False)
+    await robot.tap("chrome:back", count=False)
+    shoot(robot, world, "43-manual-back-name")
+    first = (robot.screen, shown(robot))
+    return {"postal": postal, "first": first, "answers": dict(world.session.manual.answers)}
+
+
+@journey("dont_know")
+async def dont_know(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await to_question_with_card(robot, world)
+    await robot.tap("choice:self")
+    shoot(robot, world, "44-question-dont-know")
+    await robot.tap("ask:dont_know")
+    await robot.wait_screen("staff")
+    shoot(robot, world, "45-staff-waiting")
+    waiting = (shown(robot), robot.has("staffpin:1"), robot.has("staff:login"))
+    await robot.tap("chrome:back", count=False)
+    await robot.wait_screen("question")
+    question = world.session.question()
+    return {"waiting": waiting, "screen": robot.screen,
+            "question": question.state.path if question else None,
+            "answers": dict(world.session.procedures[0].answers)}
+
+
+@journey("error_then_paper")
+async def error_then_paper(robot: Any, world: World) -> dict[str, Any]:
+    world.port.card = None
+    printed_before = len(world.submitter.paper_forms)
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap("identify:manual")
+    await robot.wait_screen("manual")
+    await robot.tap("kana:system")  # the kanji keyboard: 「次へ」 with nothing typed
+    await robot.tap("ask:next")
+    shoot(robot, world, "46-required-error")
+    error = (shown(robot), robot.has("ask:paper"))
+    await robot.type_text("kana:system_field", "山")
+    await robot.tap("kana:system_field", count=False)  # the touch that typed it
+    after = shown(robot)
+    await robot.tap("ask:next")
+    await robot.tap("ask:next")  # the reading, left empty
+    await robot.tap("ask:paper")
+    await robot.wait_screen("paper")
+    shoot(robot, world, "47-paper-counter")
+    return {"error": error, "after_typing": after, "paper": shown(robot),
+            "paper_forms": list(world.submitter.paper_forms[printed_before:])}
+
+
+@journey("confirm_fee_and_card")
+async def confirm_fee_and_card(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    await to_confirm_with_card(robot, world)
+    japanese = shown(robot)
+    await robot.tap("chrome:lang")
+    await robot.frames(2)
+    shoot(robot, world, "48-confirm-fee-english")
+    english = shown(robot)
+    edit = robot.find("edit:0:applicant").plain
+    await robot.tap("chrome:lang")
+    await robot.tap("confirm:send")
+    await robot.wait_screen("done")
+    shoot(robot, world, "49-done-take-card")
+    done = shown(robot)
+    await robot.tap("done:finish", count=False)
+    await robot.wait_screen("welcome")
+    return {"japanese": japanese, "english": english, "edit": edit, "done": done}
+
+
+@journey("shared_question")
+async def shared_question(robot: Any, world: World) -> dict[str, Any]:
+    """Three procedures that ask 「日中の電話番号」: one offer, with their names."""
+    session = world.session
+    world.card()
+    session.start()
+    session.choose_form("tennyu")
+    session.procedures += [type(session.procedures[0])(session.library.get(fid))
+                           for fid in ("kokuho", "koseki_shomei")]
+    session.use_card()
+    session.enter_pin("1234")
+    session.screen = type(session.screen).CONFIRM
+    robot.controller.show()
+    await robot.wait_screen("confirm")
+    offers = [w for w in robot.shown() if str(getattr(w, "kid", "")).endswith(":applicant_phone")]
+    if offers:
+        await robot.scroll_into_view(offers[0])
+        await robot.frames(2)
+    shoot(robot, world, "50-confirm-shared-phone")
+    return {"offers": [w.plain for w in offers]}
+
+
+@journey("staff_login_timeout")
+async def staff_login_timeout(robot: Any, world: World) -> dict[str, Any]:
+    world.card(present=False)
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap("chrome:staff")
+    await robot.wait_screen("staff")
+    await robot.tap("staff:login")
+    await robot.wait_screen("staff_login")
+    looks = (shown(robot), robot.has("pin:box"))
+    world.clock.advance(31)
+    await robot.wait_screen("welcome")
+    return {"looks": looks, "screen": robot.screen, "procedures": len(world.session.procedures)}
+
+
+@journey("crash_recovers")
+async def crash_recovers(robot: Any, world: World) -> dict[str, Any]:
+    world.card()
+    records = capture_crash_log()
+    await to_question_with_card(robot, world)
+    await robot.tap("choice:self")
+    arm_crash(robot, "question")
+    await tap_in_loop(robot, "choice:household")
+    await robot.wait_screen("welcome")
+    shoot(robot, world, "51-after-crash")
+    after = {"screen": robot.screen, "procedures": len(world.session.procedures),
+             "identity": world.session.identity is not None, "left": leftovers(robot)}
+    await to_confirm_with_card(robot, world)  # the next resident is served
+    return {**after, "log": list(records), "next_screen": robot.screen}
+
+
+@journey("crash_loop", alone=True)
+async def crash_loop(robot: Any, world: World) -> dict[str, Any]:
+    """Run alone (--only crash_loop): three crashes in a minute end the process with 70."""
+    world.card()
+    for _ in range(3):
+        await to_question_with_card(robot, world)
+        arm_crash(robot, "question")
+        await tap_in_loop(robot, "choice:self")
+        await robot.frames(3)
+    return {"still_running": True}
+
+
+async def tap_in_loop(robot: Any, kid: str) -> None:
+    """A touch handled inside Kivy's event loop, as a finger's is (the robot's own taps are
+    dispatched from its coroutine, outside the loop's exception handling)."""
+    from kivy.clock import Clock  # noqa: PLC0415
+
+    widget = robot.find(kid)
+    Clock.schedule_once(lambda _dt: widget.dispatch("on_release"))
+    await robot.frames(3)
+
+
+def capture_crash_log() -> list[str]:
+    import logging  # noqa: PLC0415
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    logging.getLogger("kiosk.ui.resident").addHandler(Keep(logging.DEBUG))
+    return records
+
+
+def arm_crash(robot: Any, name: str) -> None:
+    """The screen's next refresh fails, as a widget that lost its parent would
+    (issue 12: ReferenceError in the kana keyboard); carries a resident's words."""
+    screen = robot.controller._screens[name]
+    real = screen.refresh
+
+    def broken() -> None:
+        screen.refresh = real
+        raise ReferenceError("weakly-referenced object 見本 花子 no longer exists")
+
+    screen.refresh = broken
+
+
 def leftovers(robot: Any) -> list[str]:
     """Personal data still held by any widget, shown or not."""
     texts = robot.texts(everything=True)
@@ -485,7 +719,7 @@ async def run_all(app: Any, world: World, results: dict[str, Any], only: list[st
     await robot.frames(5)
     results["start_s"] = time.monotonic() - started
     for name, func in JOURNEYS:
-        if only and name not in only:
+        if (only and name not in only) or (name in ALONE and name not in only):
             continue
         print(f"journey {name}", file=sys.stderr, flush=True)
         robot.touches = 0

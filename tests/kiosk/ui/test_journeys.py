@@ -123,6 +123,6 @@ def test_accessibility(journey: Result) -> None:
 def test_every_screen_was_photographed(ui_results: Result) -> None:
     names = " ".join(ui_results["screens"])
     for screen in ("welcome", "identify", "pin", "question", "confirm", "done", "card-problem",
-                   "paper", "manual", "screening", "staff", "idle", "group"):
+                   "paper", "manual", "screening", "staff", "staff-login", "idle", "group"):
         assert screen in names
     assert ui_results["start_s"] < 3.0

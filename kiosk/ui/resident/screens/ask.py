@@ -1,7 +1,9 @@
 """One question per screen, answered with the widget its field type calls for.
 
 The answer widget is rebuilt only when the question changes (or the language: then what
-was typed so far is carried over), so typing is never lost to a refresh.
+was typed so far is carried over), so typing is never lost to a refresh. Beside a required
+question, 「わからない」 calls the staff; after a refused answer the paper form is offered:
+neither loses what was answered.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from typing import Any
 
 from forms.model import Form
 from kiosk.session.session import Question
+from kiosk.ui.i18n import N_
 from kiosk.ui.resident.inputs.base import FieldInput
 from kiosk.ui.resident.inputs.factory import GroupCalls, make_input
 from kiosk.ui.resident.messages import message_text
@@ -53,6 +56,7 @@ class AskScreen(KioskScreen):
         ui.set_text(self.ids.label, ui.form_text(field.label))
         ui.set_text(self.ids.help, ui.form_text(field.help))
         ui.set_text(self.ids.message, message_text(self.session.message, ui.tr))
+        self._ways(question)
         form = self.form(question)
         group = self.group_calls(question)
         items = len(group.items) if group else 0
@@ -66,6 +70,16 @@ class AskScreen(KioskScreen):
         self._set_input(make_input(ui=ui, form=form, question=question, initial=initial,
                                    submit=self.answer, today=self.session.today(), group=group))
 
+    def _ways(self, question: Question) -> None:
+        ui, ways = self.ui, self.ids.ways
+        ways.clear_widgets()
+        if question.state.required:
+            ways.add_widget(ui.button(ui.tr("I don't know"), kid="ask:dont_know",
+                                      role="staff", on_release=self._dont_know))
+        if self.session.paper_offered:
+            ways.add_widget(ui.button(ui.tr("Use a paper form instead"), kid="ask:paper",
+                                      on_release=self._paper))
+
     def _set_input(self, widget: FieldInput | None) -> None:
         if self.input is not None:
             self.input.clear()
@@ -74,11 +88,21 @@ class AskScreen(KioskScreen):
         if widget is not None:
             self.ids.answer.add_widget(widget)
 
+    def on_touch_up(self, touch: Any) -> bool:
+        """After every key: a message the answer typed so far no longer deserves goes."""
+        handled = bool(super().on_touch_up(touch))
+        if self.session.message is not None and self.input is not None and self.parent:
+            self.session.draft(self.input.value())
+            if self.session.message is None:
+                self.ui.set_text(self.ids.message, "")
+                self.actions.show()
+        return handled
+
     def primary(self) -> Primary | None:
         question = self.current()
         if question is None or self.input is None:
             return None
-        if question.state.field.type == "group":
+        if question.state.field.kind.repeats:
             return Primary("ask:done", self.ui.tr("All entered: next"), self._finish_group)
         if self.input.needs_next:
             return Primary("ask:next", self.ui.tr("Next"), self._next)
@@ -93,9 +117,17 @@ class AskScreen(KioskScreen):
     def _finish_group(self) -> None:
         self.actions.act(self.session.finish_group)
 
+    def _dont_know(self) -> None:
+        self.actions.act(self.session.dont_know)
+
+    def _paper(self) -> None:
+        self.actions.run_blocking(self.session.request_paper_form,
+                                  progress=N_("Printing the paper form…"))
+
     def clear(self) -> None:
         self._key = None
         self._set_input(None)
+        self.ids.ways.clear_widgets()
         for name in ("context", "label", "kana", "help", "message"):
             self.ids[name].text = ""
             self.ids[name].plain = ""

@@ -43,6 +43,8 @@ class DoneScreen(KioskScreen):
             ui.set_text(self.ids.slip, ui.tr("Please remember your number."))
             ui.set_text(self.ids.printing, ui.tr(
                 "The slip could not be printed. A staff member will print it again for you."))
+        ui.set_text(self.ids.take_card, ui.tr(
+            "Please take your My Number card from the reader.") if session.card_seen else "")
         needs_card = any(p.form.my_number_required for p in session.procedures)
         ui.set_text(self.ids.card_note, ui.tr(
             "Please show your My Number card at the counter.") if needs_card else "")
@@ -59,7 +61,7 @@ class DoneScreen(KioskScreen):
                        lambda: self.actions.act(self.session.finish))
 
     def clear(self) -> None:
-        for name in ("ticket", "counter", "slip", "then", "printing", "card_note"):
+        for name in ("ticket", "counter", "slip", "then", "printing", "take_card", "card_note"):
             self.ids[name].text = ""
             self.ids[name].plain = ""
         self.ids.guidance.clear_widgets()

@@ -9,12 +9,28 @@ from typing import Any
 from kiosk.ui.resident.menu_order import MENU_FIRST, menu_order
 from kiosk.ui.resident.screens.base import KioskScreen
 
+# A procedure tile holds at least this many characters a line: narrower, and titles such as
+# 「マイナンバーカードの」 would have to shrink or break, so the grid takes fewer columns.
+_TILE_CHARS = 8
+_MOST_COLUMNS = 3
+
 
 class MenuScreen(KioskScreen):
     def __init__(self, *, menu_first: tuple[str, ...] = MENU_FIRST, **kwargs: Any) -> None:
         self.menu_first = menu_first
         self._built_for = ""
         super().__init__(**kwargs)
+        self.ids.forms.bind(width=self._columns)
+
+    def themed(self, ui: Any) -> None:
+        """Large text: fewer, wider columns (the list scrolls), never smaller tiles."""
+        self._columns()
+
+    def _columns(self, *_: Any) -> None:
+        forms = self.ids.forms
+        tile = _TILE_CHARS * self.ui.theme.font_size("menu") + 28
+        room = int((forms.width + forms.spacing[0]) / (tile + forms.spacing[0]))
+        forms.cols = max(1, min(_MOST_COLUMNS, room))
 
     def title(self) -> str:
         return self.ui.tr("Welcome. What would you like to do?")

@@ -1,4 +1,5 @@
-"""The card PIN: 4 digits, masked, sent on the 4th digit (no OK to find).
+"""The card PIN: 4 digits, masked, sent on the 4th digit (no OK to find). It is the
+券面事項入力補助用 PIN, the one the card checks before it gives the basic four items.
 
 The digits live in this screen only until they are handed to the worker thread, and are
 cleared at once; they are never logged or shown.
@@ -31,8 +32,13 @@ class PinScreen(KioskScreen):
             self._keys_lang = ui.lang
             self.ids.pad.clear_widgets()
             add_keys(self.ids.pad, ui, "pin", self.press)
+        # The card checks the PIN for filling in its details (券面事項入力補助用), not the
+        # one of the user certificate: name the one it checks.
         ui.set_text(self.ids.instruction, ui.tr(
-            "Enter the 4-digit PIN for your card's user certificate (利用者証明用電子証明書)"))
+            "Enter the 4-digit PIN for filling in the card's details (券面事項入力補助用)"))
+        ui.set_text(self.ids.same, ui.tr(
+            "Most people set it to the same 4 digits as the PIN of the user certificate "
+            "(利用者証明用)."))
         tries = session.tries_left
         ui.set_text(self.ids.tries, "" if tries is None else ui.tr(
             "Tries left before the card locks: {n}", n=tries))

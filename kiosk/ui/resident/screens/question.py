@@ -35,7 +35,7 @@ class QuestionScreen(AskScreen):
         self.actions.act(self.session.answer, value)
 
     def group_calls(self, question: Question) -> GroupCalls | None:
-        if question.state.field.type != "group":
+        if not question.state.field.kind.repeats:
             return None
         session, act = self.session, self.actions.act
         return GroupCalls(items=session.group_items(question),

@@ -1,25 +1,25 @@
-"""Call staff: tells the resident help is coming, and lets the clerk take over with the
-staff PIN. In staff mode it is the staff menu: go on, end the session, close the kiosk
-(the only way to close it: Escape and the window's close button do nothing)."""
+"""Call staff: tells the resident help is coming. No PIN pad here: the clerk signs in on a
+screen of its own (staff_login.py), so the resident waiting never faces a second PIN pad
+that looks like the card's. In staff mode it is the staff menu: go on, end the session,
+close the kiosk (asked twice; the only way to close it: Escape and the window's close
+button do nothing)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.ui.resident.inputs.keypad import CLEAR, add_keys, edit_digits
-from kiosk.ui.resident.messages import message_text
-from kiosk.ui.resident.screens.base import KioskScreen, Primary
+from kiosk.ui.resident.screens.base import KioskScreen
 from kiosk.ui.resident.widgets import Spacer
 
-STAFF_PIN_MAX = 8
+# What the staff menu shows: its three ways, or the question before the kiosk closes.
+MENU, QUIT = "menu", "quit"
 
 
 class StaffScreen(KioskScreen):
     def __init__(self, *, quit_kiosk: Callable[[], None], **kwargs: Any) -> None:
         self.quit_kiosk = quit_kiosk
-        self._digits = ""
-        self._keys_lang = ""
+        self._step = MENU
         super().__init__(**kwargs)
 
     def title(self) -> str:
@@ -28,55 +28,58 @@ class StaffScreen(KioskScreen):
     def refresh(self) -> None:
         ui, session = self.ui, self.session
         staff = session.staff_mode
-        self.ids.right.width = 0 if staff else 520
-        self.ids.right.opacity = 0 if staff else 1
-        self.ids.right.disabled = staff
-        self.ids.menu.width = 0 if not staff else 520
+        menu = self.ids.menu
+        menu.clear_widgets()
+        menu.add_widget(Spacer())
         if staff:
             self._menu()
         else:
-            self.ids.menu.clear_widgets()
-            if self._keys_lang != ui.lang:
-                self._keys_lang = ui.lang
-                self.ids.pad.clear_widgets()
-                add_keys(self.ids.pad, ui, "staffpin", self.press, bottom_left=CLEAR)
-        ui.set_text(self.ids.headline, ui.tr("Staff menu") if staff else ui.tr(
-            "A staff member is on the way. Please wait a moment."))
+            self._step = MENU
+            menu.add_widget(ui.button(ui.tr("Staff sign-in"), kid="staff:login",
+                                      role="secondary", on_release=self._login))
+        menu.add_widget(Spacer())
+        if staff and self._step == QUIT:
+            headline = ui.tr("Close the kiosk? Residents cannot use it until it is started "
+                             "again.")
+        elif staff:
+            headline = ui.tr("Staff menu")
+        else:
+            headline = ui.tr("A staff member is on the way. Please wait a moment.")
+        ui.set_text(self.ids.headline, headline)
         ui.set_text(self.ids.detail, "" if staff else ui.tr(
-            "Staff: enter your staff PIN and touch OK to help with this application."))
-        ui.set_text(self.ids.message, message_text(session.message, ui.tr))
-        self._show()
+            "Your answers are kept. You can also touch 'Back' to go on by yourself."))
 
     def _menu(self) -> None:
         ui, menu = self.ui, self.ids.menu
-        menu.clear_widgets()
-        menu.add_widget(Spacer())
-        for kid, text, action, role in (
-                ("staff:resume", ui.tr("Continue this application"),
-                 lambda: self.actions.act(self.session.back), "primary"),
-                ("staff:end", ui.tr("End this session (erase everything)"),
-                 lambda: self.actions.act(self.session.finish), "secondary"),
-                ("staff:quit", ui.tr("Close the kiosk"), self.quit_kiosk, "secondary")):
+        ways: tuple[tuple[str, str, Callable[[], None], str], ...]
+        if self._step == QUIT:
+            ways = (("staff:quit_confirm", ui.tr("Yes, close the kiosk"), self._quit, "staff"),
+                    ("staff:quit_cancel", ui.tr("No, keep it running"),
+                     lambda: self._go(MENU), "primary"))
+        else:
+            ways = (("staff:resume", ui.tr("Continue this application"),
+                     lambda: self.actions.act(self.session.back), "primary"),
+                    ("staff:end", ui.tr("End this session (erase everything)"),
+                     lambda: self.actions.act(self.session.finish), "secondary"),
+                    ("staff:quit", ui.tr("Close the kiosk"), lambda: self._go(QUIT),
+                     "secondary"))
+        for kid, text, action, role in ways:
             menu.add_widget(ui.button(text, kid=kid, role=role, on_release=action))
-        menu.add_widget(Spacer())
 
-    def press(self, key: str) -> None:
-        self._digits = edit_digits(self._digits, key, STAFF_PIN_MAX)
-        self._show()
+    def _go(self, step: str) -> None:
+        self._step = step
+        self.actions.show()
 
-    def _show(self) -> None:
-        self.ui.set_text(self.ids.entered, "●" * len(self._digits))
-
-    def primary(self) -> Primary | None:
-        if self.session.staff_mode:
-            return None
-        return Primary("staff:ok", "OK", self._login)
+    def _quit(self) -> None:
+        self._go(MENU)
+        self.quit_kiosk()
 
     def _login(self) -> None:
-        pin, self._digits = self._digits, ""
-        self.actions.act(self.session.staff_login, pin)
+        self.actions.act(self.session.open_staff_login)
+
+    def on_hidden(self) -> None:
+        self._step = MENU
 
     def clear(self) -> None:
-        self._digits = ""
-        self._show()
-
+        self._step = MENU
+        self.ids.menu.clear_widgets()
