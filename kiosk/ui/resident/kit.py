@@ -9,7 +9,7 @@ from typing import Any
 
 from kivy.core.text import Label as CoreLabel
 
-from common.text import break_lines
+from common.text import break_lines, fit_scale, widest_word
 from forms.text import Text
 from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import Translator
@@ -17,6 +17,10 @@ from kiosk.ui.resident.theme import STYLES, Theme
 from kiosk.ui.resident.widgets import Badge, KButton, KKey, KLabel, KTile
 
 _SLACK = 0.97  # measured widths leave a little room: Kivy must not wrap a line again
+# A label's text shrinks this far at most to keep a word whole (「キーボード」 on a key,
+# "registration" on a tile); past that a Latin word is hyphenated, a Japanese one cut.
+_LEAST_SCALE = 0.75
+_LEAST_SIZE = 13.0
 
 
 @dataclass
@@ -68,30 +72,52 @@ class UiKit:
                     measure(char)
                 yield
 
-    def shape(self, text: str, width: float, size: float, font: str) -> str:
-        """Markup for a label: broken into lines that fit (禁則), fonts per character."""
-        if width > 1 and text:
-            text = break_lines(text, width * _SLACK, self._char_width(font, size))
-        return self.glyphs.markup(text, bold=font == self.theme.bold_font)
-
-    def fit(self, text: str, width: float, size: float, font: str) -> float:
-        """The font size (at most `size`, at least 13 px) at which `text` fits one line."""
+    def shape(self, text: str, width: float, size: float, font: str, *,
+              one_line: bool = False) -> str:
+        """Markup for a label: broken into lines that fit (禁則, never inside a word: the
+        font shrinks a little first if a word is wider than the line), fonts per character.
+        `one_line` (furigana) shrinks the text to one line instead of breaking it."""
+        bold = font == self.theme.bold_font
+        if width <= 1 or not text:
+            return self.glyphs.markup(text, bold=bold)
+        room = width * _SLACK
         measure = self._char_width(font, size)
-        needed = sum(measure(c) for c in text)
-        if width <= 1 or needed <= width * _SLACK:
-            return size
-        return max(13.0, size * width * _SLACK / needed)
+        if one_line:
+            scale = fit_scale(text, room, measure)
+        else:
+            widest = widest_word(text, measure)
+            scale = max(_LEAST_SCALE, min(1.0, room / widest)) if widest > 0 else 1.0
+        smaller = max(_LEAST_SIZE, float(int(size * scale)))
+        if smaller < size:
+            measure = self._char_width(font, smaller)
+        if not one_line:
+            text = break_lines(text, room, measure)
+        markup = self.glyphs.markup(text, bold=bold)
+        return f"[size={smaller:g}]{markup}[/size]" if smaller < size else markup
+
+    def text_width(self, text: str, role: str) -> float:
+        """How wide `text` is drawn in `role`'s font at the size now (one line)."""
+        font = self.theme.bold_font if STYLES[role].bold else self.theme.regular_font
+        measure = self._char_width(font, self.theme.font_size(role))
+        return sum(measure(c) for c in text)
 
     def set_text(self, widget: Any, text: str) -> None:
         widget.shaper = self.shape
         widget.plain = text
 
     def set_tile(self, tile: KTile, title: str, kana: str = "") -> None:
-        tile.shaper, tile.fitter = self.shape, self.fit
+        tile.shaper = self.shape
         tile.title, tile.kana = title, kana
 
     def style(self, widget: Any) -> None:
-        self.theme.apply(widget.walk(restrict=True))
+        """Apply the theme; then widgets that lay themselves out by it (keyboards, grids,
+        scroll cues) re-lay out: text size, contrast and language change under them."""
+        widgets = list(widget.walk(restrict=True))
+        self.theme.apply(widgets)
+        for each in widgets:
+            themed = getattr(each, "themed", None)
+            if themed is not None:
+                themed(self)
 
     # ------------------------------------------------------------------ widgets
     def label(self, text: str = "", *, role: str = "body", **kwargs: Any) -> KLabel:

@@ -5,8 +5,12 @@ that looks in the normal and in the high-contrast palette, at the normal and the
 text size. Toggling either re-applies the table to what is on screen. No Kivy import: the
 widgets are reached through the attributes they have.
 
-Sizes are in pixels for the 1280x800 touch screens of the design card (15.6", ~97 dpi);
-the touch target minimum (15 mm) is computed from the screen's dpi.
+Sizes are in pixels. The kiosk is built for a 23.8-inch 1920x1080 touch monitor: its
+width is 23.8 x 16/sqrt(16^2 + 9^2) = 20.7 inches for 1920 px, about 92.6 dpi, so a 15 mm
+touch target (the floor for residents with unsteady hands) is 15 / 25.4 x 92.6 = 54.7, so
+55 px (`MIN_TARGET_PX`). A screen whose dpi Kivy reports as higher gets more pixels for the
+same 15 mm (`Theme.min_target_px`). Layouts reflow (fewer columns, scrolling) to keep every
+target that size when the text is larger or the window smaller (1280x800).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 
 RGBA = tuple[float, float, float, float]
 MIN_TARGET_MM = 15.0
+ASSUMED_DPI = 92.6  # 1920 px across the 20.7-inch width of a 23.8-inch 16:9 monitor
+MIN_TARGET_PX = round(MIN_TARGET_MM / 25.4 * ASSUMED_DPI)  # 55
 LARGE_SCALE = 1.3
 
 
@@ -91,7 +97,8 @@ STYLES: dict[str, Style] = {
     "small": Style(22, False, "muted"),
     "kana": Style(17, False, "muted"),
     "value": Style(32, False, "text"),
-    "display": Style(44, False, "text"),
+    "display": Style(44, False, "text", "surface"),  # what is typed: a field, in its box
+    "input": Style(34, False, "text", "surface"),  # the system keyboard's text field
     "huge": Style(150, True, "text"),
     "message": Style(27, True, "error"),
     "bar_title": Style(26, True, "on_bar", scales=False),
@@ -138,8 +145,8 @@ class Theme:
 
     @property
     def min_target_px(self) -> int:
-        """15 mm at this screen's dpi, never below 57 px (15 mm at 96 dpi)."""
-        return max(57, round(MIN_TARGET_MM / 25.4 * self.dpi))
+        """15 mm at the assumed screen, or at this screen's dpi when Kivy reports more."""
+        return max(MIN_TARGET_PX, round(MIN_TARGET_MM / 25.4 * self.dpi))
 
     def reset(self) -> None:
         """The next resident starts with the normal look."""
@@ -153,30 +160,40 @@ class Theme:
         value: RGBA = getattr(self.palette, name)
         return value
 
+    def key_height(self, role: str = "key") -> int:
+        """A key's height: 15 mm, or more when the text is larger (the character never
+        spills over the key; the layout scrolls instead)."""
+        return max(self.min_target_px, round(self.font_size(role) * 1.4))
+
     def apply(self, widgets: Iterable[Any]) -> None:
         """Style every widget that has a known `role`."""
-        palette = self.palette
         for widget in widgets:
             style = STYLES.get(getattr(widget, "role", ""))
-            if style is None:
-                continue
-            widget.font_size = round(style.size * (self.scale if style.scales else 1.0))
+            if style is not None:
+                self._apply(widget, style)
+
+    def _apply(self, widget: Any, style: Style) -> None:
+        palette = self.palette
+        widget.font_size = round(style.size * (self.scale if style.scales else 1.0))
+        if not getattr(widget, "fixed_font", False):  # the IME field keeps its font with 𠮷
             widget.font_name = self.bold_font if style.bold else self.regular_font
-            fg: RGBA = getattr(palette, style.fg)
-            if hasattr(widget, "fg_color"):
-                widget.fg_color = fg
-            else:
-                widget.color = fg
-            if style.bg is not None and hasattr(widget, "bg_color"):
-                bg: RGBA = getattr(palette, style.bg)
-                widget.bg_color = bg
+        fg: RGBA = getattr(palette, style.fg)
+        if hasattr(widget, "fg_color"):
+            widget.fg_color = fg
+        else:
+            widget.color = fg
+        if style.bg is not None and hasattr(widget, "bg_color"):
+            bg: RGBA = getattr(palette, style.bg)
+            widget.bg_color = bg
+            if hasattr(widget, "down_color"):
                 widget.down_color = _darker(bg, self.contrast)
-            if hasattr(widget, "border_color"):
-                border: RGBA = getattr(palette, style.border)
-                widget.border_color = border
-                widget.border_width = palette.border_width
-                widget.sel_bg = palette.selected
-                widget.sel_fg = palette.on_selected
-            if hasattr(widget, "min_height"):
-                wanted = max(self.min_target_px, style.min_height)
-                widget.min_height = max(widget.min_height, wanted)
+        if hasattr(widget, "border_color"):
+            border: RGBA = getattr(palette, style.border)
+            widget.border_color = border
+            widget.border_width = palette.border_width
+        if hasattr(widget, "sel_bg"):
+            widget.sel_bg = palette.selected
+            widget.sel_fg = palette.on_selected
+        if hasattr(widget, "min_height"):
+            wanted = max(self.min_target_px, style.min_height)
+            widget.min_height = max(widget.min_height, wanted)

@@ -15,11 +15,14 @@ from functools import partial
 from typing import Any
 
 from babel.dates import get_month_names
+from kivy.properties import NumericProperty
 
 from forms.japanese_dates import ERAS, Era, era_of
 from kiosk.ui.i18n import N_
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
 from kiosk.ui.resident.kit import UiKit
+
+_COLUMNS = {"era": 3, "decade": 5, "year": 11, "month": 6, "day": 8}
 
 WESTERN = "western"
 STEPS = ("era", "year", "month", "day")
@@ -52,9 +55,13 @@ def _era_length(era: Era, today: dt.date) -> int:
 
 
 class DateInput(FieldInput):
+    key_height = NumericProperty(66)
+
     def __init__(self, *, ui: UiKit, submit: Submit, initial: Any, today: dt.date,
                  **kwargs: Any) -> None:
         super().__init__(ui=ui, submit=submit, **kwargs)
+        self.wanted_cols = _COLUMNS["era"]
+        self.ids.options.bind(width=self._fit_columns)
         self.today = today
         self.picked = Picked()
         self.step = "era"
@@ -105,16 +112,28 @@ class DateInput(FieldInput):
         self.ui.set_text(self.ids.step_label, self.ui.tr(PROMPTS[step]))
         options = self.ids.options
         options.clear_widgets()
-        choices = self._options(step)
-        options.cols = {"era": 3, "decade": 5, "year": 11, "month": 6, "day": 8}[step]
-        rows = -(-len(choices) // options.cols)
-        options.rows = rows
-        for value, label in choices:
+        self.wanted_cols = _COLUMNS[step]
+        for value, label in self._options(step):
             key = self.ui.key(label, kid=f"date:{step}:{_kid(value)}", role="key",
                               on_release=partial(self.choose, step, value))
             key.selected = self._is_current(step, value)
             options.add_widget(key)
         self.ui.style(self)
+
+    def themed(self, ui: UiKit) -> None:
+        """Keys 15 mm high at least (and as tall as the text needs), as many columns as keep
+        each key that wide; the rest of a long list (the 64 years of 昭和) scrolls."""
+        self.key_height = ui.theme.key_height("key")
+        self.ids.segments.height = max(84, self.key_height)
+        self._fit_columns()
+
+    def _fit_columns(self, *_: Any) -> None:
+        options = self.ids.options
+        widest = max((self.ui.text_width(key.plain, "key") for key in options.children),
+                     default=0.0)
+        key_width = max(self.ui.theme.min_target_px, widest + 24)
+        room = max(1, int((options.width + options.spacing[0]) / (key_width + options.spacing[0])))
+        options.cols = max(1, min(self.wanted_cols, room))
 
     def _is_current(self, step: str, value: Any) -> bool:
         p = self.picked

@@ -1,4 +1,7 @@
-"""Which answer widget a field gets: the table of field types the kiosk can ask."""
+"""Which answer widget a field gets, by what its type's row says (forms/field_types.py):
+options become tiles, keypad types the number pad, dates the date picker, a repeated group
+its list of items, and free text the kana keyboard. A new type with one of these entries
+needs nothing here."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.model import Form
-from kiosk.session.display import YES_NO
+from forms.reading import options
 from kiosk.session.session import Question
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
 from kiosk.ui.resident.inputs.choices import ChoiceInput
@@ -18,8 +21,9 @@ from kiosk.ui.resident.inputs.kana_keyboard import KanaInput
 from kiosk.ui.resident.inputs.keypad import KeypadInput
 from kiosk.ui.resident.kit import UiKit
 
-NUMERIC = frozenset({"integer", "copies", "postal_code", "phone"})
-TYPED = frozenset({"text", "katakana", "address"})
+# The one type whose answer is a reading in katakana: its keyboard offers no other script.
+# (The field-type table has no row attribute for a script yet.)
+KATAKANA_ONLY = "katakana"
 
 
 @dataclass(frozen=True)
@@ -30,30 +34,20 @@ class GroupCalls:
     remove: Callable[[int], None]
 
 
-def make_input(  # noqa: PLR0911 - one return per row of the type table
-        *, ui: UiKit, form: Form, question: Question, initial: Any, submit: Submit,
-        today: dt.date, group: GroupCalls | None = None) -> FieldInput:
+def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submit: Submit,
+               today: dt.date, group: GroupCalls | None = None) -> FieldInput:
     field = question.state.field
-    kind = field.type
-    if kind == "choice":
-        options = [(c.value, c.label) for c in field.choices or ()]
-        return ChoiceInput(ui=ui, submit=submit, options=options, initial=initial)
-    if kind == "multi_choice":
-        options = [(c.value, c.label) for c in field.choices or ()]
-        return ChoiceInput(ui=ui, submit=submit, options=options, initial=initial, multiple=True)
-    if kind == "applicant":
-        options = [(a.kind, a.label) for a in form.applicants]
-        return ChoiceInput(ui=ui, submit=submit, options=options, initial=initial)
-    if kind == "yes_no":
-        return ChoiceInput(ui=ui, submit=submit, options=[(True, YES_NO[True]),
-                                                          (False, YES_NO[False])],
-                           initial=initial)
-    if kind in NUMERIC:
-        return KeypadInput(ui=ui, submit=submit, kind=kind, initial=initial)
-    if kind == "date":
+    kind = field.kind
+    if kind.is_choice:
+        return ChoiceInput(ui=ui, submit=submit, options=options(form, field),
+                           initial=initial, multiple=kind.multiple)
+    if kind.keypad:
+        return KeypadInput(ui=ui, submit=submit, kind=field.type, initial=initial)
+    if kind.is_date:
         return DateInput(ui=ui, submit=submit, initial=initial, today=today)
-    if kind == "group" and group is not None:
+    if kind.repeats and group is not None:
         return GroupInput(ui=ui, submit=submit, field=field, items=group.items, add=group.add,
                           edit=group.edit, remove=group.remove)
-    return KanaInput(ui=ui, submit=submit, kind=kind if kind in TYPED else "text",
+    # Free text (kind.free_text), and anything else the kiosk is asked, is typed.
+    return KanaInput(ui=ui, submit=submit, kana_only=field.type == KATAKANA_ONLY,
                      initial=initial)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from kivy.properties import ColorProperty
+from kivy.properties import NumericProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
@@ -43,8 +43,8 @@ class PinPad(GridLayout):  # type: ignore[misc]  # Kivy is untyped
 
 
 class KeypadInput(FieldInput):
-    field_color = ColorProperty((1.0, 1.0, 1.0, 1.0))
-    field_border = ColorProperty((0.0, 0.0, 0.0, 1.0))
+    key_height = NumericProperty(92)
+    key_width = NumericProperty(160)
 
     def __init__(self, *, ui: UiKit, submit: Submit, kind: str, initial: Any,
                  **kwargs: Any) -> None:
@@ -52,12 +52,23 @@ class KeypadInput(FieldInput):
         self.kind = kind
         self.limit = _LIMITS.get(kind, 9)
         self.digits = "".join(c for c in str(initial or "") if c.isdigit() or c == HYPHEN)
-        self.field_color = ui.theme.color("surface")
-        self.field_border = ui.theme.color("border")
+        self.ids.area.bind(height=self._fit)
         bottom_left = HYPHEN if kind == "phone" else CLEAR
         add_keys(self.ids.pad, ui, "num", self.press, bottom_left)
         ui.set_text(self.ids.suffix, ui.tr("copies") if kind == "copies" else "")
         self._show()
+
+    def themed(self, ui: UiKit) -> None:
+        self.ids.top.height = max(92, round(ui.theme.font_size("display") * 1.7))
+        self._fit()
+
+    def _fit(self, *_: Any) -> None:
+        """Keys as large as the room allows up to a comfortable 92 px, never under the
+        key height the theme asks (15 mm, more with large text): then the pad scrolls."""
+        least = self.ui.theme.key_height("key")
+        room = (self.ids.area.height - 3 * 10) / 4
+        self.key_height = max(least, min(max(92, least), room))
+        self.key_width = max(160, self.key_height)
 
     def press(self, key: str) -> None:
         self.digits = edit_digits(self.digits, key, self.limit)
