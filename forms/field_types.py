@@ -39,6 +39,7 @@ class FieldType:
     entry: Entry | None = None  # None: not asked at the kiosk
     names_item: bool = False  # its answer can stand for a group's item (a person's name)
     fills_address: bool = False  # the kiosk fills the address from its answer (postal data)
+    kana_only: bool = False  # a reading: typed in katakana, no other script offered
     bindings: frozenset[str] = frozenset()  # which pre-fill sources fit
 
     @property
@@ -105,7 +106,7 @@ _TEXTUAL = frozenset({"card.name", "card.address", "office.name", "office.addres
 
 FIELD_TYPES = MappingProxyType({
     "text": FieldType(entry="kana", names_item=True, bindings=_TEXTUAL | {"office.code"}),
-    "katakana": FieldType(entry="kana", names_item=True),
+    "katakana": FieldType(entry="kana", names_item=True, kana_only=True),
     "integer": FieldType(bounds="number", entry="keypad"),
     "copies": FieldType(bounds="number", default_bounds=(1, 20), entry="keypad"),
     "date": FieldType(bounds="date", entry="date",

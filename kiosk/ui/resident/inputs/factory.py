@@ -21,10 +21,6 @@ from kiosk.ui.resident.inputs.kana_keyboard import KanaInput
 from kiosk.ui.resident.inputs.keypad import KeypadInput
 from kiosk.ui.resident.kit import UiKit
 
-# The one type whose answer is a reading in katakana: its keyboard offers no other script.
-# (The field-type table has no row attribute for a script yet.)
-KATAKANA_ONLY = "katakana"
-
 
 @dataclass(frozen=True)
 class GroupCalls:
@@ -49,5 +45,5 @@ def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submi
         return GroupInput(ui=ui, submit=submit, field=field, items=group.items, add=group.add,
                           edit=group.edit, remove=group.remove)
     # Free text (kind.free_text), and anything else the kiosk is asked, is typed.
-    return KanaInput(ui=ui, submit=submit, kana_only=field.type == KATAKANA_ONLY,
+    return KanaInput(ui=ui, submit=submit, kana_only=kind.kana_only,
                      initial=initial)
