@@ -10,6 +10,7 @@ build from it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -104,6 +105,8 @@ class FlagCode(StrEnum):
     WARNING = "warning"  # one of the form's warning rules does not hold (a late notification)
     INVALID = "invalid"  # an answer the form cannot word
     NOT_IN_FORM = "not_in_form"
+    # The card records the sex as not known (ISO 5218 "0"): the resident was asked at the kiosk.
+    SEX_NOT_KNOWN = "sex_not_known"
 
 
 # Marks a clerk reads as facts, not as things to check against the register.
@@ -115,8 +118,44 @@ FLAG_WORDS: Mapping[str, tuple[str, str]] = {
     FlagCode.MANUAL: ("手入力", "entered by hand"),
     FlagCode.INVALID: ("形式が不正", "invalid value"),
     FlagCode.NOT_IN_FORM: ("様式にない項目", "not in the form"),
+    FlagCode.SEX_NOT_KNOWN: ("性別が不明（ご本人に確認）",
+                             "Sex not recorded on the card: ask the resident"),
 }
 UNKNOWN_FLAG_JA = "要確認"  # a code this build does not know: the clerk checks it
+
+# What the card said, kept beside a `corrected` mark so the clerk compares the two: one more
+# entry in the path's marks, this prefix and the card's value as JSON. The flags are the one
+# record that travels everywhere the answers do (sealed in the store, sealed in the slip's code),
+# so an application that reaches the desk on its slip alone still carries it.
+CARD_VALUE_MARK = "card_value:"
+
+
+def card_value_mark(value: object) -> str:
+    """The mark that keeps the card's value of a corrected answer (a date as ISO text)."""
+    return CARD_VALUE_MARK + json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                                        default=_iso)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def split_marks(marks: Sequence[str]) -> tuple[list[str], tuple[Any] | None]:
+    """The flag codes of one path, and the card's value if a mark keeps it (in a 1-tuple, so a
+    card value of None is told from none kept); an unreadable value is dropped, not shown."""
+    codes: list[str] = []
+    card: tuple[Any] | None = None
+    for mark in marks:
+        if not mark.startswith(CARD_VALUE_MARK):
+            codes.append(mark)
+            continue
+        try:
+            card = (json.loads(mark.removeprefix(CARD_VALUE_MARK)),)
+        except ValueError:
+            continue
+    return codes, card
 
 
 # --- the slip ------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drivers.printer.base import Printer
 from forms.loader import Library
@@ -19,12 +19,23 @@ from printouts.payload import DeskKeys, KioskKeys
 from printouts.slip import A5, SlipPaper
 
 
+@dataclass(frozen=True)
+class Printed:
+    """A procedure's official form printed at this desk while its application is on screen."""
+
+    at: dt.datetime
+    with_number: bool  # the 12-digit number read from the card is in its boxes
+
+
 @dataclass
 class _Current:
     """The application on screen: kept so that printing it does not open it again."""
 
     opened: OpenedApplication
     view: DeskView
+    # By procedure index. Kept here, not in the store: the store records each print by kind
+    # only, and what the clerk needs is "this form is done" while the resident is at the desk.
+    printed: dict[int, Printed] = field(default_factory=dict)
 
 
 class DeskBase:
@@ -79,8 +90,13 @@ class DeskBase:
     def current(self) -> DeskView | None:
         return self._current.view if self._current else None
 
+    @property
+    def printed(self) -> Mapping[int, Printed]:
+        """The forms printed for the application on screen, by procedure index."""
+        return dict(self._current.printed) if self._current else {}
+
     def forget(self) -> None:
-        """Drop the application on screen (next resident, sign-out, idle)."""
+        """Drop the application on screen (next resident, sign-out, idle, a new scan)."""
         self._current = None
 
     def _show(self, opened: OpenedApplication, *, earlier: AuditEvent | None = None,
@@ -88,7 +104,9 @@ class DeskBase:
         view = build_view(stored=opened.application, submission=opened.submission,
                           library=self._library, office_name=self._office.name,
                           earlier=earlier, recorded_from_slip=recorded)
-        self._current = _Current(opened, view)
+        before = self._current
+        same = before is not None and before.opened.application.id == opened.application.id
+        self._current = _Current(opened, view, dict(before.printed) if before and same else {})
         return view
 
     def _opened(self, application_id: int) -> OpenedApplication:

@@ -31,7 +31,7 @@ from common.mynumber import find_my_number
 from forms.engine import evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
-from kiosk.application import FlagCode
+from kiosk.application import FlagCode, split_marks
 from kiosk.desk.errors import ExportError
 from kiosk.desk.view import loaded_form
 from kiosk.store.repository import OpenedApplication
@@ -73,7 +73,8 @@ def _marks(opened: OpenedApplication, index: int, form: Form | None) -> dict[str
     """The kiosk's marks, plus `warning` where the form's warning rules do not hold (a notice
     period passed by the issue day), so the back office sees a late notification too."""
     proc = opened.submission.procedures[index]
-    marks = {path: list(found) for path, found in proc.flags.items()}
+    # Codes only: the card's value kept beside a correction is for the clerk's eyes.
+    marks = {path: split_marks(found)[0] for path, found in proc.flags.items()}
     if form is not None:
         issued = opened.application.created_at.astimezone(JST).date()
         for warning in evaluate(form, proc.values, today=issued, stage="counter").warnings:

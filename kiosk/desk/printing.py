@@ -8,7 +8,7 @@ too, with the printer's code, and then raised as a DeskError.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from common.clock import JST
@@ -16,8 +16,8 @@ from drivers.card.errors import CardError
 from drivers.printer.errors import PrinterError
 from drivers.printer.file import FileSink
 from forms.model import Form
-from kiosk.application import ProcedureAnswers, SlipOrigin, Status, build_slip
-from kiosk.desk.base import DeskBase
+from kiosk.application import ProcedureAnswers, SlipOrigin, Status, build_slip, split_marks
+from kiosk.desk.base import DeskBase, Printed
 from kiosk.desk.card import MyNumber, MyNumberReader
 from kiosk.desk.errors import (
     Cancelled,
@@ -53,6 +53,8 @@ class PrintResult:
     name_ja: str  # what was printed, for the clerk
     name_en: str
     warnings: tuple[DeskMessage, ...] = ()
+    procedure: int | None = None  # the official form's procedure; None for the slip
+    with_number: bool = False
 
 
 class DeskPrinting(DeskBase):
@@ -108,7 +110,7 @@ class DeskPrinting(DeskBase):
         try:
             return render_official_form(
                 form=form, answers=answers, today=today, office_name=self._office.name,
-                fonts=self._need_fonts(), flags={k: list(v) for k, v in proc.flags.items()},
+                fonts=self._need_fonts(), flags={k: split_marks(v)[0] for k, v in proc.flags.items()},
                 ticket=opened.application.ticket)
         finally:
             answers.clear()
@@ -137,9 +139,14 @@ class DeskPrinting(DeskBase):
         elif my_number is not None and isinstance(self._printer, FileSink):
             warnings = (NumberInFile.warning(),)
         title = f"form {form.id} {opened.application.ticket}"
-        return self._print(application_id, document, title=title, kind="form",
-                           paper=document.paper, warnings=warnings,
-                           names=(form.title.ja, form.title.get("en")))
+        result = self._print(application_id, document, title=title, kind="form",
+                             paper=document.paper, warnings=warnings,
+                             names=(form.title.ja, form.title.get("en")))
+        with_number = my_number is not None
+        current = self._current
+        if current is not None and current.opened.application.id == application_id:
+            current.printed[procedure] = Printed(self._clock(), with_number)
+        return replace(result, procedure=procedure, with_number=with_number)
 
     def _print(self, application_id: int, document: Document, *, title: str,
                kind: Literal["form", "slip"], paper: str, names: tuple[str, str],

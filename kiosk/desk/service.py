@@ -91,6 +91,7 @@ class Desk(DeskPrinting):
         return self.scan_text(str(scanned))
 
     def scan_text(self, text: str) -> DeskView:
+        self.forget()  # a new scan, good or refused, never leaves the last resident on screen
         try:
             return self._check_in(wedge_line(text))
         except DeskError as exc:
@@ -98,6 +99,7 @@ class Desk(DeskPrinting):
             raise
 
     def scan_image(self, path: Path) -> DeskView:
+        self.forget()
         try:
             text = pick_slip_code(codes_in_image(path))
             return self._check_in(text)

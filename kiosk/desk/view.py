@@ -1,19 +1,15 @@
 """What the clerk sees of one application: a typed `DeskView`, built without a screen.
 
 The Kivy desk, `kiosk desk scan --json` and the tests all read the same value, so what a clerk
-is shown is tested where it is made. Fields come in the form's own order (the order the paper
-form prints them), each with its Japanese and English label and the answer in words: the choice's
-label, the date in the era, 〒 and 通 as on paper. A repeatable group (family members) is one
-entry whose `items` are its rows. Marks the kiosk set are kept per field, and those a clerk must
-check against the register (a value the resident corrected, a character the card could not give,
-manual entry) are `attention` flags, counted per procedure.
+is shown is tested where it is made. Fields come in the form's own order (the paper form's),
+each with its Japanese and English label and the answer in words (forms.reading). A repeatable
+group (family members) is one entry whose `items` are its rows. The kiosk's marks are kept per
+field; those a clerk checks against the register are `attention` flags, counted per procedure,
+and a corrected answer carries what the card said when the kiosk kept it.
 
 An application whose form (or form version) this desk has not loaded is still shown: every
-answer by its field id, under the warning `form_version_missing`. The clerk can then take it on
-paper rather than send the resident away.
-
-The 12-digit number is never part of a view: the store never holds it, and a `my_number` field
-is skipped even if an answer somehow carried one.
+answer by its field id, under the warning `form_version_missing`. The 12-digit number is never
+part of a view: the store never holds it, and a `my_number` field is skipped regardless.
 """
 
 from __future__ import annotations
@@ -39,6 +35,7 @@ from kiosk.application import (
     ProcedureAnswers,
     Status,
     Submission,
+    split_marks,
 )
 from kiosk.desk.errors import (
     AlreadyCompleted,
@@ -88,6 +85,9 @@ class FieldView:
     value: Any
     flags: tuple[Flag, ...] = ()
     items: tuple[tuple[FieldView, ...], ...] = ()
+    # What the card said, when the resident corrected it ("" when the kiosk kept none).
+    card_ja: str = ""
+    card_en: str = ""
 
     @property
     def attention(self) -> bool:
@@ -100,6 +100,18 @@ class FieldView:
     def display(self, lang: str) -> str:
         return self.value_ja if lang == "ja" else self.value_en
 
+    def card(self, lang: str) -> str:
+        return self.card_ja if lang == "ja" else self.card_en
+
+    @property
+    def warnings(self) -> tuple[Flag, ...]:
+        """The form's warnings at this answer, in its own words (shown as a band of their own)."""
+        return tuple(f for f in self.flags if f.code == FlagCode.WARNING)
+
+    @property
+    def marks(self) -> tuple[Flag, ...]:  # the short ones: from the card, corrected, ...
+        return tuple(f for f in self.flags if f.code != FlagCode.WARNING)
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "path": self.path, "field_id": self.field_id, "type": self.kind,
@@ -111,6 +123,8 @@ class FieldView:
         warned = [{"ja": f.ja, "en": f.en} for f in self.flags if f.code == FlagCode.WARNING]
         if warned:
             out["warnings"] = warned
+        if self.card_ja:
+            out["card"] = {"ja": self.card_ja, "en": self.card_en}
         if self.items:
             out["items"] = [[child.to_json() for child in row] for row in self.items]
         return out
@@ -319,18 +333,25 @@ class _Walker:
              ) -> FieldView:
         if "[" not in path:
             self.used.add(f.id)
+        words = self._words(f, value)
+        if words is None:  # an answer the form cannot word: show it as stored
+            words, extra = (_raw_text(value),) * 2, (*extra, FlagCode.INVALID)
+        card = split_marks(self.flags.get(path, ()))[1]
+        said = ("", "") if card is None or _empty(card[0]) else (
+            self._words(f, card[0]) or (_raw_text(card[0]),) * 2)
+        return FieldView(path, f.id, f.type, f.label.ja, f.label.get("en"), *words, value,
+                         self._flags(path, extra), card_ja=said[0], card_en=said[1])
+
+    def _words(self, f: FormField, value: Any) -> tuple[str, str] | None:
         try:
-            ja, en = (read_value(self.form, f, value, lang) for lang in ("ja", "en"))
-        except (TypeError, ValueError):  # an answer the form cannot word: show it as stored
-            ja = en = _raw_text(value)
-            extra = (*extra, FlagCode.INVALID)
-        return FieldView(path, f.id, f.type, f.label.ja, f.label.get("en"), ja, en, value,
-                         self._flags(path, extra))
+            return read_value(self.form, f, value, "ja"), read_value(self.form, f, value, "en")
+        except (TypeError, ValueError):
+            return None
 
     def _flags(self, path: str, extra: Sequence[str] = ()) -> tuple[Flag, ...]:
         """The kiosk's marks, then the form's warnings at this field in their own words (a
         notice period that had passed on the day the slip was issued)."""
-        codes = list(dict.fromkeys([*self.flags.get(path, ()), *extra]))
+        codes = list(dict.fromkeys([*split_marks(self.flags.get(path, ()))[0], *extra]))
         warned = tuple(Flag(FlagCode.WARNING, w.message.ja, w.message.get("en"), attention=True)
                        for w in self.ev.warnings if w.path == path)
         return tuple(Flag.of(c) for c in codes) + warned
@@ -366,7 +387,7 @@ def _raw_fields(answers: Mapping[str, Any], flags: Mapping[str, Sequence[str]], 
     out: list[FieldView] = []
     for key, value in answers.items():
         path = f"{prefix}{key}"
-        codes = [*flags.get(path, ()), *([mark] if mark else [])]
+        codes = [*split_marks(flags.get(path, ()))[0], *([mark] if mark else [])]
         marks = tuple(Flag.of(c) for c in dict.fromkeys(codes))
         if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
             rows = tuple(tuple(_raw_fields(item, flags, f"{path}[{i}].", mark=mark))

@@ -1,14 +1,22 @@
 """The desk screen: scan a slip, see the application, act on it.
 
 Everything it shows comes from a `DeskView` (kiosk/desk/view.py) and everything it does is a
-`Desk` call run on the worker thread; the screen only lays out and words. The scan field keeps
-the focus, so the USB scanner's line (ending in Enter) always lands there; an image or PDF of a
-slip is read from a path or picked with a file chooser.
+`Desk` call run on the worker thread; the screen only lays out (kiosk/ui/desk/pane.py) and words.
+
+Never one resident's application under another's scan (issue 12):
+- the scan field takes the focus back whenever nothing else that takes typing has it (after a
+  button, a popup, an export), so the USB scanner's line, ending in Enter, always lands there;
+- a scan clears the screen before anything is read, so a refused one leaves no application
+  shown; one typed while the desk is busy waits for it and then runs, never dropped, and the
+  result of what it waited for no longer redraws an application;
+- completing and cancelling, which cannot be undone, are confirmed first, naming the ticket.
+The clerk reads words: codes and the lower layers' English details go to the log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -22,25 +30,31 @@ from kivy.uix.filechooser import FileChooserListView
 from kivy.uix.popup import Popup
 from kivy.uix.screenmanager import Screen
 
-from forms.japanese_dates import format_era
 from kiosk.application import Status
 from kiosk.desk.errors import DeskError, DeskMessage
 from kiosk.desk.service import Desk, ExportResult, PrintResult
-from kiosk.desk.view import JST, NEXT_STATUS, STATUS_WORDS, DeskView, FieldView, ProcedureView
+from kiosk.desk.view import JST, NEXT_STATUS, STATUS_WORDS, DeskView, ProcedureView
 from kiosk.store.repository import StoredApplication
-from kiosk.ui.desk.widgets import DButton, FieldRow, ProcedureHeading, RowPool, SectionRow
+from kiosk.ui.desk.pane import Pane
+from kiosk.ui.desk.widgets import ConfirmBox, DButton, FieldRow, ProcedureHeading, SectionRow
 from kiosk.ui.desk.worker import Worker
-from kiosk.ui.glyphs import Glyphs, escape
+from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import N_, Translator, native_name
+
+log = logging.getLogger("kiosk.desk.screen")
 
 COLORS = {"ok": (0.86, 0.94, 0.88, 1), "warning": (1.0, 0.90, 0.70, 1),
           "error": (0.98, 0.82, 0.82, 1), "info": (0.96, 0.95, 0.93, 1)}
-STATUS_COLORS = {"issued": "0B5394", "received": "1E6B3A", "completed": "4A4A4A",
-                 "cancelled": "B00020"}
 # The buttons on the right, by their id in desk_screen.kv.
 ACTIONS = {"received": N_("Receive"), "completed": N_("Complete"), "cancelled": N_("Cancel"),
            "reprint": N_("Reprint the slip"), "export_json": N_("Export (JSON)"),
            "export_csv": N_("Export (CSV)")}
+# The moves that cannot be taken back (NEXT_STATUS has no way out of them): asked first.
+CONFIRM = {
+    "completed": (N_("Mark {ticket} as completed? This cannot be undone."), N_("Complete")),
+    "cancelled": (N_("Cancel {ticket}? A cancelled application cannot be processed again."),
+                  N_("Cancel the application")),
+}
 _DONE = object()
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff", "*.webp",
                  "*.pdf", "*.PNG", "*.JPG", "*.PDF"]
@@ -48,6 +62,7 @@ IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff"
 
 class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     message_bg = ColorProperty(COLORS["info"])
+    tz = JST
 
     def __init__(self, *, desk: Desk, glyphs: Glyphs, tr: Translator, languages: Sequence[str],
                  worker: Worker, export_dir: Path,
@@ -58,14 +73,18 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.open_my_number = open_my_number
         self.view: DeskView | None = None
         self.message_plain = ""
-        self.pool = RowPool({FieldRow: FieldRow, SectionRow: SectionRow,
-                             ProcedureHeading: self._new_heading})
+        self.popup: Popup | None = None
+        self._scans = 0  # counts scans: a result started before the latest one is stale
+        self._waiting: Callable[[], DeskView] | None = None  # a scan typed while busy
+        self.pane = Pane(self, print_form=self.print_form, my_number=self.my_number)
         super().__init__(**kwargs)
         self.ids.clerk.text = desk.clerk or ""
+        for field in (self.ids.scan, self.ids.clerk, self.ids.image_path):
+            field.bind(focus=self._hold_focus)
         self.refresh_texts()
         self.show_view(None)
         self.say("info", lambda: self.tr("Scan the QR code on the resident's slip."))
-        self._warming = self.pool.warm({FieldRow: 90, SectionRow: 12, ProcedureHeading: 4})
+        self._warming = self.pane.pool.warm({FieldRow: 90, SectionRow: 12, ProcedureHeading: 4})
         Clock.schedule_once(self._warm_step, 0.2)
 
     def _warm_step(self, _dt: float) -> None:
@@ -110,10 +129,23 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.refresh_texts()
         self.show_view(self.view)
         self.say(*self._said)  # the message too, in the new language
-        self.focus_scan()
 
     def clerk_changed(self, text: str) -> None:
         self.desk.clerk = text.strip() or None
+
+    # --- the scan field's focus ---------------------------------------------------------------
+
+    def _hold_focus(self, *_args: Any) -> None:
+        """Any field losing the focus: next frame, give it back to the scan field unless the
+        clerk is typing in another field (their ID, an image path)."""
+        Clock.schedule_once(self._refocus, 0)
+
+    def _refocus(self, _dt: float = 0) -> None:
+        ids = self.ids
+        if self.manager is not None and self.manager.current != self.name:
+            return  # the My Number step has its PIN field
+        if not (ids.scan.focus or ids.clerk.focus or ids.image_path.focus):
+            ids.scan.focus = True
 
     def focus_scan(self) -> None:
         Clock.schedule_once(lambda _dt: setattr(self.ids.scan, "focus", True), 0)
@@ -130,23 +162,39 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.message_bg = COLORS[kind]
         self.ids.message.text = self.m(self.message_plain)
 
-    def say_error(self, exc: DeskError) -> None:
-        def text() -> str:
-            detail = f"（{exc.detail}）" if exc.detail else ""
-            return f"[{exc.code}] {exc.message_ja if self.lang == 'ja' else exc.message_en}{detail}"
+    def words(self, message: DeskError | DeskMessage) -> str:
+        """What the clerk reads: the message in the screen's language, no code, no detail."""
+        if isinstance(message, DeskError):
+            return message.message_ja if self.lang == "ja" else message.message_en
+        return message.ja if self.lang == "ja" else message.en
 
-        self.say("error", text)
-        self.focus_scan()
+    def say_error(self, exc: DeskError) -> None:
+        log.info("desk screen: %s", exc.code)  # the code for the log; the words for the clerk
+        self.say("error", lambda: self.words(exc))
 
     def say_warnings(self, first: Callable[[], str], warnings: tuple[DeskMessage, ...]) -> None:
-        def text() -> str:
-            return "\n".join([first()] + [f"[{w.code}] {w.ja if self.lang == 'ja' else w.en}"
-                                          + (f"（{w.detail}）" if w.detail else "") for w in warnings])
-
-        self.say("warning" if warnings else "ok", text)
+        if warnings:
+            log.info("desk screen: %s", " ".join(w.code for w in warnings))
+        self.say("warning" if warnings else "ok",
+                 lambda: "\n".join([first()] + [f"※ {self.words(w)}" for w in warnings]))
 
     def _run(self, call: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        if self.worker.run(call, then, self.say_error):
+        """Run `call` on the worker; its result is shown only if no scan came since."""
+        token = self._scans
+
+        def done(result: Any) -> None:
+            if token == self._scans:
+                then(result)
+            self._next_scan()
+
+        def failed(exc: DeskError) -> None:
+            if token == self._scans:
+                self.say_error(exc)
+            else:
+                log.info("desk screen: %s (after the next scan; not shown)", exc.code)
+            self._next_scan()
+
+        if self.worker.run(call, done, failed):
             self.say("info", lambda: self.tr("Working…"))
 
     # --- scanning -----------------------------------------------------------------------------
@@ -154,30 +202,44 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     def scan_text(self, text: str) -> None:
         self.ids.scan.text = ""  # the next slip starts in an empty field
         if text.strip():
-            self._run(partial(self.desk.scan_text, text), self._scanned)
+            self._scan(partial(self.desk.scan_text, text))
 
     def scan_image(self, path: str) -> None:
         if path.strip():
-            self._run(partial(self.desk.scan_image, Path(path.strip())), self._scanned)
+            self._scan(partial(self.desk.scan_image, Path(path.strip())))
+
+    def _scan(self, call: Callable[[], DeskView]) -> None:
+        """Clear the screen first, whatever the scan turns out to be, then read it (now, or
+        when the desk's current call is done)."""
+        self._scans += 1
+        self._close_popup()
+        self.show_view(None)
+        self.say("info", lambda: self.tr("Reading the slip…"))
+        self._waiting = call
+        if not self.worker.busy:
+            self._next_scan()
+
+    def _next_scan(self) -> None:
+        call, self._waiting = self._waiting, None
+        if call is not None:
+            self._run(call, self._scanned)
 
     def _scanned(self, view: DeskView) -> None:
         self.ids.image_path.text = ""
         self.show_view(view)
         self.say_warnings(lambda: self.tr("Slip read."), view.warnings)
-        self.focus_scan()
 
     def choose_image(self) -> None:
         chooser = FileChooserListView(path=str(Path.cwd()), filters=IMAGE_FILTERS)
         body = BoxLayout(orientation="vertical", spacing=dp(8))
         body.add_widget(chooser)
         buttons = BoxLayout(size_hint_y=None, height=dp(44), spacing=dp(8))
-        popup = Popup(title=self.tr("Choose an image or PDF of the slip"), content=body,
-                      size_hint=(0.8, 0.85),
-                      title_font=self.glyphs.font_path())
+        popup = self._open_popup(self.tr("Choose an image or PDF of the slip"), body,
+                                 size_hint=(0.8, 0.85))
 
         def read(*_: Any) -> None:
             if chooser.selection:
-                popup.dismiss()
+                self._close_popup()
                 self.scan_image(chooser.selection[0])
 
         buttons.add_widget(DButton(text=self.tr("Read"), role="primary", kid="chooser:read",
@@ -185,20 +247,53 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         buttons.add_widget(DButton(text=self.tr("Close"), kid="chooser:close",
                                    on_release=lambda *_: popup.dismiss()))
         body.add_widget(buttons)
+
+    def _open_popup(self, title: str, content: Any, **options: Any) -> Popup:
+        self._close_popup()
+        popup = Popup(title=title, content=content, title_font=self.glyphs.font_path(),
+                      auto_dismiss=False, **options)
+        popup.bind(on_dismiss=lambda *_: self._hold_focus())
+        self.popup = popup
         popup.open()
+        self._hold_focus()  # the scanner's next line still lands in the scan field
+        return popup
+
+    def _close_popup(self) -> None:
+        popup, self.popup = self.popup, None
+        if popup is not None:
+            popup.dismiss()
 
     # --- actions ------------------------------------------------------------------------------
 
     def set_status(self, new: str) -> None:
-        if self.view is not None:
-            app_id = self.view.application_id
-            self._run(partial(self.desk.set_status, app_id, new), self._status_changed)
+        """Receive at once; complete and cancel, which cannot be undone, after a yes."""
+        view = self.view
+        if view is None:
+            return
+        if new not in CONFIRM:
+            self._set_status(view.application_id, new)
+            return
+        question, yes = CONFIRM[new]
+        box = ConfirmBox()
+        box.ids.question.text = self.m(self.tr(question, ticket=view.ticket))
+        box.ids.yes.text, box.ids.no.text = self.tr(yes), self.tr("Go back (change nothing)")
+        box.ids.yes.bind(on_release=lambda *_: self._confirmed(view.application_id, new))
+        box.ids.no.bind(on_release=lambda *_: self._close_popup())
+        self._open_popup(self.tr("Please confirm"), box, size_hint=(None, None),
+                         size=(dp(560), dp(250)))
+
+    def _confirmed(self, application_id: int, new: str) -> None:
+        self._close_popup()
+        if self.view is not None and self.view.application_id == application_id:
+            self._set_status(application_id, new)
+
+    def _set_status(self, application_id: int, new: str) -> None:
+        self._run(partial(self.desk.set_status, application_id, new), self._status_changed)
 
     def _status_changed(self, stored: StoredApplication) -> None:
         self.show_view(self.desk.current)
         self.say("ok", lambda: self.tr("Status is now “{status}”.", status=STATUS_WORDS[
             self.lang].get(stored.status, stored.status)))
-        self.focus_scan()
 
     def print_form(self, procedure: int) -> None:
         if self.view is not None:
@@ -210,10 +305,10 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             self._run(partial(self.desk.reprint_slip, self.view.application_id), self.printed)
 
     def printed(self, result: PrintResult) -> None:
+        self.pane.mark_printed(self.desk.printed)
         self.say_warnings(lambda: self.tr("Printed: {title}", title=result.name_ja
                                           if self.lang == "ja" else result.name_en),
                           result.warnings)
-        self.focus_scan()
 
     def my_number(self, procedure: ProcedureView) -> None:
         if self.view is not None:
@@ -233,123 +328,22 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def next_resident(self) -> None:
         """Clear the screen for the next resident: nothing personal stays shown."""
+        self._close_popup()
         self.desk.forget()
         self.show_view(None)
         self.say("info", lambda: self.tr("Cleared.") + " "
                  + self.tr("Scan the QR code on the resident's slip."))
-        self.focus_scan()
 
     # --- the application ------------------------------------------------------------------------
 
     def show_view(self, view: DeskView | None) -> None:
         self.view = view
         ids = self.ids
-        rows = ids.rows
-        self.pool.give_back(list(rows.children))
-        rows.clear_widgets()
         allowed = NEXT_STATUS.get(Status(view.status), ()) if view else ()
         for key in ("received", "completed", "cancelled"):
             ids[key].disabled = key not in allowed
         ids.reprint.disabled = view is None
-        ids.header.opacity = 0 if view is None else 1
-        if view is None:
-            ids.ticket.text = ids.status.text = ids.meta.text = ""
-            return
-        ids.ticket.text = self.m(view.ticket, bold=True)
-        color = STATUS_COLORS.get(view.status, "1A1A1A")
-        ids.status.text = (f"[color={color}]"
-                           f"{escape(STATUS_WORDS[self.lang].get(view.status, view.status))}"
-                           "[/color]")
-        ids.meta.text = self.m("\n".join(self._meta(view)))
-        for procedure in view.procedures:
-            rows.add_widget(self._heading(procedure, view))
-            for field in procedure.fields:
-                for row in self._rows(field, indent=0, number=""):
-                    rows.add_widget(row)
-        ids.scroll.scroll_y = 1
-
-    def _meta(self, view: DeskView) -> list[str]:
-        """When and where the slip was issued and first scanned, one line each."""
-        day = (format_era(view.issued_at.date()) if self.lang == "ja"
-               else f"{view.issued_at:%Y-%m-%d}")
-        issued, kiosk = self.tr("issued"), self.tr("kiosk")
-        meta = [f"{issued} {day} {view.issued_at:%H:%M}",
-                f"{kiosk} {view.kiosk_id}  id {view.application_id}"]
-        if view.first_scanned_at:
-            first = self.tr("first scanned")
-            meta.append(f"{first} {view.first_scanned_at:%H:%M} {view.first_scanned_desk or ''}")
-        if view.recorded_from_slip:
-            meta.append(self.tr("registered from the slip"))
-        return meta
-
-    def _new_heading(self) -> ProcedureHeading:
-        """A heading with its two buttons, bound once to whatever procedure it shows next."""
-        heading = ProcedureHeading()
-        heading.print_button = DButton(role="primary", size_hint_x=None, width=dp(200))
-        heading.print_button.bind(
-            on_release=lambda *_: self.print_form(heading.procedure.index))
-        heading.card_button = DButton(size_hint_x=None, width=dp(300))
-        heading.card_button.bind(on_release=lambda *_: self.my_number(heading.procedure))
-        heading.ids.buttons.add_widget(heading.print_button)
-        return heading
-
-    def _heading(self, procedure: ProcedureView, view: DeskView) -> ProcedureHeading:
-        title = procedure.title(self.lang)
-        info = [f"{procedure.form_id} v{procedure.form_version}"]
-        if not procedure.loaded:
-            info.append(self.tr("form not loaded"))
-        if procedure.my_number_required:
-            info.append(self.tr("needs the My Number card"))
-        if procedure.attention_count:
-            info.append(self.tr("※ {n} to check", n=procedure.attention_count))
-        info.extend(f"※{ja if self.lang == 'ja' else en}" for ja, en in procedure.notices)
-        heading: ProcedureHeading = self.pool.take(ProcedureHeading)
-        heading.procedure = procedure
-        heading.title_markup = self.m(f"{procedure.index + 1}. {title}", bold=True)
-        heading.info_markup = self.m("　".join(info))
-        heading.plain = f"{title} {' '.join(info)}"
-        printable = procedure.loaded and view.status != "cancelled"
-        heading.print_button.text = self.tr("Print the form")
-        heading.print_button.kid = f"print:{procedure.index}"
-        heading.print_button.disabled = not printable
-        card = heading.card_button
-        if card.parent is not None:
-            card.parent.remove_widget(card)
-        card.kid = ""
-        if procedure.my_number_required:
-            card.text = self.tr("Read the My Number and print")
-            card.kid = f"mynumber:{procedure.index}"
-            card.disabled = not printable
-            heading.ids.buttons.add_widget(card)
-        return heading
-
-    def _marks(self, field: FieldView) -> str:
-        parts = []
-        for flag in field.flags:
-            word = escape(flag.ja if self.lang == "ja" else flag.en)
-            parts.append(f"[color=#B34700][b]※{word}[/b][/color]" if flag.attention
-                         else f"[color=#1E6B3A]{word}[/color]")
-        return "  ".join(parts)
-
-    def _rows(self, field: FieldView, *, indent: float, number: str) -> list[Any]:
-        label = field.label(self.lang)
-        if field.kind == "section":
-            section: SectionRow = self.pool.take(SectionRow)
-            section.text_markup, section.plain = self.m(f"■ {label}", bold=True), label
-            return [section]
-        shown = f"{number}{label}"
-        row: FieldRow = self.pool.take(FieldRow)
-        row.label_markup = self.m(shown)
-        row.value_markup = self.m(field.display(self.lang))
-        row.marks_markup = self._marks(field)
-        row.attention = any(f.attention for f in field.flags)
-        row.indent = indent
-        row.plain = f"{shown}: {field.display(self.lang)}"
-        out: list[Any] = [row]
-        for n, item in enumerate(field.items, start=1):
-            for child in item:
-                out.extend(self._rows(child, indent=indent + dp(22), number=f"{n}. "))
-        return out
+        self.pane.show(view, self.desk.printed if view else {})
 
     def clear(self) -> None:
         self.next_resident()

@@ -9,6 +9,7 @@ field is emptied as soon as it is read, whatever happens next.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,8 @@ from kiosk.desk.service import Desk, PrintResult
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import N_, Translator
+
+log = logging.getLogger("kiosk.desk.screen")
 
 COLORS = {"error": (0.98, 0.82, 0.82, 1), "info": (0.96, 0.95, 0.93, 1)}
 STEPS = (N_("1. The resident places the My Number card on the counter's reader."),
@@ -101,8 +104,8 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.done(result)
 
     def _failed(self, exc: DeskError) -> None:
-        text = exc.message_ja if self.tr.lang == "ja" else exc.message_en
-        self.say("error", f"[{exc.code}] {text}")
+        log.info("My Number step: %s", exc.code)  # the code for the log; the words for the clerk
+        self.say("error", exc.message_ja if self.tr.lang == "ja" else exc.message_en)
         self.on_enter()
 
     def back(self) -> None:

@@ -27,11 +27,14 @@ class DButton(Button):  # type: ignore[misc]
 
 
 class FieldRow(BoxLayout):  # type: ignore[misc]
-    """One answer: label, value, marks; orange when the clerk must check it."""
+    """One answer: label, value (and what the card said, if corrected), marks; orange when the
+    clerk must check it. The form's warnings about it take a full-width band below: a sentence
+    squeezed into the marks column was read a word per line."""
 
     label_markup = StringProperty("")
     value_markup = StringProperty("")
     marks_markup = StringProperty("")
+    band_markup = StringProperty("")
     attention = BooleanProperty(False)
     indent = NumericProperty(0)
     plain = StringProperty("")
@@ -47,6 +50,8 @@ class ProcedureHeading(BoxLayout):  # type: ignore[misc]
 
     title_markup = StringProperty("")
     info_markup = StringProperty("")
+    printed_markup = StringProperty("")
+    band_markup = StringProperty("")  # the form's warnings about the whole procedure
     plain = StringProperty("")
     procedure = ObjectProperty(None, allownone=True)
     print_button = ObjectProperty(None, allownone=True)
@@ -82,3 +87,7 @@ class RowPool:
                 for _ in range(per_step):
                     self._free[kind].append(self._makers[kind]())
                 yield
+
+
+class ConfirmBox(BoxLayout):  # type: ignore[misc]
+    """The question and its two buttons inside the confirmation popup (desk_screen.py)."""

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from forms.loader import Library, load_library
-from kiosk.store.pgserver import PgServer
 from printouts.layout import Fonts
 from tests.kiosk.desk.world import Site, build_site
 from tests.kiosk.store.conftest import Clock, postgres
+from tests.support.pgserver import PgServer
 
 __all__ = ["postgres"]  # the store tests' session-wide PostgreSQL, reused here
 

@@ -18,7 +18,7 @@ import pytest
 from drivers.card.errors import LastPinTryError, WrongPinError
 from drivers.printer.errors import PrinterError, PrinterStopped
 from drivers.printer.file import FileSink
-from kiosk.application import NEXT_STATUS, Status
+from kiosk.application import NEXT_STATUS, Status, card_value_mark
 from kiosk.desk.card import MyNumber
 from kiosk.desk.errors import DeskError
 from kiosk.desk.view import DeskView
@@ -401,3 +401,52 @@ def test_an_export_holding_a_my_number_writes_nothing(
     assert caught.value.code == "export_failed"
     assert "9018" not in str(caught.value) and "note" in caught.value.detail
     assert list(tmp_path.glob("out*")) == []
+
+
+def test_a_new_scan_refused_or_not_first_closes_the_application_on_screen(
+        make_site: SiteFactory) -> None:
+    site = make_site()
+    view = scanned(site, "juminhyo")
+    assert site.desk.current == view
+    with pytest.raises(DeskError) as refused:
+        site.desk.scan(MY_NUMBER)  # the back of a My Number card
+    assert refused.value.code == "looks_like_my_number_card" and site.desk.current is None
+    scanned(site, "juminhyo")
+    with pytest.raises(DeskError) as damaged:
+        site.desk.scan_text("KS1-NOT-A-SLIP")
+    assert damaged.value.source == "desk" and site.desk.current is None
+
+
+def test_each_procedure_says_whether_its_form_was_printed_and_with_the_number(
+        make_site: SiteFactory) -> None:
+    site = make_site()
+    view = scanned(site, "juminhyo", "kokuho")
+    desk, app_id = site.desk, view.application_id
+    assert desk.printed == {}
+    without = desk.print_form(app_id, 1)
+    assert (without.procedure, without.with_number, desk.printed[1].with_number) == (1, False, False)
+    number = desk.read_my_number(RecordingReader(), "1234", application_id=app_id, procedure=1)
+    with_number = desk.print_form(app_id, 1, my_number=number)
+    assert (with_number.procedure, with_number.with_number) == (1, True)
+    desk.set_status(app_id, "received")  # the view is rebuilt; what was printed stays known
+    assert set(desk.printed) == {1} and desk.printed[1].with_number
+    assert desk.reprint_slip(app_id).procedure is None and set(desk.printed) == {1}
+    scanned(site, "juminhyo")
+    assert desk.printed == {}
+
+
+def test_the_card_value_kept_beside_a_correction_is_shown_not_exported(
+        make_site: SiteFactory, tmp_path: Path) -> None:
+    site = make_site()
+    sub = site.submission("juminhyo")
+    (proc,) = sub.procedures
+    marks = {**proc.flags, "applicant_address": ["corrected", card_value_mark("みほん市旧町1番")]}
+    _, slip = site.kiosk.submit(replace(sub, procedures=(replace(proc, flags=marks),)))
+    view = site.desk.scan(slip_text(slip))
+    (row,) = [f for f in view.procedures[0].fields if f.path == "applicant_address"]
+    assert row.card_ja == "みほん市旧町1番" and [f.code for f in row.flags] == ["corrected"]
+    site.desk.export("json", tmp_path / "out.json")
+    text = (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert "旧町" not in text
+    flags = json.loads(text)["applications"][0]["procedures"][0]["flags"]
+    assert flags["applicant_address"] == ["corrected"]

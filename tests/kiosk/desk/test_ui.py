@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.desk.errors import AlreadyCompleted, AlreadyScanned, LooksLikeMyNumberCard, NumberInFile
 from kiosk.ui.headless import Xvfb, kivy_environment
 from tests.kiosk.desk.world import MY_NUMBER
 
@@ -54,7 +55,7 @@ def test_the_clerk_reads_the_desk_in_japanese_and_in_english(ui: dict[str, Any])
         "next_resident": "次の方へ（表示を消す）",
         "message": "控えのQRコードをスキャナーで読み取ってください。"}
     english = ui["words_en"]
-    assert english["message"].startswith("[looks_like_my_number_card] This is the QR code")
+    assert english["message"].startswith("This is the QR code")
     assert {**english, "message": ""} == {
         "app_title": "Counter desk: slip check-in", "clerk_label": "Clerk ID", "lang": "日本語",
         "scan_label": "Scan the slip's QR", "image_button": "Image / PDF…",
@@ -86,21 +87,24 @@ def test_forms_print_and_the_number_is_read_at_the_counter(ui: dict[str, Any]) -
     step = ui["my_number"]
     assert step["pin_lengths"] == [4] and step["pin_field_empty"]
     assert step["message"].startswith("印刷しました：国民健康保険 資格取得・喪失届\n"
-                                      "[my_number_in_file]")
+                                      f"※ {NumberInFile.message_ja}")
     assert step["in_printed_form"] and not step["on_screen"]
 
 
 def test_status_rescan_and_refusals(ui: dict[str, Any]) -> None:
     assert ui["completed"]["status"] == "completed"
     assert ui["completed"]["buttons"] == [False, False, False]
-    assert "[already_scanned]" in ui["rescan"] and "[already_completed]" in ui["rescan"]
+    # In words; the codes (already_scanned, already_completed) are for the log and the docs.
+    assert AlreadyScanned.message_ja in ui["rescan"] and AlreadyCompleted.message_ja in ui["rescan"]
+    assert "already_" not in ui["rescan"] and "[" not in ui["rescan"]
     refused = ui["card_refused"]
-    assert refused["message"].startswith("[looks_like_my_number_card]")
-    assert not refused["number_shown"] and refused["still_showing"]
+    assert refused["message"] == LooksLikeMyNumberCard.message_ja
+    # Refused, the scan leaves no application on screen under its error (issue 12).
+    assert not refused["number_shown"] and not refused["still_showing"]
     assert MY_NUMBER not in json.dumps(ui)
 
 
 def test_english_and_the_wipe(ui: dict[str, Any]) -> None:
     assert ui["english"]
-    assert ui["english_message"].startswith("[looks_like_my_number_card] This is the QR code")
+    assert ui["english_message"] == LooksLikeMyNumberCard.message_en
     assert ui["cleared"] == {"personal_left": [], "view": True}

@@ -42,7 +42,14 @@ class Reader:
 
 
 def widgets(root: Any) -> list[Any]:
-    return list(root.walk(restrict=False))
+    """Every widget under `root`, and in any popup open over it (popups hang off the window)."""
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    found = list(root.walk(restrict=False))
+    for layer in Window.children:
+        if layer is not root and layer not in found:
+            found.extend(layer.walk(restrict=False))
+    return found
 
 
 def by_kid(root: Any, kid: str) -> Any:
@@ -150,10 +157,14 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     }
     app.screenshot("04-printed-with-number")
 
-    for kid in ("status:received", "status:completed"):
-        by_kid(root, kid).dispatch("on_release")
-        await until(idle)
-        await frames()
+    by_kid(root, "status:received").dispatch("on_release")
+    await until(idle)
+    await frames()
+    by_kid(root, "status:completed").dispatch("on_release")  # asked first: it cannot be undone
+    await frames()
+    by_kid(root, "confirm:yes").dispatch("on_release")
+    await until(lambda: idle() and screen.view.status == "completed")
+    await frames()
     results["completed"] = {"status": screen.view.status, "message": screen.message_plain,
                             "buttons": [not by_kid(root, k).disabled for k in (
                                 "status:received", "status:completed", "status:cancelled")]}
@@ -162,7 +173,7 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     for char in slip_text.lower():  # Caps Lock on, this time
         scan.insert_text(char)
     scan.dispatch("on_text_validate")
-    await until(lambda: idle() and "already_scanned" in screen.message_plain)
+    await until(lambda: idle() and screen.view is not None)
     await frames()
     app.screenshot("05-scanned-again")
     results["rescan"] = screen.message_plain
@@ -170,7 +181,7 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     for char in MY_NUMBER:
         scan.insert_text(char)
     scan.dispatch("on_text_validate")
-    await until(lambda: idle() and "looks_like_my_number_card" in screen.message_plain)
+    await until(lambda: idle() and screen.message_bg[0] > 0.97)  # the error's red
     await frames()
     app.screenshot("06-card-refused")
     results["card_refused"] = {"message": screen.message_plain,
@@ -179,10 +190,15 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
 
     by_kid(root, "lang").dispatch("on_release")
     await frames()
-    app.screenshot("07-english")
-    results["english"] = "Date of birth of the head of household" in shown_text(root)
     results["words_en"] = words(app)
     results["english_message"] = screen.message_plain  # the refusal, said again in English
+    for char in slip_text:  # the slip again, to read its application in English
+        scan.insert_text(char)
+    scan.dispatch("on_text_validate")
+    await until(lambda: idle() and screen.view is not None)
+    await frames()
+    app.screenshot("07-english")
+    results["english"] = "Date of birth of the head of household" in shown_text(root)
     by_kid(root, "lang").dispatch("on_release")
 
     by_kid(root, "next").dispatch("on_release")

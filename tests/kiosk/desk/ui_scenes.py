@@ -1,0 +1,257 @@
+"""The desk screen under Xvfb, walked as a clerk and a keyboard-wedge scanner really do: clicks are
+touches at a widget's place (Kivy takes the keyboard focus away from a text field on any touch
+outside it), slips are typed as key events into whatever has the focus, then Enter.
+
+    python -m tests.kiosk.desk.ui_scenes --work DIR --out results.json --screens DIR
+
+The scenes of issue 12 ("never one application under another's scan"): a slip typed after an
+export, a damaged slip after a good one, completing and cancelling asked first (and a scan while
+asked), the print the procedure needs as the primary button, the card's value beside a
+corrected answer, a sex the card does not record, a warning across the row, the index of a long
+application, words not codes. What the screen showed goes to the JSON for
+tests/kiosk/desk/test_ui_safety.py; screenshots to --screens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import faulthandler
+import json
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from forms.loader import load_library
+from kiosk.application import Submission, card_value_mark
+from kiosk.ui.desk.app import build_desk_app
+from printouts.layout import Fonts
+from printouts.samples import sample_answers
+from tests.kiosk.desk.ui_driver import Reader, by_kid, frames, shown_text, until, widgets
+from tests.kiosk.desk.world import Site, build_site, decode_image, rasterise
+from tests.kiosk.store.conftest import Clock
+
+ENTER = (13, 40)  # key code, scancode
+CARD_ADDRESS = "みほん市旧町九丁目9番9号"  # what the card said before the resident corrected it
+
+
+def long_submission(site: Site) -> Submission:
+    """転入届 (late, corrected address, a sex the card does not record), 国保 and 住民票."""
+    late = (site.today() - dt.timedelta(days=30)).isoformat()
+    answers = {**sample_answers(site.library.get("tennyu"), site.today()), "moved_on": late}
+    sub = site.submission("tennyu", "kokuho", "juminhyo", tennyu=answers)
+    tennyu = sub.procedures[0]
+    flags = {**tennyu.flags,
+             "previous_address": ["from_card", "corrected", card_value_mark(CARD_ADDRESS)],
+             "members[0].sex": ["sex_not_known"]}
+    return replace(sub, procedures=(replace(tennyu, flags=flags), *sub.procedures[1:]))
+
+
+def typed_by_scanner(text: str) -> None:
+    """The wedge: key events to whatever holds the keyboard focus, then Enter."""
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    for char in text:
+        Window.dispatch("on_textinput", char)
+    Window.dispatch("on_key_down", ENTER[0], ENTER[1], None, [])
+    Window.dispatch("on_key_up", ENTER[0], ENTER[1])
+
+
+async def click(widget: Any) -> None:
+    """A mouse click at the widget's centre, through the window (focus handling included)."""
+    from kivy.tests.common import UnitTestTouch  # noqa: PLC0415 - Kivy's own test touch
+
+    touch = UnitTestTouch(*widget.to_window(*widget.center))
+    touch.touch_down()
+    await frames(1)
+    touch.touch_up()
+    await frames(2)
+
+
+class Scenes:
+    def __init__(self, app: Any, site: Site, slips: dict[str, str]) -> None:
+        from kiosk.ui.desk.desk_screen import COLORS  # noqa: PLC0415 - imports Kivy
+
+        self.app, self.site, self.slips = app, site, slips
+        self.colors = COLORS
+        self.results: dict[str, Any] = {}
+
+    @property
+    def screen(self) -> Any:
+        return self.app.desk_screen
+
+    def kid(self, kid: str) -> Any:
+        return by_kid(self.app.root, kid)
+
+    def idle(self) -> bool:
+        return not self.app.worker.busy and getattr(self.screen, "_waiting", None) is None
+
+    async def scan(self, text: str) -> None:
+        typed_by_scanner(text)
+        await frames(2)
+        await until(lambda: self.idle() and self.kind() != "info")
+        await frames(3)
+
+    def kind(self) -> str:
+        """The message's kind by its colour: info, ok, warning, error."""
+        bg = tuple(self.screen.message_bg)
+        return next((k for k, c in self.colors.items() if tuple(c) == bg), "?")
+
+    def shown(self) -> dict[str, Any]:
+        screen = self.screen
+        return {"ticket": screen.view.ticket if screen.view else None,
+                "message": screen.message_plain, "kind": self.kind()}
+
+    async def run(self) -> None:
+        """Each scene on its own: one that breaks is reported and the next still walks."""
+        await until(lambda: self.screen is not None)
+        await frames(10)
+        for scene in (self.long_application, self.after_export, self.damaged_after_good,
+                      self.confirmations, self.scan_while_asked):
+            try:
+                await scene()
+            except Exception:  # reported in the JSON, for the test to show
+                self.results.setdefault("traces", {})[scene.__name__] = traceback.format_exc()
+                self.screen.next_resident()
+                await frames(3)
+
+    async def long_application(self) -> None:
+        await self.scan(self.slips["long"])
+        ids = self.screen.ids
+        self.app.screenshot("s01-long-application")
+        rows = [w for w in widgets(self.app.root) if type(w).__name__ == "FieldRow"]
+        banded = [r for r in rows if getattr(r, "band_markup", "")]
+        self.results["long_rows"] = {
+            "card_shown": [r.plain for r in rows if CARD_ADDRESS in r.plain],
+            "sex_marks": [r.plain for r in rows if "性別が不明（ご本人に確認）" in r.marks_markup],
+            "bands": [(r.plain, r.ids.band.width >= 0.9 * r.width,
+                       r.ids.band.width > 2 * r.ids.marks.width) for r in banded]}
+        self.results["long_index"] = [w.kid for w in ids.index.children[::-1]]
+        headings = self.screen.pane.headings
+        self.results["long"] = {
+            **self.shown(),
+            "buttons": {h: [(b.kid, b.role) for b in heading.ids.buttons.children[::-1]]
+                        for h, heading in headings.items()},
+            "printed": {h: heading.printed_markup for h, heading in headings.items()},
+        }
+        ids.scroll.scroll_y = 0.8
+        await frames(3)
+        self.app.screenshot("s01b-card-value-and-band")
+        await click(self.kid("index:2"))
+        await frames(3)
+        top = headings[2].to_window(0, headings[2].top)[1]
+        low, high = ids.scroll.to_window(0, ids.scroll.y)[1], ids.scroll.to_window(0, ids.scroll.top)[1]
+        self.results["jumped"] = {"scroll_y": ids.scroll.scroll_y,
+                                  "heading_in_view": low < top <= high + 1}
+        self.app.screenshot("s02-index-jump")
+        self.kid("lang").dispatch("on_release")
+        await frames(3)
+        ids.scroll.scroll_y = 0.8
+        await frames(3)
+        self.app.screenshot("s03-long-application-english")
+        self.results["long_en"] = {
+            "card_shown": [r.plain for r in rows if CARD_ADDRESS in r.plain],
+            "sex_marks": [r.plain for r in rows if "ask the resident" in r.marks_markup],
+            "buttons": [b.text for b in headings[1].ids.buttons.children[::-1]],
+        }
+        self.kid("lang").dispatch("on_release")
+        await frames(2)
+
+    async def after_export(self) -> None:
+        await click(self.kid("export:json"))
+        await until(self.idle)
+        await frames(3)
+        exported = self.shown()
+        await self.scan(self.slips["short"])
+        self.app.screenshot("s04-slip-after-export")
+        self.results["after_export"] = {"exported": exported, **self.shown()}
+
+    async def damaged_after_good(self) -> None:
+        good = self.slips["long"]
+        await self.scan(good)
+        before = self.shown()
+        await self.scan(good[:40] + "%%" + good[42:])
+        self.app.screenshot("s05-damaged-after-good")
+        self.results["damaged"] = {"before": before, **self.shown(),
+                                   "rows_left": len(self.screen.ids.rows.children)}
+        await self.scan("123456789018")
+        self.results["card_back"] = {**self.shown(),
+                                     "rows_left": len(self.screen.ids.rows.children)}
+
+    async def confirmations(self) -> None:
+        await self.scan(self.slips["short"])
+        await click(self.kid("status:received"))
+        await until(self.idle)
+        await click(self.kid("status:completed"))
+        asked = {"status": self.screen.view.status,
+                 "question": self.kid("confirm:yes").parent.parent.ids.question.text,
+                 "popup": self.screen.popup is not None}
+        self.app.screenshot("s06-complete-asked")
+        await click(self.kid("confirm:no"))
+        kept = {"status": self.screen.view.status, "popup": self.screen.popup is not None}
+        await click(self.kid("status:completed"))
+        await click(self.kid("confirm:yes"))
+        await until(lambda: self.idle() and self.screen.view.status == "completed")
+        await frames(3)
+        self.app.screenshot("s07-completed")
+        self.results["confirm"] = {"asked": asked, "kept": kept, "done": self.shown(),
+                                   "audited": [e.action for e in self.site.desk_store.audit_trail(
+                                       self.screen.view.application_id)]}
+
+    async def scan_while_asked(self) -> None:
+        await self.scan(self.slips["long"])
+        long_id = self.screen.view.application_id
+        await click(self.kid("status:cancelled"))
+        asked = self.screen.popup is not None
+        self.app.screenshot("s08-cancel-asked")
+        await self.scan(self.slips["short"])
+        self.app.screenshot("s09-scan-while-asked")
+        self.results["scan_while_asked"] = {
+            "asked": asked, "popup": self.screen.popup is not None, **self.shown(),
+            "long_status": self.site.desk_store.get(long_id).status,
+            "text": "cancel" not in shown_text(self.app.root)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--screens", type=Path, required=True)
+    args = parser.parse_args(argv)
+    faulthandler.enable()
+    site = build_site(args.work, url=lambda name: f"sqlite:///{args.work / name}.sqlite3",
+                      shared=True, library=load_library(), fonts=Fonts.for_pdf(), clock=Clock())
+    slips, tickets = {}, {}
+    for name, sub in (("long", long_submission(site)), ("short", site.submission("juminhyo"))):
+        receipt, slip = site.kiosk.submit(sub)
+        slips[name], tickets[name] = decode_image(rasterise(slip))[0], receipt.ticket
+    app = build_desk_app(site.desk, card_reader=Reader, fullscreen=False,
+                         export_dir=args.work / "exports", screenshot_dir=args.screens)
+    scenes = Scenes(app, site, slips)
+    results: dict[str, Any] = {"ok": False, "tickets": tickets}
+
+    async def drive() -> None:
+        try:
+            await scenes.run()
+            results["ok"] = "traces" not in scenes.results
+        except Exception:  # reported in the JSON, for the test to show
+            results["trace"] = traceback.format_exc()
+        finally:
+            results.update(scenes.results)
+            app.stop()
+
+    async def both() -> None:
+        await asyncio.gather(app.async_run(async_lib="asyncio"), drive())
+
+    asyncio.run(both())
+    for engine in site.engines:
+        engine.dispose()
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
