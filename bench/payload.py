@@ -1,7 +1,7 @@
 """Slip payload: how long encode and decode take, and how big the QR code gets.
 
 Run as ``python -m bench.payload [--runs N]``. The figures go in bench/README.md ("Slip payload")
-and docs/slip-format.md ("Size budget"); the sample applications are printouts.payload.examples,
+and docs/slip-format.md ("Size budget"); the sample applications are tests.support.examples,
 the same ones the size test uses.
 """
 
@@ -35,14 +35,14 @@ from printouts.payload import (
     new_slip_id,
 )
 from printouts.payload.content import pack, to_cbor
-from printouts.payload.examples import (
+from printouts.samples import sample_answers
+from tests.support.examples import (
     OFFICE,
     count_answers,
     large_application,
     medium_application,
     small_application,
 )
-from printouts.samples import sample_answers
 
 SAMPLES: dict[str, Callable[[bytes], Application]] = {
     "small": small_application,
@@ -141,7 +141,7 @@ def per_form(*, kiosk_keys: KioskKeys) -> None:
         answers = sample_answers(form, issued.date())
         app = Application(office_code=OFFICE, kiosk_id="K01", issued_at=issued, ticket="A-123",
                           procedures=[ProcedureEntry(form.id, form.version, answers)])
-        text = encode(app, kiosk_keys, forbidden_keys=[f.id for f in form.all_fields() if f.type == "my_number"])
+        text = encode(app, kiosk_keys, forbidden_keys=form.counter_only_ids())
         version = qr_version_m(text)
         print(f"| {form_id} | {len(answers)} | {len(text)} | {version} | {17 + 4 * version} |")
 

@@ -229,6 +229,11 @@ class Form(_Model):
             out.extend(f.walk())
         return out
 
+    def counter_only_ids(self) -> list[str]:
+        """Ids of the fields filled at the counter only (the 12-digit number): never stored,
+        never on the slip, never exported."""
+        return [f.id for f in self.all_fields() if f.kind.counter_only]
+
     def field(self, field_id: str) -> FormField:
         for f in self.all_fields():
             if f.id == field_id:

@@ -186,7 +186,7 @@ def build_slip(submission: Submission, forms: Sequence[Form | None], origin: Sli
     issued_at = origin.issued_at.astimezone(JST).replace(microsecond=0)
     qr_text = None
     if keys is not None:
-        never = [f.id for form in forms if form for f in form.all_fields() if f.type == "my_number"]
+        never = [field_id for form in forms if form for field_id in form.counter_only_ids()]
         app = Application(
             office_code=origin.office_code, kiosk_id=origin.kiosk_id, issued_at=issued_at,
             ticket=origin.ticket, slip_id=origin.slip_id,

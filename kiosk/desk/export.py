@@ -53,7 +53,7 @@ class Column:
 
 
 def _my_number_ids(form: Form | None) -> set[str]:
-    return {f.id for f in form.all_fields() if f.type == "my_number"} if form else set()
+    return set(form.counter_only_ids()) if form else set()
 
 
 def _without_my_number(answers: Mapping[str, Any], never: set[str]) -> dict[str, Any]:
@@ -196,12 +196,12 @@ def _columns(form: Form | None, answers: list[dict[str, Any]]) -> list[Column]:
 
 def _field_columns(field: FormField, answers: list[dict[str, Any]], prefix: str,
                    label_prefix: str) -> list[Column]:
-    if field.type in ("info", "my_number"):
+    if field.kind.is_note or field.kind.counter_only:
         return []
-    if field.type == "section":
+    if field.kind.is_section:
         return [c for child in field.fields or []
                 for c in _field_columns(child, answers, prefix, label_prefix)]
-    if field.type == "group":
+    if field.kind.repeats:
         count = max((len(v.get(field.id) or []) for v in answers
                      if isinstance(v.get(field.id), list)), default=0)
         out: list[Column] = []

@@ -79,8 +79,7 @@ class DeskPrinting(DeskBase):
         self._need_clerk()
         opened = self._opened(application_id)
         _proc, form = self._procedure(opened, procedure)
-        if not form.my_number_required or not any(
-                f.type == "my_number" for f in form.all_fields()):
+        if not form.my_number_required or not form.counter_only_ids():
             raise MyNumberNotNeeded(form.id)
         if opened.application.status == Status.CANCELLED:
             raise Cancelled()
@@ -103,9 +102,8 @@ class DeskPrinting(DeskBase):
         if my_number is not None:
             if not form.my_number_required:
                 raise MyNumberNotNeeded(form.id)
-            for field in form.all_fields():
-                if field.type == "my_number":
-                    answers[field.id] = my_number.reveal()
+            for field_id in form.counter_only_ids():
+                answers[field_id] = my_number.reveal()
         today = self._clock().astimezone(JST).date()
         try:
             return render_official_form(

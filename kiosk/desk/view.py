@@ -298,15 +298,15 @@ class _Walker:
                prefix: str) -> list[FieldView]:
         out: list[FieldView] = []
         for f in fields:
-            if f.type in ("info", "my_number"):
+            if f.kind.is_note or f.kind.counter_only:
                 continue  # nothing to show; the number is never held (DESIGN.md)
-            if f.type == "section":
+            if f.kind.is_section:
                 children = self.fields(f.fields or [], values, prefix)
                 if children:
                     out.append(FieldView(f"{prefix}{f.id}", f.id, "section", f.label.ja,
                                          f.label.get("en"), "", "", None))
                     out.extend(children)
-            elif f.type == "group":
+            elif f.kind.repeats:
                 group = self.group(f, values.get(f.id), prefix)
                 if group is not None:
                     out.append(group)
@@ -364,9 +364,9 @@ class _Walker:
             if key in self.used or _empty(value):
                 continue
             field = known.get(key)
-            if field is not None and field.type == "my_number":
+            if field is not None and field.kind.counter_only:
                 continue
-            if field is not None and field.type not in ("group", "section", "info"):
+            if field is not None and field.kind.single_answer:
                 out.append(self.leaf(field, value, key, extra=(FlagCode.INVALID,)))
             else:
                 out.extend(_raw_fields({key: value}, self.flags, "", mark=FlagCode.NOT_IN_FORM))
