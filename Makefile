@@ -1,5 +1,5 @@
 # The few targets people type. A newcomer needs only scripts/run and scripts/test (README).
-.PHONY: run test lint bench setup
+.PHONY: run test lint bench setup mutation
 setup:
 	scripts/setup
 run:
@@ -10,3 +10,5 @@ lint: setup
 	.venv/bin/ruff check . && .venv/bin/mypy common kiosk forms drivers printouts tests bench
 bench: setup
 	.venv/bin/python -m bench
+mutation: setup
+	scripts/mutation

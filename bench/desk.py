@@ -41,12 +41,12 @@ from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
-from kiosk.store.pgserver import running_postgres
 from kiosk.store.repository import Store, open_store
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
 from printouts.payload import init_keys, load_desk_keys, load_kiosk_keys
 from printouts.samples import sample_answers, sample_flags
+from tests.support.pgserver import running_postgres
 
 TARGET_MS = 200.0
 OFFICE = OfficeConfig(name="みほん市役所", code="999997")

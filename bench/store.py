@@ -3,6 +3,11 @@
     python -m bench.store            # SQLite file and a throwaway PostgreSQL 15, both durable
     python -m bench.store --quick    # fewer applications, for a smoke run
 
+Then, on each database, the wait a running kiosk sees for its next ticket right after two other
+kiosks were killed (SIGKILL) in the middle of writing: their transactions and the counter row's
+lock must go with them (SQLite: the file lock; PostgreSQL: the backend notices the dropped
+connection), or every kiosk of the office would stand still.
+
 Each writer is a process of its own (spawn) with its own engine and Store, as a kiosk is; all
 start together at a barrier, and the clock runs from the barrier to the last writer's last
 commit. Every application is a full `Store.add_application`: My Number scan, CBOR, AES-GCM,
@@ -17,6 +22,8 @@ import argparse
 import datetime as dt
 import multiprocessing
 import os
+import random
+import signal
 import statistics
 import tempfile
 import time
@@ -24,16 +31,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from threading import Barrier
 
 from kiosk.application import ProcedureAnswers, Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
-from kiosk.store.pgserver import running_postgres
 from kiosk.store.repository import open_store
+from tests.support.pgserver import running_postgres
 
 WRITERS = (1, 8, 32)
+KILL_ROUNDS = 5
 JST = dt.timezone(dt.timedelta(hours=9))
 
 
@@ -124,6 +133,46 @@ def run(job: Run) -> Result:
     )
 
 
+def endless_writer(url: str, key_file: Path, office: str, kiosk_id: str,
+                   written: Synchronized[int]) -> None:
+    """Writes until killed; `written` says how far it got, so the kill lands mid-stream."""
+    store = open_store(make_engine(url), key_file, create_key=False)
+    i = 0
+    while True:
+        store.add_application(sample(i), office_code=office, kiosk_id=kiosk_id, slip_id=os.urandom(12))
+        i += 1
+        written.value = i
+
+
+def next_ticket_after_kill(url: str, key_file: Path, office: str, rounds: int = KILL_ROUNDS) -> list[float]:
+    """Seconds a kiosk that was already running waits for its next ticket after the kills."""
+    ctx = multiprocessing.get_context("spawn")
+    engine = make_engine(url)
+    store = open_store(engine, key_file, create_key=False)
+    waits = []
+    for _ in range(rounds):
+        written = [ctx.Value("i", 0) for _ in range(2)]
+        procs = [ctx.Process(target=endless_writer, args=(url, key_file, office, f"K8{n}", written[n]))
+                 for n in range(2)]
+        for p in procs:
+            p.start()
+        deadline = time.monotonic() + 120
+        while sum(w.value for w in written) < 40:
+            if time.monotonic() > deadline or not all(p.is_alive() for p in procs):
+                raise RuntimeError("the writers to be killed did not get going")
+            time.sleep(0.01)
+        time.sleep(random.uniform(0, 0.05))  # land anywhere in a transaction
+        for p in procs:
+            os.kill(p.pid or 0, signal.SIGKILL)
+        for p in procs:
+            p.join(timeout=30)
+        started = time.monotonic()
+        store.add_application(sample(0), office_code=office, kiosk_id="K90", slip_id=os.urandom(12))
+        waits.append(time.monotonic() - started)
+    engine.dispose()
+    return waits
+
+
 @contextmanager
 def databases(tmp: Path) -> Iterator[dict[str, str]]:
     with running_postgres(fsync=True, max_connections=200) as pg:
@@ -141,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'backend':<11} {'writers':>7} {'apps':>6} {'seconds':>8} {'apps/s':>8} "
           f"{'p50 ms':>7} {'p99 ms':>7}")
     results = []
+    kills: list[tuple[str, list[float]]] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp_name:
         tmp = Path(tmp_name)
         key_file = tmp / "data.key"
@@ -155,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(r)
                     print(f"{r.backend:<11} {r.writers:>7} {r.applications:>6} {r.seconds:>8.2f} "
                           f"{r.per_second:>8.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f}", flush=True)
+                kills.append((backend, next_ticket_after_kill(url, key_file, f"{number}99999")))
+    print(f"next ticket after 2 writers killed mid-write ({KILL_ROUNDS} rounds):")
+    for backend, waits in kills:
+        print(f"  {backend:<11} median {statistics.median(waits) * 1000:7.1f} ms   "
+              f"max {max(waits) * 1000:7.1f} ms")
     return 0
 
 

@@ -15,9 +15,9 @@ from sqlalchemy import text
 
 from drivers.card.reader import PcscReaders
 from drivers.printer.base import Printer
-from drivers.printer.cupsd import PdfQueue
+from tests.support.cupsd import PdfQueue
 from kiosk.desk.card import PcscMyNumberReader
-from kiosk.store.pgserver import PgServer
+from tests.support.pgserver import PgServer
 from tests.drivers.card.conftest import PlaceCard
 from tests.kiosk.desk.conftest import SiteFactory
 from tests.kiosk.desk.test_scan import slip_text
