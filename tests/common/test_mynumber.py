@@ -50,3 +50,8 @@ def test_find_walks_values_keys_and_integers_and_names_only_the_path() -> None:
 def test_card_qr_shape_is_twelve_ascii_digits() -> None:
     assert looks_like_card_qr("123456789017\r\n")
     assert not looks_like_card_qr("KS1-123456789017")
+
+
+@pytest.mark.parametrize("bad", ["12345678901", "1234567890188", "１２３４５６７８９０１８", "12345678901a", ""])
+def test_a_valid_number_is_exactly_twelve_half_width_digits(bad: str) -> None:
+    assert not is_valid_my_number(bad)

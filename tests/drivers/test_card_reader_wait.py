@@ -110,19 +110,20 @@ def test_no_card_in_time() -> None:
     started = time.monotonic()
     with pytest.raises(ReaderTimeoutError):
         readers.wait_for_card(timeout=0.2)
-    assert 0.2 <= time.monotonic() - started < 1.0
+    assert time.monotonic() - started >= 0.2  # it waited the time it was given (bench/card_wait.py: by how much more)
 
 
 def test_cancel_from_another_thread_ends_the_wait_promptly() -> None:
-    # A long poll interval: the cancel must not wait for the next poll.
-    readers = ScriptedReaders(readers={"A": 0}, cards={}, poll=5.0)
+    # A poll interval far longer than any scheduling delay: the cancel must not wait for the
+    # next poll. How promptly it ends is a figure in bench/card_wait.py, not asserted here.
+    readers = ScriptedReaders(readers={"A": 0}, cards={}, poll=60.0)
     cancel = threading.Event()
     timer = threading.Timer(0.1, cancel.set)
     timer.start()
     started = time.monotonic()
     with pytest.raises(WaitCancelledError):
-        readers.wait_for_card(timeout=30, cancel=cancel)
-    assert time.monotonic() - started < 1.0
+        readers.wait_for_card(timeout=120, cancel=cancel)
+    assert time.monotonic() - started < 60.0  # ended before the next poll
     timer.join()
 
 

@@ -125,4 +125,3 @@ def test_every_screen_was_photographed(ui_results: Result) -> None:
     for screen in ("welcome", "identify", "pin", "question", "confirm", "done", "card-problem",
                    "paper", "manual", "screening", "staff", "staff-login", "idle", "group"):
         assert screen in names
-    assert ui_results["start_s"] < 3.0
