@@ -15,14 +15,14 @@ from sqlalchemy import text
 
 from drivers.card.reader import PcscReaders
 from drivers.printer.base import Printer
-from tests.support.cupsd import PdfQueue
 from kiosk.desk.card import PcscMyNumberReader
-from tests.support.pgserver import PgServer
-from tests.drivers.card.conftest import PlaceCard
+from tests.conftest import PlaceCard
 from tests.kiosk.desk.conftest import SiteFactory
 from tests.kiosk.desk.test_scan import slip_text
 from tests.kiosk.desk.world import MY_NUMBER, Site, my_number_spellings
 from tests.printouts.documents_helpers import text_of as pdf_text
+from tests.support.cupsd import PdfQueue
+from tests.support.pgserver import PgServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 

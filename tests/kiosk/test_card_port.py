@@ -18,10 +18,8 @@ from drivers.card.reader import CardChannel, open_readers
 from kiosk.card_port import PcscCardPort, problem_of
 from kiosk.session.ports import CardUnusable, WrongPin
 from kiosk.session.session import CardProblem, Screen, Session
-from tests.drivers.card.conftest import PlaceCard, pcscd, place_card, sample
+from tests.conftest import PlaceCard
 from tests.kiosk.session_fixtures import Clock, RecordingSubmitter, make_session
-
-__all__ = ["pcscd", "place_card", "sample"]
 
 SAMPLE = load_identity(SAMPLE_IDENTITY)
 F = TypeVar("F", bound=Callable[..., object])

@@ -5,7 +5,8 @@ Facts this relies on (docs/card.md, "pcscd and vpcd"):
   PID we started, then reap it. A pcscd that is not reaped blocks the next start ("Another
   pcscd seems to be running").
 - A pcscd that already answers on its socket (a kiosk machine runs one) is used as it is
-  and left running.
+  and left running by the demo; tests pass `borrow=False` and refuse it, since a daemon they
+  did not start may hold another reader set or another test run's cards.
 - pcscd may quit 61 s after start while no PC/SC client is connected, so we hold one
   context open for as long as we want it running.
 - vpcd listens on 35963 once pcscd has loaded it. Connecting there would insert a card, so
@@ -74,11 +75,14 @@ def port_listening(port: int = VPCD_PORT) -> bool:
 class Pcscd:
     """`with Pcscd():` runs pcscd (ours, or the one already running) with vpcd listening.
 
-    `started` tells whether this object started it; only then does it stop it.
+    `started` tells whether this object started it; only then does it stop it. With
+    `borrow=False` a pcscd that is already running is an error instead of being used.
     """
 
-    def __init__(self, *, timeout: float = 10.0, log_path: Path | None = None) -> None:
+    def __init__(self, *, timeout: float = 10.0, log_path: Path | None = None,
+                 borrow: bool = True) -> None:
         self.timeout = timeout
+        self.borrow = borrow
         self.log_path = log_path
         self.started = False
         self._process: subprocess.Popen[bytes] | None = None
@@ -99,6 +103,11 @@ class Pcscd:
         deadline = time.monotonic() + self.timeout
         if not pcscd_answers():
             self._spawn(deadline)
+        elif not self.borrow:
+            raise PcscdError(
+                f"a pcscd this run did not start already answers on {pcscd_socket()}; stop it "
+                "(systemctl stop pcscd.socket pcscd, or end the other test run) and try again"
+            )
         try:
             self._wait_ready(deadline)
             self._hold_context()

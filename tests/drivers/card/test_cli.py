@@ -15,7 +15,7 @@ from drivers.card import apdu
 from drivers.card.emulator import SAMPLE_IDENTITY
 from drivers.card.emulator.vpcd import reader_events
 from kiosk.cli.main import main
-from tests.drivers.card.conftest import PlaceCard
+from tests.conftest import PlaceCard
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 

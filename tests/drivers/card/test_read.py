@@ -12,7 +12,7 @@ from drivers.card.errors import NotMyNumberCardError, UnreadableDataError
 from drivers.card.model import Sex
 from drivers.card.mynumber import MyNumberCard
 from drivers.card.reader import PcscReaders
-from tests.drivers.card.conftest import PlaceCard
+from tests.conftest import PlaceCard
 from tests.drivers.card.flows import read_basic_four
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]

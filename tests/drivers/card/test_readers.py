@@ -11,7 +11,7 @@ import pytest
 from drivers.card.emulator import VirtualCard
 from drivers.card.errors import NoReaderError, ReaderTimeoutError, WaitCancelledError
 from drivers.card.reader import PcscReaders, ReaderStatus
-from tests.drivers.card.conftest import PlaceCard
+from tests.conftest import PlaceCard
 from tests.drivers.card.flows import read_basic_four
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]

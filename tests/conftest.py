@@ -1,8 +1,12 @@
-"""Integration fixtures: the real PC/SC stack, pyscard -> pcscd -> vpcd -> our emulator.
+"""Fixtures every part's tests share, defined once so that a daemon runs once per test run.
 
-pcscd runs once per session (ours, or the one already running); every test places its own
-card and takes it off afterwards, and `VirtualCard` waits until pcscd has seen each change
-so that no test meets the previous test's card.
+The real PC/SC stack (pyscard -> pcscd -> vpcd -> our emulator) is used by the driver's tests,
+the session's card-port tests and the end-to-end tests alike. A session-scoped fixture
+imported into several conftest files would be set up once per file, and a second pcscd
+cannot start beside the first (vpcd's port is fixed), so it lives here at the root.
+pcscd runs once per session, started by the run itself (a pcscd already running is refused);
+every test places its own card and takes it off afterwards, and `VirtualCard` waits until
+pcscd has seen each change so that no test meets the previous test's card.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ PlaceCard = Callable[..., VirtualCard]
 
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[Pcscd]:
-    with Pcscd() as daemon:
+    with Pcscd(borrow=False) as daemon:
         yield daemon
 
 
