@@ -7,11 +7,11 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from kiosk.cli import card_cmd, db_cmd, desk_cmd, forms_cmd, keys_cmd, run_cmd
+from kiosk.cli import card_cmd, db_cmd, desk_cmd, forms_cmd, keys_cmd, monkey_cmd, run_cmd
 from kiosk.config import load_config
 from kiosk.errors import KioskError
 
-GROUPS = (forms_cmd, card_cmd, keys_cmd, db_cmd, run_cmd, desk_cmd)
+GROUPS = (forms_cmd, card_cmd, keys_cmd, db_cmd, run_cmd, desk_cmd, monkey_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
