@@ -5,12 +5,13 @@ that looks in the normal and in the high-contrast palette, at the normal and the
 text size. Toggling either re-applies the table to what is on screen. No Kivy import: the
 widgets are reached through the attributes they have.
 
-Sizes are in pixels. The kiosk is built for a 23.8-inch 1920x1080 touch monitor: its
-width is 23.8 x 16/sqrt(16^2 + 9^2) = 20.7 inches for 1920 px, about 92.6 dpi, so a 15 mm
-touch target (the floor for residents with unsteady hands) is 15 / 25.4 x 92.6 = 54.7, so
-55 px (`MIN_TARGET_PX`). A screen whose dpi Kivy reports as higher gets more pixels for the
-same 15 mm (`Theme.min_target_px`). Layouts reflow (fewer columns, scrolling) to keep every
-target that size when the text is larger or the window smaller (1280x800).
+Sizes are in pixels. The kiosk is laid out for a 15.6-inch 1280x800 touch monitor (docs/ui.md):
+its width is 15.6 x 16/sqrt(16^2 + 10^2) = 13.2 inches for 1280 px, about 96.8 dpi, so a
+15 mm touch target (the floor for residents with unsteady hands) is 15 / 25.4 x 96.8 = 57.2,
+so 57 px (`MIN_TARGET_PX`); a larger monitor of the same resolution only makes targets
+bigger. A screen whose dpi Kivy reports as higher gets more pixels for the same 15 mm
+(`Theme.min_target_px`). Layouts reflow (fewer columns, scrolling) to keep every target that
+size when the text is larger.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import Any
 
 RGBA = tuple[float, float, float, float]
 MIN_TARGET_MM = 15.0
-ASSUMED_DPI = 92.6  # 1920 px across the 20.7-inch width of a 23.8-inch 16:9 monitor
-MIN_TARGET_PX = round(MIN_TARGET_MM / 25.4 * ASSUMED_DPI)  # 55
+ASSUMED_DPI = 96.8  # 1280 px across the 13.2-inch width of a 15.6-inch 16:10 monitor
+MIN_TARGET_PX = round(MIN_TARGET_MM / 25.4 * ASSUMED_DPI)  # 57
 LARGE_SCALE = 1.3
 
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).parents[3]
 SCREENS = ROOT / "test-artifacts" / "inputs"  # not under screens/: the journeys wipe that
 # The kiosk's window is 1280x800 under a bare X server (full screen needs a window manager
 # to grow it): the smaller screen, where large text must reflow. Targets are counted in
-# pixels, 15 mm at the assumed 23.8-inch 1920x1080 monitor (theme.MIN_TARGET_PX).
+# pixels, 15 mm at the assumed 15.6-inch 1280x800 monitor (theme.MIN_TARGET_PX).
 SIZES = {"1280x800": (1280, 800)}
 Result = dict[str, Any]
 
