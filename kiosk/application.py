@@ -3,20 +3,30 @@
 One home for the record so that the store, the desk and the exports do not reach into the
 resident session's ports for it, and one home for what the record means: its status and the
 one table of moves between statuses (the store enforces it, the desk offers it), the clerk's
-words for each status and each flag, and the slip that both the kiosk and the desk's reprint
-build from it.
+words for each status, and the slip that both the kiosk and the desk's reprint build from it.
+The marks on an answer (flag codes, their words, the card value kept beside a correction) are
+in common/flags.py, because the printed form reads them too; they are named here as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
 from common.clock import JST
+from common.flags import (
+    CARD_VALUE_MARK,
+    FLAG_WORDS,
+    INFO_FLAGS,
+    UNKNOWN_FLAG_JA,
+    FlagCode,
+    card_value_mark,
+    needs_check,
+    split_marks,
+)
 from forms.model import Form
 from printouts.document import Document
 from printouts.layout import Fonts
@@ -29,7 +39,7 @@ class ProcedureAnswers:
     form_id: str
     form_version: int
     values: dict[str, Any]
-    # path -> marks for the clerk (FlagCode values): "from_card", "corrected", ...
+    # path -> marks for the clerk (common/flags.py): "from_card", "corrected", ...
     flags: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -93,69 +103,12 @@ def may_move(old: str, new: str) -> bool:
 
 # --- flags ---------------------------------------------------------------------------------------
 
-
-class FlagCode(StrEnum):
-    """Marks on an answer, keyed by its path in `ProcedureAnswers.flags`. The kiosk sets the
-    first four; the desk adds the others while it words the answers."""
-
-    FROM_CARD = "from_card"
-    CORRECTED = "corrected"  # the resident changed what the card said
-    UNDECODABLE = "undecodable"  # a character the card could not give
-    MANUAL = "manual"  # typed in, no card
-    WARNING = "warning"  # one of the form's warning rules does not hold (a late notification)
-    INVALID = "invalid"  # an answer the form cannot word
-    NOT_IN_FORM = "not_in_form"
-    # The card records the sex as not known (ISO 5218 "0"): the resident was asked at the kiosk.
-    SEX_NOT_KNOWN = "sex_not_known"
-
-
-# Marks a clerk reads as facts, not as things to check against the register.
-INFO_FLAGS: frozenset[str] = frozenset({FlagCode.FROM_CARD})
-FLAG_WORDS: Mapping[str, tuple[str, str]] = {
-    FlagCode.FROM_CARD: ("カードから", "from the card"),
-    FlagCode.CORRECTED: ("本人が修正", "corrected by the resident"),
-    FlagCode.UNDECODABLE: ("カードの文字を読めず", "card text not decodable"),
-    FlagCode.MANUAL: ("手入力", "entered by hand"),
-    FlagCode.INVALID: ("形式が不正", "invalid value"),
-    FlagCode.NOT_IN_FORM: ("様式にない項目", "not in the form"),
-    FlagCode.SEX_NOT_KNOWN: ("性別が不明（ご本人に確認）",
-                             "Sex not recorded on the card: ask the resident"),
-}
-UNKNOWN_FLAG_JA = "要確認"  # a code this build does not know: the clerk checks it
-
-# What the card said, kept beside a `corrected` mark so the clerk compares the two: one more
-# entry in the path's marks, this prefix and the card's value as JSON. The flags are the one
-# record that travels everywhere the answers do (sealed in the store, sealed in the slip's code),
-# so an application that reaches the desk on its slip alone still carries it.
-CARD_VALUE_MARK = "card_value:"
-
-
-def card_value_mark(value: object) -> str:
-    """The mark that keeps the card's value of a corrected answer (a date as ISO text)."""
-    return CARD_VALUE_MARK + json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                                        default=_iso)
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def split_marks(marks: Sequence[str]) -> tuple[list[str], tuple[Any] | None]:
-    """The flag codes of one path, and the card's value if a mark keeps it (in a 1-tuple, so a
-    card value of None is told from none kept); an unreadable value is dropped, not shown."""
-    codes: list[str] = []
-    card: tuple[Any] | None = None
-    for mark in marks:
-        if not mark.startswith(CARD_VALUE_MARK):
-            codes.append(mark)
-            continue
-        try:
-            card = (json.loads(mark.removeprefix(CARD_VALUE_MARK)),)
-        except ValueError:
-            continue
-    return codes, card
+# The marks on an answer have their home in common/flags.py (the printed form reads them too);
+# named here as well, beside the record that carries them.
+__all__ = ["CARD_VALUE_MARK", "FLAG_WORDS", "INFO_FLAGS", "NEXT_STATUS", "STATUS_WORDS",
+           "UNKNOWN_FLAG_JA", "FlagCode", "ProcedureAnswers", "Receipt", "SlipOrigin", "Status",
+           "Submission", "build_slip", "card_value_mark", "may_move", "needs_check",
+           "split_marks"]
 
 
 # --- the slip ------------------------------------------------------------------------------------

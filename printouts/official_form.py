@@ -1,14 +1,13 @@
 """The completed official application form (A4), printed at the counter for the resident's check.
 
-It is the municipality's record of the application, so it follows the look of a Japanese
-municipal form: a ruled table of 項目 and 記入内容 with a thick outer frame, every choice
-listed with the chosen one ticked (a clerk checks ticks faster than words), dates in the
-era, a signature box and a box for the counter's own notes. Fields the resident corrected,
-or characters the fonts could not draw, are marked ※ with a legend, because those are the
-ones the clerk must compare with the register.
+It is the municipality's record of the application, so it follows the look of a Japanese municipal
+form: a ruled table of 項目 and 記入内容 with a thick outer frame, every choice listed with the
+chosen one ticked (a clerk checks ticks faster than words), dates in the era, a signature box and
+a box for the counter's own notes. Answers the clerk must compare with the register (corrected,
+a sex the card does not record, characters the fonts could not draw) are marked ※ with a legend.
 
-The 12-digit number appears on this document only, in its own boxes, and only when the
-counter desk read it from the card (stage "counter").
+The 12-digit number appears on this document only, in its own boxes, and only when the counter
+desk read it from the card (stage "counter").
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from common.flags import FlagCode, split_marks
 from forms.engine import Evaluation, evaluate
 from forms.japanese_dates import format_era
 from forms.model import Form, FormField
@@ -54,16 +54,22 @@ BAND_FILL = 0.82
 APPLICANT_BAND = "申請者（窓口に来た人）"
 CONTENT_BAND = "申請の内容"
 CONTENT_BAND_AGAIN = "申請の内容（つづき）"
-# Flag codes the kiosk and desk set (and the two the fonts raise), with the mark beside the
-# label and the legend line. Codes not listed here still get ※確認 and their code.
+# Codes the fonts raise while drawing: the printed form's own, never stored with the answers.
+MISSING_GLYPH, VARIANT_DROPPED = "missing_glyph", "variant_dropped"
+# The mark beside the label and its legend line, per flag code (common/flags.py) and the two
+# above. What the clerk checks starts with ※; a fact (from the card) has none, so the ※ keep
+# the clerk's attention. A code not listed (a newer kiosk's) gets ※確認 and its code.
 FLAG_MARKS: dict[str, tuple[str, str]] = {
-    "corrected": ("※修正", "マイナンバーカードの記載から申請者が修正した項目です。住民記録と照合してください。"),
-    "missing_glyph": ("※外字", "印字できない文字を「〓(U+番号)」で示しています。住民記録の文字を確認してください。"),
-    "variant_dropped": ("※字形", "異体字の指定を印字できませんでした。住民記録の字形を確認してください。"),
-}
-# Facts rather than warnings: marked, but without ※, so the ※ keep the clerk's attention.
-INFO_FLAGS: dict[str, tuple[str, str]] = {
-    "from_card": ("（カード）", "マイナンバーカードから読み取った項目です。"),
+    FlagCode.FROM_CARD: ("（カード）", "マイナンバーカードから読み取った項目です。"),
+    FlagCode.CORRECTED: ("※修正", "マイナンバーカードの記載から申請者が修正した項目です。住民記録と照合してください。"),
+    FlagCode.UNDECODABLE: ("※文字不明", "カードの文字を読み取れませんでした。券面と住民記録を確認してください。"),
+    FlagCode.MANUAL: ("※手入力", "申請者が手で入力した項目です。本人確認書類と照合してください。"),
+    FlagCode.WARNING: ("※注意", "様式の注意事項にあたる項目です（届出期間の経過など）。内容を確認してください。"),
+    FlagCode.INVALID: ("※形式", "形式が正しくない回答です。申請者に確認してください。"),
+    FlagCode.NOT_IN_FORM: ("※様式外", "この版の様式にない項目です。申請者に確認してください。"),
+    FlagCode.SEX_NOT_KNOWN: ("※性別不明", "性別がカードに記録されていません。ご本人に確認してください。"),
+    MISSING_GLYPH: ("※外字", "印字できない文字を「〓(U+番号)」で示しています。住民記録の文字を確認してください。"),
+    VARIANT_DROPPED: ("※字形", "異体字の指定を印字できませんでした。住民記録の字形を確認してください。"),
 }
 OTHER_FLAG = ("※確認", "確認が必要な項目です")
 ID_DOCUMENTS = ("マイナンバーカード", "運転免許証", "パスポート", "在留カード", "資格確認書・保険証",
@@ -71,18 +77,19 @@ ID_DOCUMENTS = ("マイナンバーカード", "運転免許証", "パスポー�
 
 
 def flag_mark(code: str) -> str:
-    return (FLAG_MARKS.get(code) or INFO_FLAGS.get(code) or OTHER_FLAG)[0]
+    return FLAG_MARKS.get(code, OTHER_FLAG)[0]
 
 
 @dataclass
 class _Marks:
-    """The flags of this form, plus those found while drawing, for the legend at the end."""
+    """The flags of this form, plus those found while drawing, for the legend at the end (the
+    card's value kept beside a correction is for the desk's screen: no mark)."""
 
     given: Mapping[str, list[str]]
     used: list[str]
 
     def at(self, path: str, raised: list[str]) -> list[str]:
-        given = list(self.given.get(path, []))
+        given = split_marks(self.given.get(path, []))[0]
         codes = [*given, *(c for c in raised if c not in given)]
         self.used.extend(c for c in codes if c not in self.used)
         return codes
@@ -106,8 +113,8 @@ class _Builder:
 
     def glyph_flags(self, text: str) -> list[str]:
         shaped = self.fonts.regular.shape(text)
-        return ((["missing_glyph"] if shaped.missing else [])
-                + (["variant_dropped"] if shaped.dropped_selectors else []))
+        return (([MISSING_GLYPH] if shaped.missing else [])
+                + ([VARIANT_DROPPED] if shaped.dropped_selectors else []))
 
     # Each draws the value and says which flags drawing it raised (a missing glyph).
     def ticks_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
@@ -297,17 +304,14 @@ def _header(form: Form, office_name: str, today: dt.date, ticket: str | None,
 
 
 def _continued(form: Form, fonts: Fonts) -> Block:
-    block = text_block(f"{form.title.ja}（続き）", width=WIDTH, size=12, fonts=fonts, bold=True,
-                       align="center")
+    block = text_block(f"{form.title.ja}（続き）", width=WIDTH, size=12, fonts=fonts, bold=True, align="center")
     block.height += mm(3)
     return block
 
 
 def _legend(used: list[str], fonts: Fonts) -> Block:
-    lines = []
-    for code in used:
-        mark, text = FLAG_MARKS.get(code) or INFO_FLAGS.get(code) or (OTHER_FLAG[0], f"{OTHER_FLAG[1]}（{code}）")
-        lines.append(f"{mark}　{text}")
+    lines = [f"{mark}　{text}" for mark, text in
+             (FLAG_MARKS.get(code) or (OTHER_FLAG[0], f"{OTHER_FLAG[1]}（{code}）") for code in used)]
     block = text_block("\n".join(lines), width=WIDTH - mm(4), size=8, fonts=fonts)
     framed = Block(block.height + mm(3))
     framed.add(Box(0, 0, WIDTH, framed.height, line=0.6, dash=(2, 1.5)))
@@ -370,10 +374,9 @@ def _footers(pages: list[Page], form: Form) -> None:
 def render_official_form(*, form: Form, answers: Mapping[str, Any], today: dt.date, office_name: str,
                          fonts: Fonts, flags: Mapping[str, list[str]] | None = None,
                          ticket: str | None = None) -> Document:
-    """The form as a PDF; `flags` maps field paths to codes such as "corrected".
-
-    Answers are evaluated at the counter stage, so a my_number answer (read at the desk)
-    is printed; the kiosk never has one to pass.
+    """The form as a PDF; `flags` maps field paths to codes such as "corrected". Answers are
+    evaluated at the counter stage, so a my_number answer (read at the desk) is printed; the
+    kiosk never has one to pass.
     """
     ev = evaluate(form, answers, today=today, stage="counter")
     marks = _Marks(flags or {}, [])

@@ -21,22 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from common.clock import JST
+from common.flags import FLAG_WORDS, INFO_FLAGS, UNKNOWN_FLAG_JA, FlagCode, needs_check, split_marks
 from forms.engine import Evaluation, evaluate
 from forms.loader import Library
 from forms.model import Form, FormField
 from forms.reading import read_value
-from kiosk.application import (
-    FLAG_WORDS,
-    INFO_FLAGS,
-    NEXT_STATUS,
-    STATUS_WORDS,
-    UNKNOWN_FLAG_JA,
-    FlagCode,
-    ProcedureAnswers,
-    Status,
-    Submission,
-    split_marks,
-)
+from kiosk.application import NEXT_STATUS, STATUS_WORDS, ProcedureAnswers, Status, Submission
 from kiosk.desk.errors import (
     AlreadyCompleted,
     AlreadyScanned,
@@ -46,8 +36,8 @@ from kiosk.desk.errors import (
 )
 from kiosk.store.repository import AuditEvent, StoredApplication
 
-# The status and flag vocabulary has one home (kiosk/application.py); these names stay importable
-# from here for the desk's screens and commands.
+# The status vocabulary has one home (kiosk/application.py), the flags' another (common/flags.py);
+# these names stay importable from here for the desk's screens and commands.
 __all__ = ["FLAG_WORDS", "INFO_FLAGS", "JST", "NEXT_STATUS", "STATUS_WORDS", "DeskView",
            "FieldView", "Flag", "ProcedureView", "build_view", "loaded_form", "procedure_view"]
 
@@ -64,7 +54,7 @@ class Flag:
     @classmethod
     def of(cls, code: str) -> Flag:
         ja, en = FLAG_WORDS.get(code, (UNKNOWN_FLAG_JA, code))
-        return cls(code, ja, en, code not in INFO_FLAGS)
+        return cls(code, ja, en, needs_check(code))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from common.flags import FlagCode
 from forms.engine import Evaluation
 from forms.model import Form, FormField
 from forms.reading import YES_NO, Unreadable, item_summary, read_value
@@ -107,15 +108,15 @@ def summary(session: Session, lang: str) -> list[Summary]:
             marks = proc.flags.get(state.path, [])
             if state.field.kind.repeats:  # what the clerk will see on any of its items
                 marks = [m for path, ms in proc.flags.items() if path.startswith(f"{state.path}[")
-                         for m in ms if m != "from_card"]
+                         for m in ms if m != FlagCode.FROM_CARD]
             rows.append(Row(
                 procedure=index,
                 path=state.path,
                 label=state.field.label,
                 value=read_answer(proc.form, state.field, raw, lang),
-                from_card="from_card" in marks,
-                changed="corrected" in marks,
-                undecodable="undecodable" in marks,
+                from_card=FlagCode.FROM_CARD in marks,
+                changed=FlagCode.CORRECTED in marks,
+                undecodable=FlagCode.UNDECODABLE in marks,
             ))
         fee_note = proc.form.fee.note if proc.form.fee else None
         out.append(Summary(index, proc.form.name, tuple(rows), notes,

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from forms.engine import evaluate, prefill
+from forms.model import Form, FormField
 from kiosk.postal import address_for
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardProblem, CardUnusable, WrongPin
@@ -151,9 +152,21 @@ class Identification(QuestionFlow):
                 if f.default is not None and f.id not in filled:
                     filled[f.id] = f.default
             proc.answers.update(filled)
-            for f in proc.form.all_fields():
-                if f.bind and f.bind.startswith("card.") and f.id in filled:
+            for f in _card_fields_outside_groups(proc.form):
+                if f.id in filled:
                     proc.card_values[f.id] = filled[f.id]
-                    proc.flags.setdefault(f.id, []).extend(self._identity_marks(f.bind))
+                had = proc.flags.get(f.id, [])
+                marks = [m for m in self._identity_marks(f.bind or "", filled=f.id in filled)
+                         if m not in had]
+                if marks:
+                    proc.flags[f.id] = [*had, *marks]
         self._history = [Screen.CHOOSE]  # never back into the PIN pad
         self._after_answer()
+
+
+def _card_fields_outside_groups(form: Form) -> list[FormField]:
+    """The fields bound to the card that `prefill` fills (a group's are filled per item, when
+    the card holder is offered as its first item)."""
+    in_groups = {id(c) for g in form.all_fields() if g.kind.repeats for c in g.walk() if c is not g}
+    return [f for f in form.all_fields()
+            if f.bind and f.bind.startswith("card.") and id(f) not in in_groups]

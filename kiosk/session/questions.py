@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from common.flags import FlagCode, card_value_mark, is_card_value_mark
 from forms.engine import FieldState, evaluate, prefill_item
 from kiosk.session.state import GroupItem, Procedure, Question, Screen, SessionState
 
@@ -94,16 +95,18 @@ class QuestionFlow(SessionState):
             return
         item = prefill_item(group, card=self.identity.as_card_values(), office=self._office,
                             today=self._today())
-        bound = {f.id: f.bind for f in group.fields or ()
-                 if f.id in item and f.bind and f.bind.startswith("card.")}
-        if not bound:
+        bound = {f.id: f.bind for f in group.fields or () if f.bind and f.bind.startswith("card.")}
+        if not any(child in item for child in bound):
             return
         proc.answers[path] = [item]
         for child, bind in bound.items():
             item_path = f"{path}[0].{child}"
-            proc.asked.add(item_path)
-            proc.card_values[item_path] = item[child]
-            proc.flags[item_path] = self._identity_marks(bind)
+            if child in item:
+                proc.asked.add(item_path)
+                proc.card_values[item_path] = item[child]
+            marks = self._identity_marks(bind, filled=child in item)
+            if marks:  # a sex the card does not record is asked, and marked for the clerk
+                proc.flags[item_path] = marks
         self.group_item = GroupItem(question.procedure, path, 0)
 
     def _item_question(self, item: GroupItem) -> Question:
@@ -156,13 +159,17 @@ class QuestionFlow(SessionState):
 
 
 def _mark_correction(proc: Procedure, path: str) -> None:
-    """「変更」 on a card value the resident changed; taken off when they change it back."""
-    marks = proc.flags.setdefault(path, [])
-    changed = value_at(proc, path) != proc.card_values[path]
-    if changed and "corrected" not in marks:
-        marks.append("corrected")
-    elif not changed and "corrected" in marks:
-        marks.remove("corrected")
+    """「変更」 on a value filled from the identity that the resident changed, and for a card's
+    value the value itself, kept once beside it so the clerk compares the two (common/flags.py);
+    both taken off when the resident changes it back."""
+    card = proc.card_values[path]
+    marks = [m for m in proc.flags.get(path, [])
+             if m != FlagCode.CORRECTED and not is_card_value_mark(m)]
+    if value_at(proc, path) != card:
+        marks.append(FlagCode.CORRECTED)
+        if FlagCode.FROM_CARD in marks:
+            marks.append(card_value_mark(card))
+    proc.flags[path] = marks
 
 
 def value_at(proc: Procedure, path: str) -> Any:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from common.flags import FlagCode
 from forms.engine import Evaluation, FieldState, evaluate
 from forms.loader import Library
 from forms.model import Form, LifeEvent
@@ -131,11 +132,20 @@ class SessionState:
     def evaluations(self) -> list[Evaluation]:
         return [self._evaluate(i) for i in range(len(self.procedures))]
 
-    def _identity_marks(self, bind: str) -> list[str]:
-        """What the clerk is told about a value filled from the identity through `bind`."""
-        if self.identity is None:
+    def _identity_marks(self, bind: str, *, filled: bool = True) -> list[str]:
+        """What the clerk is told about a field bound to the identity through `bind`: where a
+        filled value came from and what to check. A sex the card records as not known (the
+        port lists it among the undecodable items) fills nothing and is asked of the resident;
+        the clerk sees that it was, not "undecodable": the card gave no character to decode."""
+        identity = self.identity
+        if identity is None:
             return []
-        marks = ["from_card" if self.identity.source == "card" else "manual"]
-        if bind.removeprefix("card.") in self.identity.undecodable:
-            marks.append("undecodable")
+        item = bind.removeprefix("card.")
+        if item == "sex" and identity.source == "card" and identity.sex is None:
+            return [FlagCode.SEX_NOT_KNOWN]
+        if not filled:
+            return []
+        marks: list[str] = [FlagCode.FROM_CARD if identity.source == "card" else FlagCode.MANUAL]
+        if item in identity.undecodable:
+            marks.append(FlagCode.UNDECODABLE)
         return marks

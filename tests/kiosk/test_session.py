@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from common.flags import FlagCode, card_value_mark, split_marks
 from forms.loader import Library, load_library
 from forms.text import Text
 from kiosk.session.display import offers, paper_destinations, read_answer, summary, total_fee
@@ -147,7 +148,32 @@ def test_corrected_card_value_is_flagged(library: Library) -> None:
     s.answer("みほん市中央一丁目2番3号 みほんハイツ101")
     assert s.screen == Screen.CONFIRM
     s.confirm()
-    assert sub.submissions[0].procedures[0].flags["applicant_address"] == ["from_card", "corrected"]
+    assert sub.submissions[0].procedures[0].flags["applicant_address"] == [
+        "from_card", "corrected", card_value_mark("みほん市中央一丁目2番3号")]
+
+
+def test_a_corrected_card_name_carries_the_cards_value_once(library: Library) -> None:
+    s, sub = with_card(library)
+    answer_juminhyo(s)
+    for typed in ("見本 華子", "見本 はな子"):  # corrected twice: still one value, the card's
+        s.edit(0, "applicant_name")
+        s.answer(typed)
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["applicant_name"] == "見本 はな子"
+    assert proc.flags["applicant_name"] == ["from_card", "corrected", card_value_mark("見本 花子")]
+    assert split_marks(proc.flags["applicant_name"]) == (["from_card", "corrected"], ("見本 花子",))
+
+
+def test_a_card_name_changed_back_loses_the_correction_and_the_cards_value(library: Library) -> None:
+    s, sub = with_card(library)
+    answer_juminhyo(s)
+    s.edit(0, "applicant_name")
+    s.answer("見本 華子")
+    s.edit(0, "applicant_name")
+    s.answer("見本 花子")
+    s.confirm()
+    assert sub.submissions[0].procedures[0].flags["applicant_name"] == ["from_card"]
 
 
 def test_idle_timeout_warns_then_wipes(library: Library) -> None:
@@ -535,7 +561,22 @@ def test_a_corrected_card_value_in_a_group_shows_on_the_confirm_screen() -> None
     (row,) = [r for r in summary(s, "ja")[0].rows if r.path == "members"]
     assert row.changed and row.value == "見本 華子"
     s.confirm()
-    assert sub.submissions[0].procedures[0].flags["members[0].name"] == ["from_card", "corrected"]
+    assert sub.submissions[0].procedures[0].flags["members[0].name"] == [
+        "from_card", "corrected", card_value_mark("見本 花子")]
+
+
+def test_a_group_item_changed_back_to_the_cards_value_is_no_correction() -> None:
+    s, sub = bound_group_journey("self")
+    s.answer("")
+    s.edit_group_item(0)
+    s.answer("見本 華子")
+    s.answer("")
+    s.edit_group_item(0)
+    s.answer("見本 花子")
+    s.answer("")
+    s.finish_group()
+    s.confirm()
+    assert sub.submissions[0].procedures[0].flags["members[0].name"] == ["from_card"]
 
 
 def test_an_agent_is_not_made_one_of_the_items() -> None:
@@ -583,7 +624,53 @@ def test_a_sex_the_card_records_as_not_known_is_asked() -> None:
     s.answer("female")
     s.confirm()
     (proc,) = sub.submissions[0].procedures
-    assert proc.values["sex"] == "female" and "sex" not in proc.flags
+    assert proc.values["sex"] == "female"
+    # The clerk sees that the resident, not the card, gave it; no character was undecodable.
+    assert proc.flags == {"applicant_name": ["from_card"], "sex": [FlagCode.SEX_NOT_KNOWN]}
+
+
+def test_a_sex_the_card_records_is_filled_and_marked_from_the_card() -> None:
+    lib, _ = load_inline(SEX_FORM)
+    s, _, sub, _ = journey(RecordingCard(), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    assert s.screen == Screen.CONFIRM  # nothing left to ask
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert proc.values["sex"] == "female" and proc.flags["sex"] == ["from_card"]
+
+
+SEX_GROUP_FORM = BOUND_GROUP_FORM.replace(
+    "      - {id: name_kana,",
+    """      - id: sex
+        type: choice
+        label: {ja: 性別, en: Sex}
+        bind: card.sex
+        required: true
+        choices:
+          - {value: male, label: {ja: 男, en: Male}}
+          - {value: female, label: {ja: 女, en: Female}}
+          - {value: not_applicable, label: {ja: 該当なし, en: Not applicable}}
+      - {id: name_kana,""")
+
+
+def test_a_sex_the_card_does_not_record_is_asked_and_marked_on_the_card_holders_item() -> None:
+    lib, _ = load_inline(SEX_GROUP_FORM)
+    unknown = dataclasses.replace(HANAKO, sex=None, undecodable=("sex",))
+    s, _, sub, _ = journey(RecordingCard(identity=unknown), library=lib)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer("self")
+    q = s.question()
+    assert q is not None and q.state.path == "members[0].sex"  # the name came from the card
+    s.answer("female")
+    s.answer("")  # the kana
+    s.add_group_item(); s.answer("見本 一郎"); s.answer("male"); s.answer("")  # noqa: E702
+    s.finish_group()
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    assert [m["sex"] for m in proc.values["members"]] == ["female", "male"]
+    assert proc.flags["members[0].sex"] == [FlagCode.SEX_NOT_KNOWN]
+    assert proc.flags["members[0].name"] == ["from_card"]
+    assert "members[1].sex" not in proc.flags  # another person, typed: nothing from the card
 
 
 def test_a_late_notification_is_told_on_the_confirm_screen_and_still_goes_in() -> None:

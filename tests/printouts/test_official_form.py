@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from common.flags import FlagCode, card_value_mark, needs_check
 from forms.japanese_dates import format_era
 from forms.loader import Library, load_library
 from forms.model import Form
@@ -135,6 +136,28 @@ def test_flags_are_marked_with_a_legend(library: Library, fonts: Fonts) -> None:
     assert text.count(mark) == 2  # beside the label, and in the legend
     assert without_spaces(legend) in text
     assert "※確認" in text and "(strange)" in text.replace("（", "(").replace("）", ")")
+
+
+@pytest.mark.parametrize("code", list(FlagCode))
+def test_every_mark_the_desk_asks_to_check_has_a_printed_mark(code: FlagCode) -> None:
+    """A flag code added for the desk without a printed mark would reach the paper as ※確認
+    and a bare code: the clerk holding the form would not know what to check."""
+    assert code in FLAG_MARKS, f"no printed mark for {code!r}"
+    mark, legend = FLAG_MARKS[code]
+    assert mark.startswith("※") == needs_check(code) and legend
+
+
+def test_a_sex_the_card_does_not_record_is_marked_and_a_kept_card_value_is_not(
+        library: Library, fonts: Fonts) -> None:
+    form = library.get("tennyu")
+    flags: dict[str, list[str]] = {
+        "members[0].sex": [FlagCode.SEX_NOT_KNOWN],
+        "applicant_name": [FlagCode.FROM_CARD, FlagCode.CORRECTED, card_value_mark("見本 華子")]}
+    text = without_spaces(text_of(_render(form, fonts, flags=flags)))
+    assert text.count("※性別不明") == 2  # in the members' table, and in the legend
+    assert "性別がカードに記録されていません。ご本人に確認してください。" in text
+    assert text.count("※修正") == 2
+    assert "※確認" not in text and "card_value" not in text and "見本華子" not in text
 
 
 def test_a_character_no_font_has_is_shown_and_flagged(library: Library, fonts: Fonts) -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from forms.loader import load_library
 from kiosk.application import FlagCode, ProcedureAnswers, card_value_mark, split_marks
 from kiosk.desk.view import procedure_view
 from printouts.samples import sample_answers
+from tests.forms.helpers import load_inline
+from tests.kiosk.session_fixtures import HANAKO, Clock, RecordingCard, RecordingSubmitter, make_session
 
 LIBRARY = load_library()
 ISSUED = dt.date(2026, 11, 23)
@@ -74,3 +77,51 @@ def test_a_sex_the_card_records_as_not_known_is_worded_for_the_clerk() -> None:
         FlagCode.SEX_NOT_KNOWN, "性別が不明（ご本人に確認）",
         "Sex not recorded on the card: ask the resident", True)
     assert members.attention
+
+
+# The form the kiosk filled, whole: a card that records no sex, and a name the resident corrected.
+MOVED_FORM = """
+fields:
+  - {id: applicant, type: applicant, label: 窓口に来た人は, required: true}
+  - {id: applicant_name, type: text, label: {ja: 氏名, en: Name}, bind: card.name, required: true}
+  - id: members
+    type: group
+    label: {ja: 引っ越した人, en: Everyone who moved}
+    item_label: {ja: 引っ越した人, en: Person}
+    min: 1
+    fields:
+      - {id: name, type: text, label: {ja: 氏名, en: Name}, bind: card.name, required: true}
+      - id: sex
+        type: choice
+        label: {ja: 性別, en: Sex}
+        bind: card.sex
+        required: true
+        choices:
+          - {value: male, label: {ja: 男, en: Male}}
+          - {value: female, label: {ja: 女, en: Female}}
+          - {value: not_applicable, label: {ja: 該当なし, en: Not applicable}}
+"""
+
+
+def test_what_the_kiosk_marked_is_what_the_clerk_sees() -> None:
+    library, _ = load_inline(MOVED_FORM)
+    unknown = dataclasses.replace(HANAKO, sex=None, undecodable=("sex",))
+    sub = RecordingSubmitter()
+    s = make_session(RecordingCard(identity=unknown), sub, Clock(), library)
+    s.start(); s.choose_form("test_form"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    s.answer("self")
+    s.answer("female")  # the sex the card does not record: asked
+    s.edit_group_item(0)
+    s.answer("見本 華子")  # the card's name, corrected
+    s.answer("female")
+    s.finish_group()
+    s.confirm()
+    (proc,) = sub.submissions[0].procedures
+    view = procedure_view(0, proc, library, today=ISSUED)
+    (members,) = [f for f in view.fields if f.path == "members"]
+    name, sex = members.items[0]
+    assert (name.value_ja, name.card_ja, name.card_en) == ("見本 華子", "見本 花子", "見本 花子")
+    assert [(f.ja, f.attention) for f in name.flags] == [("カードから", False), ("本人が修正", True)]
+    assert (sex.value_ja, [(f.ja, f.en, f.attention) for f in sex.flags]) == ("女", [
+        ("性別が不明（ご本人に確認）", "Sex not recorded on the card: ask the resident", True)])
+    assert sex.card_ja == "" and view.attention_count == 2

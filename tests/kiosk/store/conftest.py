@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from kiosk.store.crypto import DataKeys, load_or_create_key
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
-from tests.support.pgserver import PgServer, find_bindir, running_postgres
 from kiosk.store.repository import Store, open_store
+from tests.support.pgserver import PgServer, find_bindir, running_postgres
 
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 10:00 in Japan
 
