@@ -60,7 +60,8 @@ def _headless(parts: KioskParts, print_dir: Path) -> int:
         os.environ["DISPLAY"] = display
         from kiosk.ui.resident.demo_script import run_scripted_journey  # noqa: PLC0415
 
-        result = run_scripted_journey(parts.session, screenshot_dir=screens, counters=parts.counters)
+        result = run_scripted_journey(parts.session, screenshot_dir=screens, counters=parts.counters,
+                                      languages=parts.languages)
     slips = sorted(print_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime)
     print("画面がないため、仮想画面で住民票の写しの申請を自動で行いました。"
           "\nNo display: a 住民票 request was made by simulated touches on a virtual screen.")

@@ -8,6 +8,7 @@ sees the whole journey without a display. The touches go through Kivy's real inp
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,10 @@ STEPS = (
 )
 
 
-def run_scripted_journey(session: Session, *, screenshot_dir: Path, counters: dict[str, str]) -> dict[str, Any]:
+def run_scripted_journey(session: Session, *, screenshot_dir: Path, counters: dict[str, str],
+                         languages: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the app and the journey together; return the ticket and the touches it took."""
-    app = build_kiosk_app(session, fullscreen=True, counters=counters)
+    app = build_kiosk_app(session, fullscreen=True, counters=counters, languages=languages)
     out: dict[str, Any] = {}
 
     async def journey() -> None:
