@@ -23,31 +23,13 @@ import statistics
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from drivers.card.apdu import Response
 from drivers.card.errors import ReaderTimeoutError, WaitCancelledError
 from drivers.card.reader import DEFAULT_POLL_INTERVAL, CardChannel, PcscReaders
+from tests.support.card_readers import FakeChannel
 
 READER = "RC-S300"
-
-
-class _Channel:
-    reader_name = READER
-
-    def transmit(self, command: bytes) -> Response:
-        return Response(b"", 0x9000)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        pass
 
 
 class _Readers(PcscReaders):
@@ -67,7 +49,7 @@ class _Readers(PcscReaders):
         return [READER]
 
     def _try_connect(self, context: Any, name: str) -> CardChannel | None:
-        return _Channel() if self.placed.is_set() else None
+        return FakeChannel(READER) if self.placed.is_set() else None
 
 
 def timeout_overshoot(timeout: float = 0.2) -> float:

@@ -9,36 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import pytest
 
-from drivers.card.apdu import Response
 from drivers.card.errors import NoReaderError, ReaderTimeoutError, WaitCancelledError
 from drivers.card.reader import CardChannel, PcscReaders, open_readers
-
-
-class FakeChannel:
-    def __init__(self, reader_name: str) -> None:
-        self.reader_name = reader_name
-
-    def transmit(self, command: bytes) -> Response:
-        return Response(b"", 0x9000)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        pass
+from tests.support.card_readers import FakeChannel
 
 
 class ScriptedReaders(PcscReaders):
