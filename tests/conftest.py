@@ -4,13 +4,15 @@ The real PC/SC stack (pyscard -> pcscd -> vpcd -> our emulator) is used by the d
 the session's card-port tests and the end-to-end tests alike. A session-scoped fixture
 imported into several conftest files would be set up once per file, and a second pcscd
 cannot start beside the first (vpcd's port is fixed), so it lives here at the root.
-pcscd runs once per session, started by the run itself (a pcscd already running is refused);
+The same holds for the PostgreSQL server and cupsd that the store, desk, printer and
+end-to-end tests share. pcscd runs once per session, started by the run itself (a pcscd already running is refused);
 every test places its own card and takes it off afterwards, and `VirtualCard` waits until
 pcscd has seen each change so that no test meets the previous test's card.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,6 +20,8 @@ import pytest
 
 from drivers.card.emulator import SAMPLE_IDENTITY, VPCD_PORT, Identity, VirtualCard, load_identity
 from drivers.card.emulator.pcscd import Pcscd
+from tests.support.cupsd import Cupsd, running_cupsd
+from tests.support.pgserver import PgServer, find_bindir, running_postgres
 
 PlaceCard = Callable[..., VirtualCard]
 
@@ -50,3 +54,30 @@ def place_card(pcscd: Pcscd, sample: Identity) -> Iterator[PlaceCard]:
     yield place
     for card in placed:
         card.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgServer]:
+    # Fail, not skip: a skipped integration test would hide a missing install step in CI.
+    try:
+        find_bindir()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    if shutil.which("runuser") is None:
+        pytest.fail("runuser is missing (util-linux)")
+    with running_postgres(fsync=False) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def cupsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cupsd]:
+    # Fail, not skip: a skipped integration test would hide a missing install step in CI.
+    for program in ("cupsd", "lpadmin", "lp", "lpstat", "ipptool"):
+        if shutil.which(program) is None:
+            pytest.fail(
+                f"{program} is missing: apt-get install cups cups-client cups-ipp-utils "
+                "printer-driver-cups-pdf"
+            )
+    log = tmp_path_factory.mktemp("cupsd") / "cupsd.log"
+    with running_cupsd(log=log) as server:
+        yield server

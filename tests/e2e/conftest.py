@@ -4,9 +4,8 @@ of each part so that every daemon is started the same way everywhere."""
 
 from __future__ import annotations
 
-from tests.drivers.printer.conftest import cupsd, pdf_queue
-from tests.kiosk.desk.conftest import backend, clock, db_url, fonts, library, make_site, postgres
+from tests.drivers.printer.conftest import pdf_queue
+from tests.kiosk.desk.conftest import backend, clock, db_url, fonts, library, make_site
 
-__all__ = ["backend", "clock", "cupsd", "db_url", "fonts", "library", "make_site", "pdf_queue",
-           "postgres"]
+__all__ = ["backend", "clock", "db_url", "fonts", "library", "make_site", "pdf_queue"]
 

@@ -21,13 +21,13 @@ from kiosk.application import Receipt
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
 from printouts.payload import load_kiosk_keys
-from tests.drivers.printer.conftest import cupsd, pdf_queue
+from tests.drivers.printer.conftest import pdf_queue
 from tests.kiosk.desk.world import COUNTERS, OFFICE, Site, build_site, decode_image, rasterise
 from tests.support.cupsd import PdfQueue
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
-__all__ = ["cupsd", "pdf_queue"]  # the real CUPS of the printer tests, reused here
+__all__ = ["pdf_queue"]  # the printer tests' queue fixture, reused here (cupsd is the root conftest's)
 
 NOW = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 10:00 in Japan
 

@@ -12,10 +12,8 @@ import pytest
 from forms.loader import Library, load_library
 from printouts.layout import Fonts
 from tests.kiosk.desk.world import Site, build_site
-from tests.kiosk.store.conftest import Clock, postgres
+from tests.kiosk.store.conftest import Clock
 from tests.support.pgserver import PgServer
-
-__all__ = ["postgres"]  # the store tests' session-wide PostgreSQL, reused here
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ Each PostgreSQL test gets a database of its own, so tests never see each other's
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from kiosk.store.crypto import DataKeys, load_or_create_key
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import Store, open_store
-from tests.support.pgserver import PgServer, find_bindir, running_postgres
+from tests.support.pgserver import PgServer
 
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 10:00 in Japan
 
@@ -35,19 +34,6 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += dt.timedelta(**kwargs)
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PgServer]:
-    # Fail, not skip: a skipped integration test would hide a missing install step in CI.
-    try:
-        find_bindir()
-    except RuntimeError as exc:
-        pytest.fail(str(exc))
-    if shutil.which("runuser") is None:
-        pytest.fail("runuser is missing (util-linux)")
-    with running_postgres(fsync=False) as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
