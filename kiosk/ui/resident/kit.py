@@ -21,6 +21,7 @@ _SLACK = 0.97  # measured widths leave a little room: Kivy must not wrap a line 
 # "registration" on a tile); past that a Latin word is hyphenated, a Japanese one cut.
 _LEAST_SCALE = 0.75
 _LEAST_SIZE = 13.0
+ELLIPSIS = "…"  # before what is typed: more of the answer lies before what shows
 
 
 @dataclass
@@ -73,14 +74,17 @@ class UiKit:
                 yield
 
     def shape(self, text: str, width: float, size: float, font: str, *,
-              one_line: bool = False) -> str:
+              one_line: bool = False, tail: bool = False) -> str:
         """Markup for a label: broken into lines that fit (禁則, never inside a word: the
         font shrinks a little first if a word is wider than the line), fonts per character.
-        `one_line` (furigana) shrinks the text to one line instead of breaking it."""
+        `one_line` (furigana) shrinks the text to one line instead of breaking it; `tail`
+        (what is being typed) keeps it on one line that ends with the last character."""
         bold = font == self.theme.bold_font
         if width <= 1 or not text:
             return self.glyphs.markup(text, bold=bold)
         room = width * _SLACK
+        if tail:
+            return self._tail(text, room, size, font)
         measure = self._char_width(font, size)
         if one_line:
             scale = fit_scale(text, room, measure)
@@ -93,6 +97,26 @@ class UiKit:
         if not one_line:
             text = break_lines(text, room, measure)
         markup = self.glyphs.markup(text, bold=bold)
+        return f"[size={smaller:g}]{markup}[/size]" if smaller < size else markup
+
+    def _tail(self, text: str, room: float, size: float, font: str) -> str:
+        """What is typed, on one line: smaller type (down to _LEAST_SCALE) while the whole
+        answer can still fit, then its start given up behind 「…」, so the end, where the
+        next character goes, always shows. The field neither wraps (a second line would not
+        fit its box) nor grows (the keys would move under the resident's finger while
+        typing); the whole answer is shown again, wrapped, on the confirm screen."""
+        measure = self._char_width(font, size)
+        scale = max(_LEAST_SCALE, fit_scale(text, room, measure))
+        smaller = max(_LEAST_SIZE, float(int(size * scale))) if scale < 1 else size
+        measure = self._char_width(font, smaller)
+        shown = text
+        if sum(measure(c) for c in text) > room:
+            budget, start = room - measure(ELLIPSIS), len(text)
+            while start > 0 and measure(text[start - 1]) <= budget:
+                start -= 1
+                budget -= measure(text[start])
+            shown = ELLIPSIS + text[start:]
+        markup = self.glyphs.markup(shown, bold=font == self.theme.bold_font)
         return f"[size={smaller:g}]{markup}[/size]" if smaller < size else markup
 
     def text_width(self, text: str, role: str) -> float:

@@ -31,7 +31,7 @@ _WHITE = (1.0, 1.0, 1.0, 1.0)
 _BLACK = (0.0, 0.0, 0.0, 1.0)
 
 
-Shaper = Callable[..., str]  # (text, width, size, font, *, one_line=False) -> markup
+Shaper = Callable[..., str]  # (text, width, size, font, *, one_line=False, tail=False) -> markup
 # Furigana: one line over its word, smaller if it must be, never broken.
 ONE_LINE_ROLES = frozenset({"kana"})
 
@@ -44,6 +44,7 @@ class _Shaped:
     shaper = ObjectProperty(None, allownone=True)
     side_padding = 0  # what the .kv takes off the width for `text_size`
     wraps = True
+    tail = False  # one line ending with its last character (kit.UiKit._tail says why)
     if TYPE_CHECKING:  # given by the Label the mixin goes with
         text: str
         width: float
@@ -66,6 +67,10 @@ class _Shaped:
         if getattr(self, "role", "") in ONE_LINE_ROLES:
             self.text = self.shaper(self.plain, self.width - self.side_padding, self.font_size,
                                     self.font_name, one_line=True)
+            return
+        if self.tail:
+            self.text = self.shaper(self.plain, self.width - self.side_padding, self.font_size,
+                                    self.font_name, tail=True)
             return
         width = self.width - self.side_padding if self.wraps else 0
         self.text = self.shaper(self.plain, width, self.font_size, self.font_name)
@@ -160,10 +165,12 @@ class KTile(_Touchable, ButtonBehavior, BoxLayout):  # type: ignore[misc]  # Kiv
 
 class KField(_Shaped, Label):  # type: ignore[misc]  # Kivy is untyped
     """What the resident has typed so far, in a box. Text, box and border all take their
-    colours from the theme, so switching contrast mid-entry never paints white on white."""
+    colours from the theme, so switching contrast mid-entry never paints white on white.
+    A long answer stays on one line and shows its end, 「…」 before it (`tail`)."""
 
     role = StringProperty("display")
     side_padding = 28
+    tail = True
     bg_color = ColorProperty(_WHITE)
     border_color = ColorProperty(_BLACK)
     border_width = NumericProperty(2)

@@ -11,11 +11,20 @@ and background are painted in.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from tests.kiosk.ui.driver import Journey, World, journey, main, shoot, shown
+from tests.kiosk.ui.driver import (
+    Journey,
+    World,
+    journey,
+    main,
+    shoot,
+    shown,
+    to_confirm_with_card,
+)
 
 NAMES: list[str] = []
 
@@ -252,6 +261,133 @@ async def other_choice_in_sight(robot: Any, world: World) -> dict[str, Any]:
     after = below_fold(robot, "choice:other")
     return {"hidden": hidden, "cue": cue_facts, "hidden_after_cue": after,
             "choices": smallest(robot, "choice:"), "text": shown(robot)}
+
+
+def drawn_text(widget: Any) -> str:
+    """The characters a shaped label draws: its markup without the tags."""
+    return re.sub(r"\[/?(?:size|font|b|color)(?:=[^\]]*)?\]", "", str(widget.text))
+
+
+def field_facts(robot: Any) -> dict[str, Any]:
+    """The answer field: its box, the size of the text drawn in it, the characters drawn."""
+    display = robot.controller.manager.current_screen.input.display
+    return {"size": [round(v) for v in display.size],
+            "texture": [round(v) for v in display.texture_size],
+            "drawn": drawn_text(display), "typed": display.plain}
+
+
+LONG_ANSWER = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほ"  # 30 kana
+
+
+@step("inputs_long_answer")
+async def long_answer(robot: Any, world: World) -> dict[str, Any]:
+    """About 30 kana typed on the board: the field shows the end of the answer, on one line,
+    with large text and after it is switched back."""
+    await to_manual(robot, world)
+    await robot.tap("chrome:size")
+    await robot.tap_all(*(f"kana:{c}" for c in LONG_ANSWER))
+    await robot.frames(3)
+    shoot(robot, world, "inputs-15-long-answer-large")
+    large = field_facts(robot)
+    await robot.tap("chrome:size")
+    await robot.frames(3)
+    normal = field_facts(robot)
+    await robot.tap("kana:delete")
+    await robot.frames(3)
+    return {"large": large, "normal": normal, "deleted": field_facts(robot)}
+
+
+def text_box(widget: Any) -> list[float]:
+    """Where a label's text is drawn in the window (Kivy centres the texture on the
+    widget): left, bottom, right, top."""
+    cx, cy = widget.to_window(*widget.center)
+    w, h = widget.texture_size
+    return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
+
+
+def window_box(widget: Any) -> list[float]:
+    x, y = widget.to_window(widget.x, widget.y)
+    return [x, y, x + widget.width, y + widget.height]
+
+
+def within(inner: list[float], outer: list[float], slack: float = 2.0) -> bool:
+    return (inner[0] >= outer[0] - slack and inner[1] >= outer[1] - slack
+            and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
+
+
+def text_in_sight(robot: Any) -> dict[str, Any]:
+    """Which labels of the current screen draw text beyond the screen's own area (under a
+    bar, off the window), and whether its title line is in sight."""
+    from kivy.uix.label import Label  # noqa: PLC0415 - Kivy is imported by now
+    from kivy.uix.scrollview import ScrollView  # noqa: PLC0415
+
+    screen = robot.controller.manager.current_screen
+    area = window_box(screen)
+    outside = []
+    for widget in screen.walk(restrict=True):
+        if not isinstance(widget, Label) or not widget.text.strip() or widget.opacity == 0:
+            continue
+        view = next((w for w in ancestors(widget) if isinstance(w, ScrollView)), None)
+        room = window_box(view) if view is not None else area
+        if view is None and not within(text_box(widget), room):
+            outside.append(getattr(widget, "plain", widget.text)[:30])
+    title = screen.ids.instruction
+    view = next((w for w in ancestors(title) if isinstance(w, ScrollView)), None)
+    seen = window_box(view) if view is not None else area
+    return {"outside": outside, "title_in_sight": within(text_box(title), seen)
+            and within(text_box(title), area), "title": title.plain,
+            "cue": robot.has("pin:more")}
+
+
+def ancestors(widget: Any) -> Iterator[Any]:
+    node = widget.parent
+    while node is not None and node is not node.parent:
+        yield node
+        node = node.parent
+
+
+@step("inputs_pin_large_text")
+async def pin_large_text(robot: Any, world: World) -> dict[str, Any]:
+    """The PIN screen with 文字を大きく, in Japanese and in English: its words stay on the
+    screen, the title in sight, and the PIN still goes in."""
+    world.card()
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    await robot.tap("chrome:size")
+    await robot.frames(3)
+    shoot(robot, world, "inputs-16-pin-large")
+    japanese = text_in_sight(robot)
+    await robot.tap("chrome:lang")
+    await robot.frames(3)
+    shoot(robot, world, "inputs-17-pin-large-english")
+    english = text_in_sight(robot)
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+    return {"japanese": japanese, "english": english, "after_pin": robot.screen}
+
+
+def label_colours(robot: Any, needle: str) -> list[dict[str, Any]]:
+    """The colour of each shown label whose text holds `needle`, and the screen's."""
+    from kivy.uix.label import Label  # noqa: PLC0415 - Kivy is imported by now
+
+    background = list(robot.controller.root.bg_color)
+    return [{"text": getattr(w, "plain", w.text), "color": list(w.color), "bg": background}
+            for w in robot.shown() if isinstance(w, Label) and needle in getattr(w, "plain", "")]
+
+
+@step("inputs_confirm_contrast")
+async def confirm_contrast(robot: Any, world: World) -> dict[str, Any]:
+    """白黒反転 on the confirm screen: the fee and its total follow the palette."""
+    world.card()
+    await to_confirm_with_card(robot, world)
+    normal = label_colours(robot, "手数料")
+    await robot.tap("chrome:contrast")
+    await robot.frames(3)
+    shoot(robot, world, "inputs-18-confirm-contrast")
+    contrast = label_colours(robot, "手数料")
+    await robot.tap("chrome:contrast")
+    await robot.frames(3)
+    return {"normal": normal, "contrast": contrast, "again": label_colours(robot, "手数料")}
 
 
 if __name__ == "__main__":

@@ -140,3 +140,37 @@ def test_other_is_in_sight_or_announced(inputs: Result) -> None:
         assert found["cue"] is not None and found["cue"]["px"] >= MIN_TARGET_PX
         assert "もっと見る" in found["cue"]["text"]
         assert not found["hidden_after_cue"]
+
+
+def test_a_long_answer_shows_its_end_on_one_line(inputs: Result) -> None:
+    """About 30 kana on the board: the field never wraps out of its box, and the resident
+    sees the characters just typed, with 「…」 saying more lies before them."""
+    found = walked(inputs, "inputs_long_answer")
+    for moment in ("large", "normal", "deleted"):
+        facts = found[moment]
+        (width, height), (text_w, text_h) = facts["size"], facts["texture"]
+        assert text_h <= height and text_w <= width, (moment, facts)
+        assert facts["drawn"].lstrip("…")[-6:] == facts["typed"][-6:], (moment, facts)
+    typed, drawn = found["large"]["typed"], found["large"]["drawn"]
+    assert len(typed) == 30 and drawn.startswith("…") and typed.endswith(drawn[1:])
+    assert found["deleted"]["typed"] == typed[:-1]
+
+
+def test_the_pin_screen_keeps_its_words_on_screen_with_large_text(inputs: Result) -> None:
+    found = walked(inputs, "inputs_pin_large_text")
+    for lang in ("japanese", "english"):
+        facts = found[lang]
+        assert facts["outside"] == [], (lang, facts)  # nothing drawn under the bars
+        assert facts["title_in_sight"], (lang, facts)
+    assert "券面事項入力補助用" in found["japanese"]["title"]
+    assert found["after_pin"] == "question"  # the pad still takes the PIN
+
+
+def test_the_fee_follows_high_contrast(inputs: Result) -> None:
+    found = walked(inputs, "inputs_confirm_contrast")
+    for moment in ("normal", "contrast", "again"):
+        labels = found[moment]
+        assert any("300円 × 1通" in label["text"] for label in labels), (moment, labels)
+        for label in labels:
+            assert contrast_ratio(label["color"], label["bg"]) >= 7, (moment, label)
+    assert found["contrast"][0]["bg"][:3] == [0.0, 0.0, 0.0]

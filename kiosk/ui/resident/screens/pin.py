@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.ui.i18n import N_
 from kiosk.ui.resident.inputs.keypad import CLEAR, DELETE, add_keys, edit_digits
+from kiosk.ui.resident.kit import UiKit
 from kiosk.ui.resident.messages import message_text
 from kiosk.ui.resident.screens.base import KioskScreen
 
@@ -43,9 +44,18 @@ class PinScreen(KioskScreen):
         ui.set_text(self.ids.tries, "" if tries is None else ui.tr(
             "Tries left before the card locks: {n}", n=tries))
         ui.set_text(self.ids.message, message_text(session.message, ui.tr))
+        if session.message and self.ids.area.view is not None:
+            self.ids.area.view.scroll_y = 1  # the message, under the instruction, in sight
         ui.set_text(self.ids.hint, ui.tr(
             "Forgotten the PIN? Touch 'Back' and choose to enter your details by touch."))
         self._show_boxes()
+
+    def themed(self, ui: UiKit) -> None:
+        """With large text the keypad gives up some width (its keys stay well over 15 mm),
+        so the instruction takes fewer lines and the tries left stay in sight."""
+        narrow = ui.theme.large
+        self.ids.pad_column.width = 420 if narrow else 520
+        self.ids.pad.width = 400 if narrow else 500
 
     def press(self, key: str) -> None:
         self._digits = edit_digits(self._digits, key, PIN_LENGTH)
