@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from drivers.printer.base import Printer
 from forms.loader import Library
 from kiosk.config import OfficeConfig
-from kiosk.desk.errors import ClerkRequired, NotFound, desk_error
+from kiosk.desk.errors import ClerkInvalid, ClerkRequired, NotFound, desk_error
 from kiosk.desk.view import DeskView, build_view
 from kiosk.store.errors import NotFoundError, StoreError
+from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import AuditEvent, OpenedApplication, Store
 from printouts.layout import Fonts
 from printouts.payload import DeskKeys, KioskKeys
@@ -76,6 +77,8 @@ class DeskBase:
     def _need_clerk(self) -> str:
         if not self.clerk:
             raise ClerkRequired()
+        if not STAFF_ID.fullmatch(self.clerk):  # the store's rule, checked before any action
+            raise ClerkInvalid()
         return self.clerk
 
     @property

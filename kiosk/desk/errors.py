@@ -237,6 +237,20 @@ class ClerkRequired(DeskError):
     )
 
 
+class ClerkInvalid(ClerkRequired):
+    """The clerk's ID holds characters the audit trail does not take (a name in kanji, a space):
+    refused before anything is opened or printed, not by the store after a print went out."""
+
+    code = "clerk_invalid"
+    message_ja = (
+        "職員IDに使えない文字が入っています。半角の英字・数字（と _ . : @ / -）で入力してください。"
+    )
+    message_en = (
+        "The clerk ID holds characters it may not: use letters and digits (and _ . : @ / -) "
+        "only."
+    )
+
+
 class MyNumberNotNeeded(DeskError):
     code = "my_number_not_needed"
     message_ja = (
@@ -353,6 +367,7 @@ CODES: tuple[str, ...] = (
     WrongOffice.code, UnsupportedVersion.code, NotForThisCounter.code, NoCodeInImage.code,
     ImageUnreadable.code, AlreadyScanned.code, AlreadyCompleted.code, Cancelled.code,
     FormVersionMissing.code, NotFound.code, NoSuchProcedure.code, ClerkRequired.code,
+    ClerkInvalid.code,
     MyNumberNotNeeded.code, MyNumberNotRead.code, NumberInFile.code, ReprintWithoutQr.code,
     ExportError.code,
 )

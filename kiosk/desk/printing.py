@@ -31,6 +31,7 @@ from kiosk.desk.errors import (
     desk_error,
 )
 from kiosk.desk.view import loaded_form
+from kiosk.store.errors import StoreError
 from kiosk.store.repository import OpenedApplication, StoredApplication
 from printouts.document import Document
 from printouts.official_form import render_official_form
@@ -153,15 +154,23 @@ class DeskPrinting(DeskBase):
         try:
             job = self._printer.print_pdf(document.data, title=title, paper=paper)
         except PrinterError as exc:
-            self._store.record_print(application_id, kind=kind, printer=self._printer_label,
-                                     ok=False, error=f"{exc.code}: {exc.message_en}",
-                                     clerk=clerk, desk=self.desk_id)
+            self._record_print(application_id, kind, clerk, f"{exc.code}: {exc.message_en}")
             log.warning("print failed: application %d, %s: %s", application_id, kind, exc.code)
             raise desk_error(exc) from None
-        self._store.record_print(application_id, kind=kind, printer=self._printer_label, ok=True,
-                                 clerk=clerk, desk=self.desk_id)
+        self._record_print(application_id, kind, clerk, None)
         log.info("printed: application %d, %s", application_id, kind)
         return PrintResult(job.job_id, job.where, title, *names, warnings)
+
+    def _record_print(self, application_id: int, kind: Literal["form", "slip"], clerk: str,
+                      error: str | None) -> None:
+        """The print in the audit trail; a store that refuses it is the clerk's error in words
+        (the paper may be out already: the message says the store failed, not the print)."""
+        try:
+            self._store.record_print(application_id, kind=kind, printer=self._printer_label,
+                                     ok=error is None, error=error, clerk=clerk,
+                                     desk=self.desk_id)
+        except StoreError as exc:
+            raise desk_error(exc) from None
 
     def reprint_slip(self, application_id: int) -> PrintResult:
         """The slip again, from the stored application, built as the kiosk built it.

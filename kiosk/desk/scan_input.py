@@ -24,7 +24,7 @@ from drivers.scanner.image import codes_in_image as image_codes
 from kiosk.desk.errors import ImageUnreadable, LooksLikeMyNumberCard, NoCodeInImage, NotOurs
 
 # "KS" + version + "-", after the scanner's mix-ups are folded (upper case, full width).
-_OUR_PREFIX = re.compile(r"KS[0-9]{1,3}-")
+OUR_PREFIX = re.compile(r"KS[0-9]{1,3}-")
 
 
 def folded(text: str) -> str:
@@ -62,7 +62,7 @@ def looks_like_image_path(arg: str | Path) -> bool:
     if isinstance(arg, Path):
         return True
     candidate = arg.strip()
-    if "\n" in candidate or len(candidate) > 4096 or _OUR_PREFIX.match(folded(candidate[:8])):
+    if "\n" in candidate or len(candidate) > 4096 or OUR_PREFIX.match(folded(candidate[:8])):
         return False
     return Path(candidate).suffix.lower() in IMAGE_SUFFIXES
 
@@ -84,7 +84,7 @@ def pick_slip_code(texts: list[str]) -> str:
     if not texts:
         raise NoCodeInImage()
     for text in texts:
-        if _OUR_PREFIX.match(folded(text[:8])):
+        if OUR_PREFIX.match(folded(text[:8])):
             return text
     if any(is_card_number_shape(text) for text in texts):
         raise LooksLikeMyNumberCard()

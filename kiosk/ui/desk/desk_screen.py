@@ -6,6 +6,11 @@ Everything it shows comes from a `DeskView` (kiosk/desk/view.py) and everything 
 Never one resident's application under another's scan (issue 12):
 - the scan field takes the focus back whenever nothing else that takes typing has it (after a
   button, a popup, an export), so the USB scanner's line, ending in Enter, always lands there;
+- a scanner's line typed while the clerk is in another field (their ID, an image path) is taken
+  out of it at its Enter, the field getting back what it held, and read as a scan
+  (kiosk/desk/wedge.py tells it from the clerk's typing by its speed and shape); the clerk's
+  ID is signed in only once its field has been still a moment, so a scanned line is never
+  the clerk's ID, not even for the milliseconds it is being typed;
 - a scan clears the screen before anything is read, so a refused one leaves no application
   shown; one typed while the desk is busy waits for it and then runs, never dropped, and the
   result of what it waited for no longer redraws an application;
@@ -56,6 +61,7 @@ CONFIRM = {
                   N_("Cancel the application")),
 }
 _DONE = object()
+CLERK_SETTLE_S = 0.3  # longer than a scanner's gap between characters (1-4 ms)
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff", "*.webp",
                  "*.pdf", "*.PNG", "*.JPG", "*.PDF"]
 
@@ -76,6 +82,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.popup: Popup | None = None
         self._scans = 0  # counts scans: a result started before the latest one is stale
         self._waiting: Callable[[], DeskView] | None = None  # a scan typed while busy
+        self._clerk_settle = Clock.create_trigger(self._sign_in, CLERK_SETTLE_S)
         self.pane = Pane(self, print_form=self.print_form, my_number=self.my_number)
         super().__init__(**kwargs)
         self.ids.clerk.text = desk.clerk or ""
@@ -130,14 +137,37 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.show_view(self.view)
         self.say(*self._said)  # the message too, in the new language
 
-    def clerk_changed(self, text: str) -> None:
-        self.desk.clerk = text.strip() or None
+    def clerk_changed(self, _text: str) -> None:
+        """Signed in once the field is still: a scanner's line is out of it by then."""
+        self._clerk_settle.cancel()
+        self._clerk_settle()
+
+    def _sign_in(self, _dt: float = 0) -> None:
+        self._clerk_settle.cancel()
+        self.desk.clerk = self.ids.clerk.text.strip() or None
+
+    def field_entered(self, field: Any) -> None:
+        """Enter in the clerk's ID or the image path: a scanner's line is taken out of the
+        field (which gets back what it held) and read as a scan; else the field's own Enter."""
+        taken = field.watch.entered()
+        if taken is not None:
+            field.text = taken.restore
+            field.cursor = field.get_cursor_from_index(taken.cursor)
+            log.info("desk screen: a scanned line in another field, read as a scan")
+            self.ids.scan.focus = True
+            self.scan_text(taken.line)
+        elif field is self.ids.image_path:
+            self.scan_image(field.text)
+        else:
+            self._sign_in()
 
     # --- the scan field's focus ---------------------------------------------------------------
 
     def _hold_focus(self, *_args: Any) -> None:
         """Any field losing the focus: next frame, give it back to the scan field unless the
         clerk is typing in another field (their ID, an image path)."""
+        if not self.ids.clerk.focus and self._clerk_settle.is_triggered:
+            self._sign_in()  # leaving the ID field signs in at once (a button clicked next)
         Clock.schedule_once(self._refocus, 0)
 
     def _refocus(self, _dt: float = 0) -> None:

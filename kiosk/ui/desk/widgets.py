@@ -13,6 +13,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.uix.textinput import TextInput
+
+from kiosk.desk.wedge import WedgeWatch
 
 
 class DText(Label):  # type: ignore[misc]  # Kivy is untyped
@@ -24,6 +27,24 @@ class DButton(Button):  # type: ignore[misc]
 
     role = StringProperty("")
     kid = StringProperty("")
+
+
+class WatchedInput(TextInput):  # type: ignore[misc]
+    """A field beside the scan field (the clerk's ID, an image path): it notes how its text
+    arrived, so a scanner's line typed into it is told from the clerk's (kiosk/desk/wedge.py)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.watch = WedgeWatch()
+        super().__init__(**kwargs)
+        self.bind(focus=lambda *_: self.watch.reset())
+
+    def insert_text(self, substring: str, from_undo: bool = False) -> Any:
+        if from_undo:
+            return super().insert_text(substring, from_undo=from_undo)
+        self.watch.typed(substring, before=self.text, cursor=self.cursor_index())
+        inserted = super().insert_text(substring, from_undo=from_undo)
+        self.watch.taken()
+        return inserted
 
 
 class FieldRow(BoxLayout):  # type: ignore[misc]

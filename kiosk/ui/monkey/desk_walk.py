@@ -15,10 +15,11 @@ from typing import Any
 
 from kivy.core.window import Window
 
+from kiosk.desk.wedge import MIN_BURST
+from kiosk.monkey_worlds import CARD_BACK, DeskWorld
 from kiosk.ui.monkey.checks import Fault
 from kiosk.ui.monkey.report import Report
 from kiosk.ui.monkey.walk import Guard, Place, Walk
-from kiosk.ui.monkey.worlds import CARD_BACK, DeskWorld
 from kiosk.ui.resident.robot import Robot
 
 POINTER_MIN_PX = 24.0  # WCAG 2.5.8 Target Size (Minimum), for a mouse pointer
@@ -89,9 +90,9 @@ class DeskWalk(Walk):
             text = self.damage(self.rng.choice(self.world.slips)[1])
         elif kind == "card back":
             text = CARD_BACK
-        else:
+        else:  # another QR code: never fewer characters than a scanner's line (kiosk/desk/wedge.py)
             text = "".join(self.rng.choice(string.printable[:94]) for _ in range(
-                self.rng.randint(1, 40)))
+                self.rng.randint(MIN_BURST, 40)))
         self.report.actions[f"scan: {kind}"] += 1
         self.expect = (kind, ticket)
         for char in text:  # the wedge types into whatever has the keyboard focus

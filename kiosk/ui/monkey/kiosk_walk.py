@@ -16,11 +16,11 @@ from typing import Any
 
 from kivy.uix.textinput import TextInput
 
+from kiosk.monkey_worlds import IDLE_TIMEOUT_S, PIN, KioskWorld
 from kiosk.session.session import IDLE_WARNING_S, STAFF_IDLE_FACTOR
 from kiosk.ui.monkey.kivy_side import Scene, active_layer, scene
 from kiosk.ui.monkey.report import Report
 from kiosk.ui.monkey.walk import Guard, Place, Walk
-from kiosk.ui.monkey.worlds import IDLE_TIMEOUT_S, PIN, KioskWorld
 from kiosk.ui.resident.robot import Robot
 
 TOP_BAR = {"chrome:size": 3, "chrome:contrast": 3, "chrome:lang": 3, "chrome:staff": 1}

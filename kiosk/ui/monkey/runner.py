@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kiosk.monkey_worlds import CardReader, desk_world, kiosk_world
 from kiosk.ui.monkey.report import Report, Stop
-from kiosk.ui.monkey.worlds import CardReader, desk_world, kiosk_world
 
 START_TIMEOUT_S = 60.0
 

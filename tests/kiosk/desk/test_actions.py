@@ -450,3 +450,24 @@ def test_the_card_value_kept_beside_a_correction_is_shown_not_exported(
     assert "旧町" not in text
     flags = json.loads(text)["applications"][0]["procedures"][0]["flags"]
     assert flags["applicant_address"] == ["corrected"]
+
+
+@pytest.mark.parametrize("typed", ["山田", "clerk 007", "#%&!"])
+def test_a_clerk_id_the_audit_cannot_take_is_refused_in_words_before_printing(
+        make_site: SiteFactory, typed: str) -> None:
+    """The monkey's seed 4: a clerk ID of stray characters let the form print, then the store
+    refused to record it and the clerk read a class name (InvalidValueError)."""
+    site = make_site()
+    view = scanned(site, "juminhyo")
+    printed_before = len(site.desk_sink.output)
+    site.desk.clerk = typed
+    for action in (lambda: site.desk.print_form(view.application_id, 0),
+                   lambda: site.desk.reprint_slip(view.application_id),
+                   lambda: site.desk.set_status(view.application_id, "received")):
+        with pytest.raises(DeskError) as caught:
+            action()
+        assert caught.value.code == "clerk_invalid"
+        assert "職員IDに使えない文字" in caught.value.message_ja
+        assert "letters and digits" in caught.value.message_en
+    assert len(site.desk_sink.output) == printed_before  # nothing went out unrecorded
+    assert site.desk_store.get(view.application_id).status == "issued"

@@ -114,3 +114,18 @@ def test_warnings_take_the_rows_width_and_a_long_application_has_an_index(
     assert "住み始めた日から14日を過ぎています" in text and full_width and wider_than_marks
     assert ui["long_index"] == ["index:0", "index:1", "index:2"]
     assert ui["jumped"]["heading_in_view"] and ui["jumped"]["scroll_y"] < 0.5
+
+
+def test_a_slip_scanned_while_the_clerk_is_in_another_field_opens(ui: dict[str, Any]) -> None:
+    _walked(ui, "into_clerk", "into_path", "after_leaving")
+    clerk = ui["into_clerk"]
+    assert clerk["focused"]  # the line was typed into the clerk's ID field
+    assert clerk["ticket"] == ui["tickets"]["long"] and clerk["kind"] != "error"
+    assert clerk["field"] == clerk["field_before"] == clerk["signed_in"] == "clerk-007"
+    assert clerk["scan_focus"]
+    path = ui["into_path"]
+    assert path["focused"]
+    assert (path["ticket"], path["kind"], path["rows_left"]) == (None, "error", 0)
+    assert path["message"] == LooksLikeMyNumberCard.message_ja
+    assert path["field"] == "/tmp/slip" and path["scan_focus"]
+    assert ui["after_leaving"] == {"scan_focus": True, "clerk_focus": False}

@@ -110,7 +110,7 @@ class Scenes:
         await until(lambda: self.screen is not None)
         await frames(10)
         for scene in (self.long_application, self.after_export, self.damaged_after_good,
-                      self.confirmations, self.scan_while_asked):
+                      self.confirmations, self.scan_while_asked, self.scan_into_other_fields):
             try:
                 await scene()
             except Exception:  # reported in the JSON, for the test to show
@@ -213,6 +213,36 @@ class Scenes:
             "asked": asked, "popup": self.screen.popup is not None, **self.shown(),
             "long_status": self.site.desk_store.get(long_id).status,
             "text": "cancel" not in shown_text(self.app.root)}
+
+
+    async def scan_into_other_fields(self) -> None:
+        """The clerk clicked into their ID or the image path; the scanner types the next slip
+        (or a card's back) there: it is read as a scan and the field keeps what it had."""
+        ids = self.screen.ids
+        await self.scan(self.slips["short"])
+        await click(ids.clerk)
+        clerk_before, focused = ids.clerk.text, ids.clerk.focus
+        await self.scan(self.slips["long"])
+        self.app.screenshot("s10-slip-typed-into-the-clerk-field")
+        await frames(3)
+        self.results["into_clerk"] = {
+            **self.shown(), "focused": focused, "field": ids.clerk.text,
+            "field_before": clerk_before, "signed_in": self.app.desk.clerk,
+            "scan_focus": ids.scan.focus}
+        await click(ids.image_path)
+        focused = ids.image_path.focus
+        ids.image_path.insert_text("/tmp/slip")  # half a path, typed by hand
+        await frames(2)
+        await self.scan("123456789018")
+        self.app.screenshot("s11-card-back-typed-into-the-path-field")
+        self.results["into_path"] = {
+            **self.shown(), "focused": focused, "field": ids.image_path.text,
+            "rows_left": len(ids.rows.children), "scan_focus": ids.scan.focus}
+        await click(ids.clerk)
+        await click(self.kid("next"))
+        await frames(3)
+        self.results["after_leaving"] = {"scan_focus": ids.scan.focus,
+                                         "clerk_focus": ids.clerk.focus}
 
 
 def main(argv: list[str] | None = None) -> int:

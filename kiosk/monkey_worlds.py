@@ -5,6 +5,10 @@ rolls afresh for each resident (a card on the reader or not, 3, 1 or 0 PIN tries
 a printer out of paper), and a clock the monkey moves to let the idle timer fire. The desk gets
 a real `Desk` on SQLite in a temporary folder with fresh keys, and slips signed the way the
 kiosk signs them (the sample answers of each form), so its scan field reads real codes.
+
+It lives outside kiosk/ui (the monkey's screens side, kiosk/ui/monkey, imports it) because
+building those worlds takes printouts (keys, signed slips, fonts) and the screens import
+nothing of printouts: no Kivy here either.
 """
 
 from __future__ import annotations
