@@ -61,8 +61,10 @@ class _Submitter:
         self.count += 1
         return Receipt(f"A-{self.count:03d}", "resident", printed=True)
 
-    def print_paper_form(self, form_id: str, lang: str) -> bool:
-        return True
+    def print_paper_forms(self, form_ids: Any, lang: str, *, ticket: str | None = None) -> Any:
+        from kiosk.application import Receipt  # noqa: PLC0415
+
+        return Receipt(ticket or "A-001", "resident", printed=True)
 
 
 def _session() -> Any:

@@ -56,6 +56,9 @@ class Submission:
 
 @dataclass(frozen=True)
 class Receipt:
+    """The resident's ticket and where to go: for an application stored at the kiosk, or for
+    the paper forms of one who writes by hand (the same counter numbers both)."""
+
     ticket: str
     counter: str  # where to go first: the key of the first procedure's counter
     printed: bool

@@ -1,15 +1,16 @@
-"""The kiosk's SubmitPort: store the application first, then print the slip.
+"""The kiosk's SubmitPort: store the application first, then print the slip; for the paper
+forms, draw the ticket first, then print them.
 
 The order is the point. A stored application has its ticket and can be reprinted by staff;
-a printer that is out of paper costs the resident a wait, never their application. Every
-print, done or failed, is recorded in the store with the printer's code, so staff see which
-slips to reprint.
+a printer that is out of paper costs the resident a wait, never their application or their
+number. Every print, done or failed, is recorded in the store with the printer's code, so
+staff see which slips and forms to print again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from common.clock import JST
@@ -56,12 +57,27 @@ class KioskSubmitter:
         return Receipt(stored.ticket, first, printed=error is None, print_error=error,
                        then=tuple(then))
 
-    def print_paper_form(self, form_id: str, lang: str) -> bool:
-        """The blank form for a resident who writes by hand; False (recorded) if it failed."""
-        form = self.library.get(form_id)
-        doc = render_assisted_form(form=form, today=self.clock().astimezone(JST).date(),
-                                   office_name=self.office_name, fonts=self.fonts)
-        return self._print(doc, f"paper form {form_id}", kind="assisted") is None
+    def print_paper_forms(self, form_ids: Sequence[str], lang: str, *,
+                          ticket: str | None = None) -> Receipt:
+        """The paper forms of a resident who writes by hand, under a ticket of the same counter
+        as the applications'. The ticket is drawn (and recorded) before anything prints, so a
+        failed print costs the resident a wait at the counter, never their place in the queue;
+        the forms stop at the first failure (recorded), which staff print again."""
+        forms = [self.library.get(form_id) for form_id in form_ids]
+        if ticket is None:
+            ticket = self.store.draw_paper_ticket(office_code=self.office_code,
+                                                  kiosk_id=self.kiosk_id, form_ids=form_ids).ticket
+        today = self.clock().astimezone(JST).date()
+        error = None
+        for form in forms:
+            counter = self.counters.get(form.counter, form.counter).partition(" / ")[0]
+            doc = render_assisted_form(form=form, today=today, office_name=self.office_name,
+                                       fonts=self.fonts, ticket=ticket, counter=counter)
+            error = self._print(doc, f"paper form {form.id} {ticket}", kind="assisted")
+            if error is not None:
+                break
+        first, *then = dict.fromkeys(f.counter for f in forms)
+        return Receipt(ticket, first, printed=error is None, print_error=error, then=tuple(then))
 
     def _print(self, document: Document, title: str, *, kind: PrintKind,
                application_id: int | None = None) -> str | None:

@@ -7,7 +7,9 @@ would hide is shown with a plain instruction (「代理人の方のみ」) inste
 hide anything. What is already known (the card's four items, the office) is printed in.
 
 A small QR names the form and its version, so the clerk who types the answers in later
-opens the same definition the paper was printed from.
+opens the same definition the paper was printed from. Printed at a kiosk, the form carries the
+resident's ticket number at the top, as large as the slip's, with the counter to take it to:
+the resident queues like everyone else, and the counter calls them by it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from printouts.layout import (
     Qr,
     Text,
     char_boxes,
+    fit_size,
     label_row,
     mm,
     render_pdf,
@@ -260,9 +263,28 @@ def _header(form: Form, office_name: str, fonts: Fonts) -> Block:
     return block
 
 
-def _continued(form: Form, fonts: Fonts) -> Block:
-    block = text_block(f"{form.title.ja} 記入用紙（続き）", width=WIDTH, size=12, fonts=fonts,
-                       bold=True, align="center")
+def _ticket_band(ticket: str, counter: str, fonts: Fonts) -> Block:
+    """「番号札 A-012」 large, and where to take the form: the first thing a clerk looks for."""
+    height = mm(22)
+    block = Block(height + mm(3))
+    block.add(Box(0, 0, WIDTH, height, line=FRAME))
+    x = mm(4)
+    block.add(Text(x, (height - 13) / 2, "番号札", 13, bold=True))
+    x += fonts.width("番号札", 13, bold=True) + mm(4)
+    size = fit_size(ticket, WIDTH / 2 - x, 40, fonts, bold=True)
+    block.add(Text(x, (height - size) / 2, ticket, size, bold=True))
+    x += fonts.width(ticket, size, bold=True) + mm(8)
+    where = f"{counter}の窓口へ" if counter else "窓口へ"
+    where += "お持ちください。\nこの番号でお呼びします。"
+    words = text_block(where, width=WIDTH - x - mm(4), size=11, fonts=fonts, leading=1.4)
+    block.extend(words, dx=x, dy=(height - words.height) / 2)
+    return block
+
+
+def _continued(form: Form, fonts: Fonts, ticket: str | None) -> Block:
+    number = f"　番号札 {ticket}" if ticket else ""
+    block = text_block(f"{form.title.ja} 記入用紙（続き）{number}", width=WIDTH, size=12,
+                       fonts=fonts, bold=True, align="center")
     block.height += mm(3)
     return block
 
@@ -288,12 +310,22 @@ def _footers(pages: list[Page], form: Form) -> None:
 
 
 def render_assisted_form(*, form: Form, today: dt.date, office_name: str, fonts: Fonts,
-                         answers: Mapping[str, Any] | None = None) -> Document:
-    """The blank form as a PDF, with the `answers` already known (e.g. from the card) printed in."""
+                         answers: Mapping[str, Any] | None = None, ticket: str | None = None,
+                         counter: str = "") -> Document:
+    """The blank form as a PDF, with the `answers` already known (e.g. from the card) printed in;
+    with `ticket`, the resident's number and the `counter` (its name) to take the form to."""
     ev = evaluate(form, answers or {}, today=today)
 
     def header(page: int) -> Block:
-        return _header(form, office_name, fonts) if page == 1 else _continued(form, fonts)
+        if page > 1:
+            return _continued(form, fonts, ticket)
+        first = _header(form, office_name, fonts)
+        if ticket is None:
+            return first
+        block = _ticket_band(ticket, counter, fonts)
+        block.extend(first, dy=block.height)
+        block.height += first.height
+        return block
 
     flow = Flow(width=PAGE_W, height=PAGE_H, top=MARGIN_TOP, bottom=MARGIN_BOTTOM, left=MARGIN_X,
                 header=header)

@@ -8,6 +8,7 @@ driver (kiosk/card_port.py) maps the driver's errors, so the session imports not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Protocol
 
@@ -70,5 +71,8 @@ class SubmitPort(Protocol):
     def submit(self, submission: Submission) -> Receipt:
         """Store the application (must not fail silently), then print the slip (may fail)."""
 
-    def print_paper_form(self, form_id: str, lang: str) -> bool:
-        """Print the assisted-entry paper form; False when the printer failed."""
+    def print_paper_forms(self, form_ids: Sequence[str], lang: str, *,
+                          ticket: str | None = None) -> Receipt:
+        """Draw the resident's ticket (must not fail silently), then print the assisted-entry
+        paper form of each procedure with it (may fail: `printed` False, the ticket kept).
+        `ticket`: one already drawn for this resident, printed again rather than a second."""

@@ -247,10 +247,14 @@ class Session(Identification, GroupSteps):
         return self.message is not None and self.screen in (Screen.QUESTION, Screen.MANUAL)
 
     def request_paper_form(self) -> None:
+        """The paper forms, with a ticket like every resident's; the screen shows its number
+        even when the printer failed. Asked again (back, then paper once more) the forms are
+        printed under the same ticket: one resident, one number."""
         form_ids = [p.form.id for p in self.procedures]
-        printed = all(self._submitter.print_paper_form(fid, self.lang) for fid in form_ids)
+        self.receipt = self._submitter.print_paper_forms(
+            form_ids, self.lang, ticket=self.receipt.ticket if self.receipt else None)
         self._go(Screen.PAPER)
-        self.message = None if printed else "print_failed"
+        self.message = None if self.receipt.printed else "print_failed"
 
     def call_staff(self) -> None:
         """The staff screen. The bell rings once per call (a call stays open until a clerk

@@ -9,35 +9,45 @@ the number back. UNIQUE(office_code, ticket_day, ticket) is the last line of def
 counter ever lag (a restored backup), the clash moves the counter past the highest number in use
 and the write is retried. Encryption happens before the transaction opens, so the lock is held
 for a few statements only.
+
+A resident who writes a paper form instead gets the next number of the same counter
+(`draw_paper_ticket`), so paper and kiosk tickets never share one. No application holds it; a
+`printed` audit event written in the same transaction keeps it for the clerks
+(`AuditLog.paper_tickets`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, case, func, insert, literal, select
+from sqlalchemy import Connection, Text, case, func, insert, literal, select, update
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from common.clock import JST
 from kiosk.application import Status, Submission
+from kiosk.store.audit import PAPER_CLERK, insert_audit, paper_detail
 from kiosk.store.crypto import seal
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import applications, ticket_counters
 from kiosk.store.payload import to_payload
 from kiosk.store.records import (
+    FORM_ID,
     KIOSK,
     OFFICE,
     TICKET,
     FormRef,
+    PaperTicket,
     StoredApplication,
     aad,
     check,
     form_refs,
     slip_hex,
+    ticket_text,
 )
 from kiosk.store.transactions import StoreBase
 
@@ -71,7 +81,7 @@ class ApplicationWrites(StoreBase):
                 return self._insert_pg(conn, row)
             number = int(conn.execute(self._counter_upsert(sqlite_insert, office_code, day))
                          .scalar_one())
-            ticket = f"{self._prefix}-{number:03d}"
+            ticket = ticket_text(self._prefix, number)
             new_id = conn.execute(
                 insert(applications).values(ticket=ticket, ticket_no=number, **row)
                 .returning(applications.c.id)
@@ -84,6 +94,35 @@ class ApplicationWrites(StoreBase):
             slip_id=slip, status=Status.ISSUED, created_at=now, updated_at=now,
             forms=tuple(FormRef(f["id"], f["version"]) for f in forms), key_id=key_id,
         )
+
+    def draw_paper_ticket(
+        self, *, office_code: str, kiosk_id: str, form_ids: Sequence[str]
+    ) -> PaperTicket:
+        """The next ticket number of the office and day for a resident who takes paper forms.
+
+        Drawn like an application's, from the same counter under the same lock, and recorded as
+        a `printed` audit event (no application, codes only) in the same transaction: the
+        number is the resident's once this returns, whether the forms then print or not.
+        """
+        check(OFFICE, office_code, "office_code")
+        check(KIOSK, kiosk_id, "kiosk_id")
+        forms = tuple(form_ids)
+        for form_id in forms:
+            check(FORM_ID, form_id, "form_id")
+        now = self._now()
+        day = now.astimezone(JST).date()
+
+        def write(conn: Connection) -> str:
+            upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            number = int(conn.execute(self._counter_upsert(upsert, office_code, day))
+                         .scalar_one())
+            ticket = ticket_text(self._prefix, _past_applications(conn, office_code, day, number))
+            insert_audit(conn, clerk=PAPER_CLERK, action="printed", application_id=None,
+                         desk=kiosk_id, detail=paper_detail(office_code, ticket, forms), at=now)
+            return ticket
+
+        return PaperTicket(ticket=self._write(write), ticket_day=day, office_code=office_code,
+                           kiosk_id=kiosk_id, form_ids=forms, at=now)
 
     def _seal(self, submission: Submission, slip: str) -> tuple[str, bytes]:
         """(key id, blob); MyNumberRefusedError before anything is encrypted or written."""
@@ -158,6 +197,19 @@ class ApplicationWrites(StoreBase):
             "forms": form_refs(submission), "key_id": key_id, "payload": blob,
         }
         return self._write(lambda conn: _insert_scanned(conn, row, ticket))
+
+
+def _past_applications(conn: Connection, office_code: str, day: dt.date, number: int) -> int:
+    """`number`, or the number after the highest an application holds should the counter lag
+    (a restored backup): a paper ticket has no row whose UNIQUE constraint would catch that."""
+    highest = conn.execute(select(func.max(applications.c.ticket_no)).where(
+        applications.c.office_code == office_code, applications.c.ticket_day == day)).scalar()
+    if highest is None or int(highest) < number:
+        return number
+    conn.execute(update(ticket_counters).where(
+        ticket_counters.c.office_code == office_code, ticket_counters.c.day == day)
+        .values(last_number=int(highest) + 1))
+    return int(highest) + 1
 
 
 def _insert_scanned(conn: Connection, row: dict[str, Any], ticket: str) -> StoredApplication:

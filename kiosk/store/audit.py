@@ -1,21 +1,26 @@
 """What happened to an application: the audit trail (who opened, printed, changed, exported
-it) and the print jobs. Neither holds personal data: details are codes, a printer's message
-is cut short and dropped if it holds a 12-digit number."""
+it) and the print jobs; and the tickets handed out with paper forms, which belong to no
+application. Neither holds personal data: details are codes, a printer's message is cut short
+and dropped if it holds a 12-digit number."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import cast
 
 from sqlalchemy import Connection, insert, select
 
+from common.clock import JST
 from kiosk.store.crypto import refuse_my_number
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import AUDIT_ACTIONS, PRINT_KINDS, audit_events, print_jobs
 from kiosk.store.records import (
+    OFFICE,
     STAFF_ID,
     AuditAction,
     AuditEvent,
+    PaperTicket,
     PrintJob,
     PrintKind,
     check,
@@ -25,6 +30,32 @@ from kiosk.store.records import (
 from kiosk.store.transactions import StoreBase
 
 MAX_DETAIL = 200
+# A paper ticket's audit event: no clerk acted (the kiosk did; its id is the event's desk),
+# and the detail reads "paper_ticket 131016 A-012 juminhyo,kokuho".
+PAPER_CLERK = "kiosk"
+PAPER_TICKET = "paper_ticket"
+
+
+def paper_detail(office_code: str, ticket: str, form_ids: Sequence[str]) -> str:
+    """The detail of a paper ticket's event; forms that do not fit the column are counted
+    ("+2"), since the office and the ticket are what a clerk looks it up by."""
+    head = f"{PAPER_TICKET} {office_code} {ticket} "
+    kept = len(form_ids)
+    while len(head + _forms(form_ids, kept)) > MAX_DETAIL:
+        kept -= 1
+    return head + _forms(form_ids, kept)
+
+
+def _forms(form_ids: Sequence[str], kept: int) -> str:
+    left = len(form_ids) - kept
+    return ",".join([*form_ids[:kept], f"+{left}"] if left else form_ids)
+
+
+def _paper_ticket_of(detail: str, kiosk_id: str | None, at: dt.datetime) -> PaperTicket:
+    _kind, office_code, ticket, forms = [*detail.split(" ", 3), ""][:4]
+    return PaperTicket(ticket=ticket, ticket_day=at.astimezone(JST).date(),
+                       office_code=office_code, kiosk_id=kiosk_id or "",
+                       form_ids=tuple(f for f in forms.split(",") if f and f[0] != "+"), at=at)
 
 
 def insert_audit(conn: Connection, *, clerk: str, action: str, application_id: int | None,
@@ -107,6 +138,20 @@ class AuditLog(StoreBase):
             select(audit_events).where(audit_events.c.application_id == application_id)
             .order_by(audit_events.c.id)).all())
         return [event_of(r) for r in rows]
+
+    def paper_tickets(self, office_code: str, day: dt.date) -> list[PaperTicket]:
+        """The tickets the office's kiosks handed out with paper forms on `day` (in Japan),
+        oldest first: numbers no application holds, that a resident brings to the counter."""
+        check(OFFICE, office_code, "office_code")
+        start = dt.datetime.combine(day, dt.time(), JST)
+        events = audit_events.c
+        rows = self._read(lambda conn: conn.execute(
+            select(events.detail, events.desk_id, events.at).where(
+                events.action == "printed", events.application_id.is_(None),
+                events.detail.startswith(f"{PAPER_TICKET} {office_code} ", autoescape=True),
+                events.at >= start, events.at < start + dt.timedelta(days=1),
+            ).order_by(events.id)).all())
+        return [_paper_ticket_of(r.detail, r.desk_id, r.at) for r in rows]
 
     def print_jobs_of(self, application_id: int | None) -> list[PrintJob]:
         """The prints of an application, oldest first; None: the paper forms printed blank

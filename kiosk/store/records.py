@@ -25,6 +25,7 @@ KIOSK = re.compile(r"[A-Z0-9]{1,8}")  # kiosk.toml's kiosk_id rule
 STAFF_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,63}")  # clerk, desk, printer
 PREFIX = re.compile(r"[A-Z0-9]{1,4}")
 TICKET = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,14}[A-Z0-9])?")  # the slip's rule: "A-023"
+FORM_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")  # forms/model.py's ID
 _HEX24 = re.compile(r"[0-9a-f]{24}")
 
 
@@ -49,6 +50,22 @@ class StoredApplication:
     updated_at: dt.datetime
     forms: tuple[FormRef, ...]
     key_id: str
+
+
+@dataclass(frozen=True)
+class PaperTicket:
+    """A ticket number a kiosk handed out with the paper forms of a resident who writes by hand.
+
+    No application holds it: the clerk types the form in later. It comes from the same counter
+    as the kiosk's applications, so the two never share a number; no personal data.
+    """
+
+    ticket: str
+    ticket_day: dt.date
+    office_code: str
+    kiosk_id: str
+    form_ids: tuple[str, ...]
+    at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,11 @@ class StoreStats:
 def check(pattern: re.Pattern[str], value: str, name: str) -> None:
     if not isinstance(value, str) or not pattern.fullmatch(value):
         raise InvalidValueError(f"{name} has the wrong format (expected {pattern.pattern})")
+
+
+def ticket_text(prefix: str, number: int) -> str:
+    """"A-012": the prefix and at least three digits (A-999 is followed by A-1000)."""
+    return f"{prefix}-{number:03d}"
 
 
 def slip_hex(slip_id: bytes | str) -> str:

@@ -4,10 +4,10 @@ Wiring builds one `Store` per process with `open_store(engine, key_file)`; nothi
 global. `Store` is the one door the kiosk and the desk use; its rooms are modules of their own:
 
 - transactions.py: the write transaction with its lock and retries, database errors;
-- applications.py: writing applications and drawing ticket numbers;
+- applications.py: writing applications and drawing ticket numbers (also for paper forms);
 - queries.py: the desk's finding, opening (audited) and status changes (status.py says why a
   change is refused);
-- audit.py: the audit trail and the print jobs;
+- audit.py: the audit trail, the print jobs and the tickets given with paper forms;
 - maintenance.py: the retention purge and the counts;
 - records.py: what the store hands out, and the format checks of every id.
 """
@@ -35,6 +35,7 @@ from kiosk.store.records import (
     AuditEvent,
     FormRef,
     OpenedApplication,
+    PaperTicket,
     PrintJob,
     PrintKind,
     SlipScan,
@@ -51,6 +52,7 @@ __all__ = [
     "AuditEvent",
     "FormRef",
     "OpenedApplication",
+    "PaperTicket",
     "PrintJob",
     "PrintKind",
     "SlipScan",

@@ -9,6 +9,7 @@ blocked card reports 0 tries left, and the PIN it is asked to check then is refu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,21 +61,33 @@ class RecordingCard:
 
 @dataclass
 class RecordingSubmitter:
+    """Applications and paper forms, numbered from one counter as the store numbers them."""
+
     printer_works: bool = True
     submissions: list[Submission] = field(default_factory=list)
     paper_forms: list[str] = field(default_factory=list)
+    paper_tickets: list[str] = field(default_factory=list)  # drawn for paper forms, in order
     then: tuple[str, ...] = ()  # counters after the first, as the receipt names them
 
+    def _next_ticket(self) -> str:
+        return f"A-{len(self.submissions) + len(self.paper_tickets) + 1:03d}"
+
     def submit(self, submission: Submission) -> Receipt:
+        ticket = self._next_ticket()
         self.submissions.append(submission)
-        ticket = f"A-{len(self.submissions):03d}"
         if self.printer_works:
             return Receipt(ticket, "resident", printed=True, then=self.then)
         return Receipt(ticket, "resident", printed=False, print_error="printer stopped", then=self.then)
 
-    def print_paper_form(self, form_id: str, lang: str) -> bool:
-        self.paper_forms.append(form_id)
-        return self.printer_works
+    def print_paper_forms(self, form_ids: Sequence[str], lang: str, *,
+                          ticket: str | None = None) -> Receipt:
+        if ticket is None:
+            ticket = self._next_ticket()
+            self.paper_tickets.append(ticket)
+        self.paper_forms.extend(form_ids)
+        if self.printer_works:
+            return Receipt(ticket, "resident", printed=True, then=self.then)
+        return Receipt(ticket, "resident", printed=False, print_error="printer stopped", then=self.then)
 
 
 class Clock:

@@ -815,6 +815,33 @@ def test_a_refused_answer_offers_the_paper_form_and_back_keeps_the_answers(
     assert screen(s) == Screen.QUESTION and s.procedures[0].answers["applicant"] == "self"
 
 
+def test_the_paper_path_gives_a_ticket_even_when_printing_fails(library: Library) -> None:
+    s, sub = with_card(library, submitter=RecordingSubmitter(printer_works=False))
+    s.answer("self")
+    s.answer("no_such_scope")
+    s.request_paper_form()
+    assert paper_shows(s) == (Screen.PAPER, "print_failed", "A-001", "resident", False)
+    s.back()  # and paper once more: the same number, printed again, never a second one
+    sub.printer_works = True
+    s.request_paper_form()
+    assert paper_shows(s) == (Screen.PAPER, None, "A-001", "resident", True)
+    assert (sub.paper_tickets, sub.paper_forms) == (["A-001"], ["juminhyo", "juminhyo"])
+    s.finish()
+    assert paper_shows(s)[2:] == (None, None, None)  # the next resident draws their own
+    s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1234")  # noqa: E702
+    answer_juminhyo(s)
+    s.confirm()
+    assert paper_shows(s)[:3] == (Screen.DONE, None, "A-002")
+
+
+def paper_shows(s: Session) -> tuple[Screen, object, str | None, str | None, bool | None]:
+    """Screen, message, and the receipt's ticket, counter and printed, as the screen reads them."""
+    receipt = s.receipt
+    if receipt is None:
+        return s.screen, s.message, None, None, None
+    return s.screen, s.message, receipt.ticket, receipt.counter, receipt.printed
+
+
 def test_a_refused_manual_answer_offers_the_paper_form(library: Library) -> None:
     s, _, _, _ = journey(None, library=library)
     s.start(); s.choose_form("juminhyo"); s.use_manual_entry()  # noqa: E702

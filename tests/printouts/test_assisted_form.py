@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from forms.engine import prefill
@@ -77,6 +78,40 @@ def test_known_values_are_printed_in(library: Library, fonts: Fonts) -> None:
     assert without_spaces(SAMPLE_NAME) in filled
     assert "60年6月15日" not in blank  # the birth date boxes are empty ...
     assert "60年6月15日" in filled  # ... until the card's date fills them (昭和 circled)
+
+
+def test_the_kiosk_ticket_is_printed_large_at_the_top(library: Library, fonts: Fonts) -> None:
+    """The resident's number heads page 1 with the counter to take it to, larger than the
+    title, and is repeated on every following page; a form printed without one has none."""
+    form = library.get("juminhyo")
+    pdf = render_assisted_form(form=form, today=TODAY, office_name=OFFICE, fonts=fonts,
+                               ticket="A-012", counter="市民課 住民記録係").data
+    save_pngs(pdf, "assisted-juminhyo-ticket")
+    pages = [without_spaces(page) for page in _page_texts(pdf)]
+    assert len(pages) > 1
+    assert pages[0].startswith("番号札A-012市民課住民記録係の窓口へお持ちください。")
+    assert all("番号札A-012" in page for page in pages[1:])
+    assert _glyph_height(pdf, "A-012") > 1.3 * _glyph_height(pdf, form.title.ja)
+    assert "番号札" not in text_of(_render(form, fonts))
+
+
+def _page_texts(pdf: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [page.get_textpage().get_text_range() for page in doc]
+    finally:
+        doc.close()
+
+
+def _glyph_height(pdf: bytes, text: str) -> float:
+    """The height, in points, of the first character of `text` on page 1."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        textpage = doc[0].get_textpage()
+        _left, bottom, _right, top = textpage.get_charbox(textpage.get_text_range().index(text))
+        return float(top - bottom)
+    finally:
+        doc.close()
 
 
 def test_conditions_are_written_as_instructions(library: Library, fonts: Fonts) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,57 @@ def test_a_ticket_clash_moves_the_counter_on(store: Store, migrated: Engine) -> 
     with migrated.begin() as conn:  # as after restoring an old backup of the counters
         conn.execute(update(ticket_counters).values(last_number=0))
     assert add(store).ticket == "A-003"
+
+
+def paper(store: Store, office: str = OFFICE, *forms: str) -> str:
+    return store.draw_paper_ticket(office_code=office, kiosk_id="K02",
+                                   form_ids=forms or ("juminhyo",)).ticket
+
+
+def test_paper_and_kiosk_tickets_share_the_counter(store: Store, clock: Clock) -> None:
+    drawn = [add(store).ticket, paper(store), add(store).ticket,
+             paper(store, OFFICE, "tenshutsu", "kokuho"), add(store).ticket]
+    assert drawn == ["A-001", "A-002", "A-003", "A-004", "A-005"]
+    assert paper(store, OTHER_OFFICE) == "A-001"  # each office counts on its own
+    day = dt.date(2026, 11, 23)
+    assert store.find_by_ticket(OFFICE, "A-002", day) == []  # no application holds it
+    given = store.paper_tickets(OFFICE, day)
+    assert [(t.ticket, t.kiosk_id, t.form_ids, t.at) for t in given] == [
+        ("A-002", "K02", ("juminhyo",), clock.now),
+        ("A-004", "K02", ("tenshutsu", "kokuho"), clock.now)]
+    assert store.paper_tickets(OFFICE, day + dt.timedelta(days=1)) == []
+    clock.advance(hours=15)  # the next day in Japan: numbers start again
+    assert paper(store) == "A-001"
+    assert [t.ticket_day for t in store.paper_tickets(OFFICE, day + dt.timedelta(days=1))] == [
+        day + dt.timedelta(days=1)]
+
+
+def test_a_lagging_counter_gives_paper_no_number_in_use(store: Store, migrated: Engine) -> None:
+    add(store), add(store), add(store)
+    with migrated.begin() as conn:  # as after restoring an old backup of the counters
+        conn.execute(update(ticket_counters).values(last_number=1))
+    assert paper(store) == "A-004"
+    assert add(store).ticket == "A-005"
+
+
+def test_paper_tickets_refuse_malformed_ids(store: Store, migrated: Engine) -> None:
+    with pytest.raises(InvalidValueError):
+        paper(store, OFFICE, "住民票")
+    with pytest.raises(InvalidValueError):
+        store.draw_paper_ticket(office_code="13101", kiosk_id="K02", form_ids=["juminhyo"])
+    assert count(migrated, ticket_counters) == 0  # nothing drawn
+
+
+def test_paper_and_kiosk_tickets_drawn_at_once_never_clash(store: Store) -> None:
+    """Four kiosks, each alternating applications and paper forms, on one counter."""
+    def kiosk(n: int) -> list[str]:
+        return [add(store, kiosk=f"K{n}").ticket if i % 2 else paper(store) for i in range(10)]
+
+    with ThreadPoolExecutor(4) as pool:
+        drawn = [t for tickets in pool.map(kiosk, range(4)) for t in tickets]
+    assert sorted(drawn) == [f"A-{n:03d}" for n in range(1, 41)]
+    given = store.paper_tickets(OFFICE, dt.date(2026, 11, 23))
+    assert len(given) == 20 and {t.ticket for t in given} <= set(drawn)
 
 
 def test_a_blob_moved_to_another_row_does_not_open(store: Store, migrated: Engine) -> None:

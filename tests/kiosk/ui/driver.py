@@ -576,7 +576,35 @@ async def error_then_paper(robot: Any, world: World) -> dict[str, Any]:
     await robot.wait_screen("paper")
     shoot(robot, world, "47-paper-counter")
     return {"error": error, "after_typing": after, "paper": shown(robot),
-            "paper_forms": list(world.submitter.paper_forms[printed_before:])}
+            "paper_forms": list(world.submitter.paper_forms[printed_before:]),
+            "drawn": world.submitter.paper_tickets[-1:], **ticket_shown(robot)}
+
+
+@journey("paper_when_the_printer_fails")
+async def paper_when_the_printer_fails(robot: Any, world: World) -> dict[str, Any]:
+    world.card(tries=0)
+    world.submitter.printer_works = False
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("card_problem")
+    await robot.tap("problem:paper")
+    await robot.wait_screen("paper")
+    shoot(robot, world, "48-paper-print-failed")
+    return {"paper": shown(robot), "drawn": world.submitter.paper_tickets[-1:],
+            **ticket_shown(robot)}
+
+
+def ticket_shown(robot: Any) -> dict[str, Any]:
+    """The ticket number on screen, its size, and the size of the largest other text."""
+    ticket, others = ("", 0.0), [0.0]
+    for widget in robot.shown():
+        text = getattr(widget, "plain", "") or getattr(widget, "text", "")
+        if not isinstance(text, str) or not text or widget.opacity == 0:
+            continue
+        if type(widget).__name__ == "KTicket":
+            ticket = (text, float(widget.font_size))
+        else:
+            others.append(float(getattr(widget, "font_size", 0.0)))
+    return {"ticket": ticket, "largest_other": max(others)}
 
 
 @journey("confirm_fee_and_card")

@@ -57,6 +57,24 @@ def test_error_then_paper(journey: Result) -> None:
     assert journey["paper_forms"] == ["juminhyo"]  # printed by this journey
     assert "市民課 住民記録係の窓口へお進みください" in journey["paper"]
     assert "申請書：住民票の写し" in journey["paper"]
+    assert_ticket_shown(journey)
+    assert "プリンターから申請書をお取りください。" in journey["paper"]
+
+
+def test_paper_when_the_printer_fails(journey: Result) -> None:
+    """The number is the resident's even when the form did not print; staff print it."""
+    assert_ticket_shown(journey)
+    assert "申請書を印刷できませんでした。" in journey["paper"]
+    assert "窓口で職員が申請書を印刷します。" in journey["paper"]
+    assert "市民課 住民記録係の窓口へお進みください" in journey["paper"]
+
+
+def assert_ticket_shown(journey: Result) -> None:
+    """「番号札」 and the number drawn for this resident, larger than any other text."""
+    (drawn,) = journey["drawn"]
+    ticket, size = journey["ticket"]
+    assert "番号札" in journey["paper"] and ticket == drawn
+    assert size > 1.5 * journey["largest_other"]
 
 
 def test_confirm_fee_and_card(journey: Result) -> None:
