@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,8 +118,16 @@ class MonkeyPrinter:
         return Receipt(f"A-{self.tickets:03d}", counters[0], printed=printed,
                        print_error=None if printed else "out of paper", then=tuple(counters[1:]))
 
-    def print_paper_form(self, form_id: str, lang: str) -> bool:
-        return self.rng.random() < 0.9
+    def print_paper_forms(self, form_ids: Sequence[str], lang: str, *,
+                          ticket: str | None = None) -> Receipt:
+        """A ticket like every resident's (the same one when asked again), then the forms."""
+        if ticket is None:
+            self.tickets += 1
+            ticket = f"A-{self.tickets:03d}"
+        counters = list(dict.fromkeys(self.library.get(f).counter for f in form_ids))
+        printed = self.rng.random() < 0.9
+        return Receipt(ticket, counters[0], printed=printed,
+                       print_error=None if printed else "out of paper", then=tuple(counters[1:]))
 
 
 @dataclass

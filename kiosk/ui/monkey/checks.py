@@ -9,7 +9,8 @@ plain object shaped like a broken widget.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,13 +22,16 @@ Rect = tuple[float, float, float, float]  # x, y, right, top in window coordinat
 MIN_CONTRAST = 3.0
 # A pixel or two of rounding between a texture and its widget is not a clipped text.
 SLACK_PX = 2.0
+# A card read or a print on the kiosk's own parts takes well under a second; a resident
+# would call staff long before a progress view had shown for this long.
+BUSY_LIMIT_S = 15.0
 FILLS = ("Rectangle", "RoundedRectangle", "BorderImage", "Ellipse")
 _COLOR_TAG = re.compile(r"\[color=#?([0-9A-Fa-f]{6})(?:[0-9A-Fa-f]{2})?\]")
 
 
 @dataclass(frozen=True)
 class Fault:
-    check: str  # exception, dead_end, clipped, contrast, target_size, scan
+    check: str  # exception, dead_end, stuck_busy, clipped, contrast, target_size, scan
     screen: str
     widget: str
     what: str
@@ -90,6 +94,24 @@ def inside(inner: Rect, outer: Rect, slack: float = SLACK_PX) -> bool:
             and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
 
 
+def clips(widget: Any) -> bool:
+    """Kivy draws a StencilView's children (a ScrollView's list) only inside its own rect."""
+    return any(cls.__name__ == "StencilView" for cls in type(widget).__mro__)
+
+
+def visible_part(widget: Any, rect: Rect | None = None) -> Rect | None:
+    """What shows of `rect` (default: the widget's own) inside every clipping ancestor;
+    None when nothing does (a label scrolled out of its list's view is not on screen)."""
+    x0, y0, x1, y1 = rect if rect is not None else window_rect(widget)
+    for node in ancestors(parent_of(widget)):
+        if clips(node):
+            vx0, vy0, vx1, vy1 = window_rect(node)
+            x0, y0, x1, y1 = max(x0, vx0), max(y0, vy0), min(x1, vx1), min(y1, vy1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    return (x0, y0, x1, y1)
+
+
 # ------------------------------------------------------------------------- colours
 def luminance(color: RGBA) -> float:
     """WCAG 2.x relative luminance of an sRGB colour."""
@@ -143,14 +165,15 @@ def _fills(owner: Any) -> Iterator[tuple[RGBA | None, Any]]:
             yield (None if textured else color), instruction
 
 
-def background(widget: Any, window_color: RGBA) -> tuple[RGBA | None, Any, Rect]:
-    """The colour under the widget's centre (None: an image, unknown), the widget that
-    draws it and the shape's rect.
+def background(widget: Any, window_color: RGBA,
+               at: tuple[float, float] | None = None) -> tuple[RGBA | None, Any, Rect]:
+    """The colour under the widget's centre, or the window point `at` (None: an image,
+    unknown), the widget that draws it and the shape's rect.
 
-    The nearest ancestor (the widget first) whose canvas fills a shape under the centre; a
+    The nearest ancestor (the widget first) whose canvas fills a shape under that point; a
     translucent fill is blended over what lies beneath it, down to the window.
     """
-    cx, cy = widget.to_window(*widget.center)
+    cx, cy = at if at is not None else widget.to_window(*widget.center)
     layers: list[tuple[RGBA | None, Any, Rect]] = []
     for node in ancestors(widget):
         lx, ly = node.to_widget(cx, cy)
@@ -187,7 +210,11 @@ def text_colors(widget: Any) -> list[RGBA]:
 
 
 def contrast_faults(label: Any, *, screen: str, window_color: RGBA) -> list[Fault]:
-    bg, _owner, _rect = background(label, window_color)
+    """Judged where the text shows: a list's clipped part is not drawn, on any colour."""
+    seen_part = visible_part(label, text_rect(label, label.texture_size))
+    if seen_part is None:
+        return []
+    bg, _owner, _rect = background(label, window_color, at=_middle(seen_part))
     if bg is None:
         return []  # drawn on an image: its colours are not known here
     faults = []
@@ -211,6 +238,10 @@ def input_contrast_faults(field: Any, *, screen: str) -> list[Fault]:
     return []
 
 
+def _middle(rect: Rect) -> tuple[float, float]:
+    return ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+
+
 def _hex(color: Iterable[float]) -> str:
     r, g, b = (round(c * 255) for c in list(color)[:3])
     return f"#{r:02X}{g:02X}{b:02X}"
@@ -232,8 +263,9 @@ def text_rect(label: Any, natural: tuple[float, float]) -> Rect:
 
 def label_faults(label: Any, *, screen: str, clip: Rect, window_color: RGBA,
                  natural_height: Callable[[Any], float]) -> list[Fault]:
-    """Text cut off by its own text_size, wider or taller than its widget, or spilling out
-    of the shape it sits on (a key, a tile) or of its screen."""
+    """Text cut off by its own text_size, wider or taller than its widget (wherever its
+    list is scrolled), or, where it shows, spilling out of the shape it sits on (a key, a
+    tile) or of its screen."""
     tw, th = label.texture_size
     text_h = label.text_size[1] if label.text_size is not None else None
     if text_h is not None:
@@ -243,11 +275,13 @@ def label_faults(label: Any, *, screen: str, clip: Rect, window_color: RGBA,
         return [Fault("clipped", screen, where,
                       f"text {tw:.0f}x{th:.0f} px in a {label.width:.0f}x{label.height:.0f} px "
                       f"widget ({_quote(label)})")]
-    drawn = text_rect(label, (tw, th))
+    drawn = visible_part(label, text_rect(label, (tw, th)))
+    if drawn is None:
+        return []  # scrolled out of its list's view: not on screen
     if not inside(drawn, clip):
         return [Fault("clipped", screen, where,
                       f"text reaches outside its screen's area ({_quote(label)})")]
-    _bg, owner, shape = background(label, window_color)
+    _bg, owner, shape = background(label, window_color, at=_middle(drawn))
     if owner is not None and owner is not label and not inside(drawn, shape):
         return [Fault("clipped", screen, where,
                       f"text spills out of the {name_of(owner)} it sits on ({_quote(label)})")]
@@ -308,3 +342,26 @@ def no_way_on(screen: str, targets: list[str], *, exempt: Iterable[str] = ()) ->
         return None
     return Fault("dead_end", screen, screen,
                  "no enabled target besides the top bar: no way forward, back or out")
+
+
+async def outwait_busy(busy: Callable[[], bool], pause: Callable[[], Awaitable[None]], *,
+                       settle: Callable[[], Awaitable[None]] | None = None,
+                       limit_s: float = BUSY_LIMIT_S,
+                       clock: Callable[[], float] = time.monotonic) -> float | None:
+    """Wait while the screen is busy (a card read or a print under the progress view, with
+    no buttons by design: not a dead end), then `settle` (the result laid out; it may start
+    the next read); the seconds it stayed busy when still busy after `limit_s`, else None."""
+    started = clock()
+    while busy():
+        if clock() - started >= limit_s:
+            return clock() - started
+        await pause()
+        if settle is not None and not busy():
+            await settle()
+    return None
+
+
+def stuck_busy(screen: str, widget: str, seconds: float) -> Fault:
+    return Fault("stuck_busy", screen, widget,
+                 f"busy (progress view, touches held back) for {seconds:.0f} s and still not "
+                 "done: the resident can neither go on nor leave")

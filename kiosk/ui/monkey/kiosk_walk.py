@@ -50,7 +50,12 @@ class KioskWalk(Walk):
         return [t for t in found.targets if getattr(t, "kid", "") not in TOP_BAR]
 
     async def settle(self) -> None:
-        await self.robot.settle()
+        await self.robot.frames(2)  # the walk outwaits a read or a print (Walk.busy)
+
+    def busy(self) -> bool:
+        return bool(self.controller.busy or self.controller.progress.parent is not None)
+
+    def settled(self) -> None:
         if self.world.session.generation != self.generation:
             self.generation = self.world.session.generation
             self.world.card.roll()  # the next resident, the next card
@@ -105,7 +110,9 @@ class KioskWalk(Walk):
             if key is None or self.robot.screen != "pin":
                 return None
             await self.touch(key)
-            await self.robot.settle()
+            await self.robot.frames(2)
+            if self.busy():
+                break  # the card checks the PIN: the walk waits for its answer
         return None  # the PIN's way on is the card's answer, not a target
 
     async def type_text(self, field: Any) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from kivy.base import ExceptionHandler, ExceptionManager
 
-from kiosk.ui.monkey.checks import Exits, Fault, no_way_on
+from kiosk.ui.monkey.checks import Exits, Fault, no_way_on, outwait_busy, stuck_busy
 from kiosk.ui.monkey.kivy_side import Measure, Scene, active_layer, check_scene, scene, window_color
 from kiosk.ui.monkey.report import Report
 from kiosk.ui.resident.robot import Robot
@@ -99,6 +99,13 @@ class Walk:
     async def settle(self) -> None:
         await self.robot.frames(2)
 
+    def busy(self) -> bool:
+        """Whether the app is working (card, printer) and holds touches back."""
+        return False
+
+    def settled(self) -> None:
+        """Called once the step's work is done, before the checks."""
+
     # ------------------------------------------------------------------ the walk
     async def run(self) -> None:
         started = time.monotonic()
@@ -113,25 +120,36 @@ class Walk:
                 except Exception as exc:  # an app fault met by the touch itself
                     self.guard.caught(exc)
                     await self.robot.frames(2)
+                # A read that starts after the step (the card poll) is judged once it ends.
+                stuck = await outwait_busy(self.busy, lambda: self.robot.frames(1),
+                                           settle=lambda: self.robot.frames(2))
+                self.settled()
                 after = self.place()
                 if touched is not None:
                     self.exits.touched(before, touched, after)
-                self.check(after)
+                self.check(after, stuck)
+                if stuck is not None:
+                    break  # every touch is held back now: the walk can go no further
                 if self.report.steps % DEAD_END_EVERY == 0:
                     self.check_dead_ends()
             self.check_dead_ends()
         finally:
             self.report.seconds = time.monotonic() - started
 
-    def check(self, place: Place) -> None:
+    def check(self, place: Place, busy_s: float | None = None) -> None:
+        """Every check on what shows; `busy_s`: still busy after that long (then the
+        screen's missing buttons are that fault, not a dead end)."""
         screen = place[0]
         self.report.screens[screen] += 1
         faults = [Fault("exception", screen, "(app)", error) for error in self.guard.take()]
         found = scene(active_layer())
-        ways = self.way_on(found)
-        self.exits.seen(place, [self.target_name(t) for t in ways])
-        stuck = no_way_on(screen, ways)
-        faults += [stuck] if stuck else []
+        if busy_s is not None:
+            faults.append(stuck_busy(screen, f"{screen} «{place[1]}»", busy_s))
+        else:
+            ways = self.way_on(found)
+            self.exits.seen(place, [self.target_name(t) for t in ways])
+            stuck = no_way_on(screen, ways)
+            faults += [stuck] if stuck else []
         faults += check_scene(found, screen=screen, min_px=self.min_px,
                               window_color=window_color(), measure=self.measure)
         faults += self.extra_faults()

@@ -8,6 +8,7 @@ frame under Xvfb's software GL costs ~30-60 ms). KIOSK_MONKEY_SEED replays or va
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -27,6 +28,8 @@ from kiosk.ui.monkey.checks import (
     contrast_ratio,
     label_faults,
     no_way_on,
+    outwait_busy,
+    stuck_busy,
     target_faults,
 )
 from kiosk.ui.monkey.report import Report, Stop
@@ -34,6 +37,7 @@ from kiosk.ui.monkey.report import Report, Stop
 ROOT = Path(__file__).parents[3]
 WHITE = (1.0, 1.0, 1.0, 1.0)
 BLACK = (0.0, 0.0, 0.0, 1.0)
+GREY = (0.5, 0.5, 0.5, 1.0)
 EVERYWHERE = (-1e9, -1e9, 1e9, 1e9)
 KIOSK_TOUCHES = 1500
 RUN_TIMEOUT_S = 240
@@ -98,6 +102,14 @@ class Widget:
 
     def to_parent(self, x: float, y: float) -> tuple[float, float]:
         return (x, y)
+
+
+class StencilView(Widget):
+    """Kivy's clipping widget: its children show only inside its rect."""
+
+
+class ScrollView(StencilView):
+    """As Kivy's: a StencilView whose content moves under it."""
 
 
 def panel(color: tuple[float, ...], **kwargs: Any) -> Widget:
@@ -167,6 +179,73 @@ def test_text_outside_its_screen_or_its_tile_is_clipped() -> None:
     spill = label_faults(inner, screen="menu", clip=EVERYWHERE, window_color=BLACK,
                          natural_height=no_measure)
     assert "spills out of the Widget" in spill[0].what
+
+
+def scrolled_label(fg: tuple[float, ...], *, y: float, tile: tuple[float, ...] = GREY) -> Widget:
+    """A label in a list (a ScrollView at y 100..400) inside a tile that paints `tile`; the
+    window behind everything is black."""
+    tile_box = panel(tile, x=0, y=100, width=400, height=300)
+    view = ScrollView(parent=tile_box, x=0, y=100, width=400, height=300)
+    return Widget(parent=view, text="手数料 300円", color=fg, x=10, y=y, width=300, height=60,
+                  texture_size=(200, 40))
+
+
+def judged(label: Widget) -> list[Fault]:
+    return (label_faults(label, screen="confirm", clip=EVERYWHERE, window_color=BLACK,
+                         natural_height=no_measure)
+            + contrast_faults(label, screen="confirm", window_color=BLACK))
+
+
+def test_a_label_scrolled_out_of_its_list_is_not_judged() -> None:
+    below = scrolled_label(BLACK, y=-400)  # out of view, where only the black window lies
+    assert contrast_faults(below, screen="pin", window_color=BLACK) == []
+    assert judged(below) == []
+    # Half out of view, its middle over the black window below the tile: judged where it
+    # shows, on the tile's grey, and not as spilling out of the tile (the list clips it).
+    half = scrolled_label(BLACK, y=60)
+    assert judged(half) == []
+    edge = scrolled_label(BLACK, y=80)  # its middle on the tile, its lowest line cut off
+    assert judged(edge) == []
+
+
+def test_a_label_in_a_list_is_still_judged_where_it_shows() -> None:
+    on_grey = scrolled_label(GREY, y=200)
+    assert [f.check for f in judged(on_grey)] == ["contrast"]
+    half = scrolled_label(GREY, y=60)  # half out of view: the shown half is grey on grey
+    faults = contrast_faults(half, screen="confirm", window_color=BLACK)
+    assert [f.check for f in faults] == ["contrast"] and "#808080 on #808080" in faults[0].what
+    spilling = scrolled_label(BLACK, y=200)
+    key = panel(WHITE, parent=spilling.parent, x=10, y=210, width=300, height=30)
+    spilling.parent = key  # a key in the list, its text taller than the key
+    assert [f.what for f in judged(spilling)] == [
+        "text spills out of the Widget it sits on («手数料 300円»)"]
+
+
+def test_a_busy_screen_is_waited_for_before_it_is_judged() -> None:
+    now, settled = [0.0], []
+
+    async def pause() -> None:
+        now[0] += 0.5
+
+    async def settle() -> None:
+        settled.append(now[0])
+
+    reading = asyncio.run(outwait_busy(lambda: now[0] < 3.0, pause, settle=settle,
+                                       clock=lambda: now[0]))
+    assert reading is None and now[0] == 3.0 and settled == [3.0]
+    assert asyncio.run(outwait_busy(lambda: False, pause, clock=lambda: now[0])) is None
+
+
+def test_a_screen_busy_for_ever_fails() -> None:
+    now = [0.0]
+
+    async def pause() -> None:
+        now[0] += 0.5
+
+    stuck = asyncio.run(outwait_busy(lambda: True, pause, limit_s=15.0, clock=lambda: now[0]))
+    assert stuck == 15.0
+    fault = stuck_busy("identify", "identify «どなたの申請ですか»", stuck)
+    assert fault.check == "stuck_busy" and "for 15 s and still not done" in fault.what
 
 
 def test_a_target_under_15_mm_is_reported_with_its_size() -> None:
