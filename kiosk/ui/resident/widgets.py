@@ -32,8 +32,9 @@ _BLACK = (0.0, 0.0, 0.0, 1.0)
 
 
 Shaper = Callable[..., str]  # (text, width, size, font, *, one_line=False, tail=False) -> markup
-# Furigana: one line over its word, smaller if it must be, never broken.
-ONE_LINE_ROLES = frozenset({"kana"})
+# Furigana and the ticket number: one line, smaller if it must be, never broken or cut
+# (a ticket at 文字を大きく is wider than its half of the screen).
+ONE_LINE_ROLES = frozenset({"kana", "huge"})
 
 
 class _Shaped:
