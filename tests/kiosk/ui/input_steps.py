@@ -390,5 +390,27 @@ async def confirm_contrast(robot: Any, world: World) -> dict[str, Any]:
     return {"normal": normal, "contrast": contrast, "again": label_colours(robot, "手数料")}
 
 
+@step("inputs_pressed_selected_tile")
+async def pressed_selected_tile(robot: Any, world: World) -> dict[str, Any]:
+    """A chosen tile pressed again (a resident tapping the answer they picked) keeps its words
+    readable: the label's colour follows the pressed background, not the chosen one. The
+    monkey met white on light grey here; the finger is held down as Kivy's state says."""
+    world.card()
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("pin")
+    await robot.tap_all("pin:1", "pin:2", "pin:3", "pin:4")
+    await robot.wait_screen("question")
+    tile = robot.find("choice:self")
+    facts = {}
+    for moment, selected, state in (("chosen", True, "normal"), ("pressed", True, "down"),
+                                    ("plain_pressed", False, "down")):
+        tile.selected, tile.state = selected, state
+        await robot.frames(2)
+        ground = tile.down_color if state == "down" else (tile.sel_bg if selected else tile.bg_color)
+        facts[moment] = {"color": list(tile.ids.title.color), "bg": list(ground)}
+    tile.selected, tile.state = False, "normal"
+    return facts
+
+
 if __name__ == "__main__":
     sys.exit(main([*sys.argv[1:], "--only", *NAMES]))

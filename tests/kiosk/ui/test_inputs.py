@@ -174,3 +174,9 @@ def test_the_fee_follows_high_contrast(inputs: Result) -> None:
         for label in labels:
             assert contrast_ratio(label["color"], label["bg"]) >= 7, (moment, label)
     assert found["contrast"][0]["bg"][:3] == [0.0, 0.0, 0.0]
+
+
+def test_a_chosen_tile_pressed_again_stays_readable(inputs: Result) -> None:
+    found = walked(inputs, "inputs_pressed_selected_tile")
+    for moment in ("chosen", "pressed", "plain_pressed"):
+        assert contrast_ratio(found[moment]["color"], found[moment]["bg"]) >= 4.5, (moment, found[moment])
