@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime
 import subprocess
 import sys
-from types import TracebackType
-from typing import Self
 
 import pytest
 
@@ -28,34 +26,20 @@ from drivers.card.errors import (
 )
 from drivers.card.model import Sex
 from drivers.card.mynumber import MyNumberCard, parse_basic_four, parse_my_number
+from tests.support.card_readers import FakeChannel
 
 
-class ChipChannel:
+class ChipChannel(FakeChannel):
     """A CardChannel straight onto the emulated chip; records the commands it carried."""
 
-    reader_name = "in-memory"
-
     def __init__(self, chip: CardChip) -> None:
+        super().__init__("in-memory")
         self.chip = chip
         self.sent: list[bytes] = []
 
     def transmit(self, command: bytes) -> apdu.Response:
         self.sent.append(command)
         return apdu.Response.from_bytes(self.chip.process(command))
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        pass
 
 
 @pytest.fixture

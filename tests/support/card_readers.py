@@ -1,5 +1,6 @@
-"""A card channel that answers every command with 90 00, for driving the reader's wait loop
-through its PC/SC seams without pcscd (the driver's tests and bench.card_wait)."""
+"""A card channel that answers every command with 90 00, without pcscd: the driver's wait tests
+and bench.card_wait drive the reader's loop with it; test_card_records puts the emulated chip
+behind it."""
 
 from __future__ import annotations
 
