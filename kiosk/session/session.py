@@ -34,11 +34,13 @@ from kiosk.session.state import (
     GroupItem,
     Message,
     Procedure,
+    Progress,
     Question,
     Screen,
 )
 
-__all__ = ["CardProblem", "GroupItem", "Message", "Procedure", "Question", "Screen", "Session"]
+__all__ = ["CardProblem", "GroupItem", "Message", "Procedure", "Progress", "Question", "Screen",
+           "Session"]
 
 IDLE_WARNING_S = 20
 # The clerk's sign-in left open (a clerk called away, a curious resident): back to the start.
@@ -205,6 +207,16 @@ class Session(Identification, GroupSteps):
             return []
         return [step.info for step in self.event.steps
                 if step.info is not None and self._step_applies(step.when)]
+
+    def progress(self) -> Progress | None:
+        """Which procedure of how many the question shown belongs to (None off a question)."""
+        question = self.question() if self.screen == Screen.QUESTION else None
+        if question is None:
+            return None
+        filed = [i for i, p in enumerate(self.procedures) if not p.shared]
+        proc = self.procedures[question.procedure]
+        number = None if proc.shared else filed.index(question.procedure) + 1
+        return Progress(number, len(filed), proc.form.name)
 
     def draft(self, value: Any) -> None:
         """What the resident has typed so far, before 「次へ」: an error it no longer

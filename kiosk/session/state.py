@@ -54,6 +54,18 @@ class Procedure:
     asked: set[str] = field(default_factory=set)
     # Groups already offered the card holder as their first item: removed, it stays removed.
     offered_groups: set[str] = field(default_factory=set)
+    # The life event's shared questions (kiosk/session/shared.py), asked once before the
+    # procedures they fill; never filed as a procedure of its own.
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the resident is, for the top of a question: 「手続き 2/3 国民健康保険」."""
+
+    number: int | None  # 1-based among the procedures filed; None: the shared questions
+    total: int  # procedures filed
+    title: Text  # the procedure's name, or the life event's for the shared questions
 
 
 @dataclass(frozen=True)
