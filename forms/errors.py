@@ -51,6 +51,7 @@ class Code(StrEnum):
     DUPLICATE_FORM = "duplicate_form"
     UNKNOWN_REFERENCE = "unknown_reference"
     UNKNOWN_CHOICE = "unknown_choice"
+    UNKNOWN_CHOICE_LIST = "unknown_choice_list"
     CIRCULAR_CONDITION = "circular_condition"
     BAD_EXPRESSION = "bad_expression"
     BAD_BINDING = "bad_binding"
