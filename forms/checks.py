@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from forms import expr
+from forms import events, expr
 from forms.errors import Code, ExpressionError
 from forms.field_types import BINDINGS, SEX_VALUES
 from forms.model import Form, FormField
@@ -95,6 +95,12 @@ def _bindings(form: Form, located: list[Located], src: Source) -> None:
                 "the form has a My Number field but does not say my_number_required: true."),
                 T("法律で個人番号が必要な手続きだけ、my_number_required: true にしてください。",
                   "Only procedures whose law requires the number may hold it; declare it."))
+        for part in f.event_bind:
+            if events.target(part) is None:
+                src.error(Code.BAD_BINDING, path, T(
+                    f"bind「{part}」の形が違います。", f"'{part}' is not a life event binding."),
+                    T("event.ID か event.ID.ID と書きます（例 event.move_date）。",
+                      "Write event.ID or event.ID.ID (e.g. event.move_date)."))
         if f.bind is None:
             continue
         if f.bind not in BINDINGS:

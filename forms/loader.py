@@ -13,9 +13,16 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from forms import expr
 from forms.checks import check_form
-from forms.errors import Code, ExpressionError, Problem, Severity, UnknownFormError
+from forms.choice_lists import (
+    ChoiceList,
+    is_choice_lists_file,
+    merge_choice_lists,
+    resolve_choice_lists,
+)
+from forms.errors import Code, Problem, Severity, UnknownFormError
+from forms.event_checks import LIFE_EVENTS_KEY, ProcedureSources, SourceOf, check_event, unbound_events
+from forms.events import shared_fields
 from forms.model import (
     Applicant,
     Choice,
@@ -34,7 +41,6 @@ from forms.text import T
 from forms.yamlsource import Source, read_source
 
 SHIPPED_DIR = Path(__file__).parent / "library"
-LIFE_EVENTS_KEY = "life_events"
 Origin = Literal["shipped", "local"]
 
 _KEYS = known_keys(Form, FormField, Choice, Rule, Applicant, Document, Fee, LifeEvent, EventStep,
@@ -71,34 +77,59 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     """The shipped library (held to the stricter shipped rules), then each local directory."""
     lib = Library()
     event_files: list[Source] = []
+    list_files: list[Source] = []
     dirs: list[tuple[Path, Origin]] = [(shipped, "shipped")] if shipped else []
     dirs += [(d, "local") for d in local_dirs]
-    for directory, origin in dirs:
-        _load_dir(lib, directory, origin, counters, event_files)
+    # Every folder is read before any form is built: a local choice list replaces the shipped
+    # one in the shipped forms too.
+    read = [(_read_dir(lib, d, origin, event_files, list_files), origin) for d, origin in dirs]
+    lists = merge_choice_lists(list_files)
+    for src in list_files:
+        lib.problems.extend(src.problems)
+    for sources, origin in read:
+        _load_forms(lib, sources, origin, counters, lists)
+    source_of = ProcedureSources({k: v.file for k, v in lib.forms.items()})
     for src in event_files:
-        _load_life_events(lib, src)
+        resolve_choice_lists(src, lists)
+        _load_life_events(lib, src, source_of)
+    shared_ids = {s for e in lib.life_events.values() for s in shared_fields(e)}
+    for form_id, loaded in lib.forms.items():
+        if any(f.event_bind for f in loaded.form.all_fields()):
+            unbound_events(loaded.form, source_of(form_id), shared_ids)
+    lib.problems.extend(source_of.problems())
     return lib
 
 
-def _load_dir(lib: Library, directory: Path, origin: Origin, counters: set[str] | None,
-              event_files: list[Source]) -> None:
+def _read_dir(lib: Library, directory: Path, origin: Origin, event_files: list[Source],
+              list_files: list[Source]) -> list[Source]:
     if not directory.is_dir():
         lib.problems.append(Problem("error", Code.EMPTY_DIRECTORY, directory, None, "", T(
             "フォルダーがありません。", "the directory does not exist."), T(
             "kiosk.toml の forms.dirs を確かめてください。", "Check forms.dirs in kiosk.toml.")))
-        return
+        return []
     files = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
     if not files and origin == "local":
         lib.problems.append(Problem("warning", Code.EMPTY_DIRECTORY, directory, None, "", T(
             "フォルダーに .yaml ファイルがありません。", "the directory holds no .yaml files.")))
-    this_dir: dict[str, Path] = {}
+    form_files: list[Source] = []
     for file in files:
         lib.files_read += 1
         src = read_source(file)
         if isinstance(src.data, dict) and LIFE_EVENTS_KEY in src.data:
             event_files.append(src)
-            continue
-        form = _build_form(src, counters, strict=origin == "shipped")
+        elif is_choice_lists_file(src):
+            list_files.append(src)
+        else:
+            form_files.append(src)
+    return form_files
+
+
+def _load_forms(lib: Library, sources: list[Source], origin: Origin, counters: set[str] | None,
+                lists: dict[str, ChoiceList]) -> None:
+    this_dir: dict[str, Path] = {}
+    for src in sources:
+        file = src.file
+        form = _build_form(src, counters, lists, strict=origin == "shipped")
         lib.problems.extend(src.problems)
         if form is None:
             continue
@@ -125,13 +156,17 @@ def _load_dir(lib: Library, directory: Path, origin: Origin, counters: set[str] 
         lib.forms[form.id] = LoadedForm(form, file, origin)
 
 
-def _build_form(src: Source, counters: set[str] | None, *, strict: bool) -> Form | None:
+def _build_form(src: Source, counters: set[str] | None, lists: dict[str, ChoiceList], *,
+                strict: bool) -> Form | None:
     if src.problems:
         return None
     if not isinstance(src.data, dict):
         src.error(Code.NOT_A_MAPPING, (), T(
             "ファイルの一番上は「id: ...」のような項目の並びでなければなりません。",
             "the top of the file must be keys such as 'id: ...'."))
+        return None
+    resolve_choice_lists(src, lists)
+    if src.problems:
         return None
     try:
         form = Form.model_validate(src.data)
@@ -142,7 +177,7 @@ def _build_form(src: Source, counters: set[str] | None, *, strict: bool) -> Form
     return None if any(p.severity == "error" for p in src.problems) else form
 
 
-def _load_life_events(lib: Library, src: Source) -> None:
+def _load_life_events(lib: Library, src: Source, source_of: SourceOf) -> None:
     if not src.problems:
         try:
             parsed = LifeEventsFile.model_validate(src.data)
@@ -157,35 +192,11 @@ def _load_life_events(lib: Library, src: Source) -> None:
                         f"life event id '{event.id}' appears twice in this file."))
                     continue
                 seen.add(event.id)
-                if _check_event(lib, src, event, i):
+                forms = {k: v.form for k, v in lib.forms.items()}
+                if check_event(forms, source_of, src, event, i):
                     if event.id in lib.life_events:
                         src.report("info", Code.OVERRIDDEN, (LIFE_EVENTS_KEY, i, "id"), T(
                             f"ライフイベント「{event.id}」はこのファイルのものを使います。",
                             f"this file's life event '{event.id}' replaces the earlier one."))
                     lib.life_events[event.id] = event
     lib.problems.extend(src.problems)
-
-
-def _check_event(lib: Library, src: Source, event: LifeEvent, i: int) -> bool:
-    before = len(src.problems)
-    questions = {q.id for q in event.questions}
-    for j, step in enumerate(event.steps):
-        path = (LIFE_EVENTS_KEY, i, "steps", j)
-        if step.form and step.form not in lib.forms:
-            src.error(Code.UNKNOWN_FORM, (*path, "form"), T(
-                f"手続き「{step.form}」は読み込まれていません。",
-                f"procedure '{step.form}' is not loaded."),
-                T("`kiosk forms list` で id を確かめてください。",
-                  "Check the id with `kiosk forms list`."))
-        if step.when:
-            try:
-                unknown = expr.parse(step.when).refs - questions
-            except ExpressionError as exc:
-                src.error(Code.BAD_EXPRESSION, (*path, "when"), T(
-                    f"式「{step.when}」: {exc}", f"'{step.when}': {exc}"))
-                continue
-            for name in sorted(unknown):
-                src.error(Code.UNKNOWN_REFERENCE, (*path, "when"), T(
-                    f"「{name}」という質問はこの出来事にありません。",
-                    f"'{name}' is not a question of this event."))
-    return len(src.problems) == before

@@ -6,7 +6,9 @@ cycles, bindings) are in forms/checks.py, so each rule lives in one place.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -15,6 +17,8 @@ from forms.field_types import FIELD_TYPES, FieldType
 from forms.text import Text
 
 ID = r"^[a-z][a-z0-9_]{0,39}$"
+# A date bound counted from the day of answering: `today - 1 year`, `today + 14 days`.
+_RELATIVE = re.compile(r"^today\s*(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>days?|months?|years?)$")
 CHOICE_VALUE = r"^[a-z0-9][a-z0-9_]{0,39}$"
 
 FieldTypeName = Literal[
@@ -71,6 +75,26 @@ class FormField(_Model):
     # A date is shown in the Japanese era (令和7年) unless the form says "western".
     calendar: Literal["era", "western"] = "era"
     rules: list[Rule] = Field(default_factory=list)
+    # The life events' shared answers this field takes, the first one the event shares
+    # (`bind: event.move_date or event.household.birth_date`); `bind` then keeps the source
+    # used outside an event, if any (`bind: event.previous_address or card.address`).
+    event_bind: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_bind(cls, data: Any) -> Any:
+        """`bind: event.previous_address or card.address`: the life event's shared answer when
+        the procedure is part of one, else the card's. Kept apart so every reader of `bind`
+        (prefill, the card holder's line) still sees one source of its own kind."""
+        if not isinstance(data, dict) or not isinstance(data.get("bind"), str):
+            return data
+        parts = [p.strip() for p in data["bind"].split(" or ")]
+        own = [p for p in parts if not p.startswith("event.")]
+        if len(own) > 1:
+            raise ValueError("`bind` names one source besides event.ID ones, joined by `or` "
+                             "(event.previous_address or card.address)")
+        return {**data, "bind": own[0] if own else None,
+                "event_bind": tuple(p for p in parts if p.startswith("event."))}
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> FormField:
@@ -88,7 +112,7 @@ class FormField(_Model):
         if (self.min is not None or self.max is not None) and kind.bounds is None:
             raise ValueError(f"a {self.type} field takes no min/max")
         _check_bounds(self)
-        if not kind.holds_value and (self.required is not False or self.bind):
+        if not kind.holds_value and (self.required is not False or self.bind or self.event_bind):
             raise ValueError(
                 f"a {self.type} field holds no answer, so it cannot be required or bound")
         return self
@@ -130,7 +154,8 @@ def _check_bounds(field: FormField) -> None:
         if bound is None:
             continue
         if field.kind.is_date:
-            if isinstance(bound, dt.date) or bound == "today":
+            if isinstance(bound, dt.date) or bound == "today" or (
+                    isinstance(bound, str) and _RELATIVE.match(bound)):
                 continue
             if isinstance(bound, str):
                 try:
@@ -139,8 +164,8 @@ def _check_bounds(field: FormField) -> None:
                     pass
                 else:
                     continue
-            raise ValueError(
-                f"`{name}` of a date field must be a date (2025-04-01) or today, not {bound!r}")
+            raise ValueError(f"`{name}` of a date field must be a date (2025-04-01), today, "
+                             f"or today - 5 years (days, months), not {bound!r}")
         if not isinstance(bound, int):
             raise ValueError(
                 f"`{name}` must be a whole number for a {field.type!r} field, not {bound!r}")
@@ -152,7 +177,20 @@ def date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | N
         return None
     if isinstance(bound, dt.date):
         return bound
-    return today if bound == "today" else dt.date.fromisoformat(bound)
+    relative = _RELATIVE.match(bound)
+    if relative is None:
+        return today if bound == "today" else dt.date.fromisoformat(bound)
+    amount = int(relative["n"]) * (-1 if relative["sign"] == "-" else 1)
+    unit = relative["unit"].rstrip("s")
+    if unit == "day":
+        return today + dt.timedelta(days=amount)
+    months = today.year * 12 + today.month - 1 + amount * (12 if unit == "year" else 1)
+    year, month = divmod(months, 12)
+    return today.replace(year=year, month=month + 1, day=min(today.day, _days_in(year, month + 1)))
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 class Applicant(_Model):
@@ -257,6 +295,15 @@ class EventStep(_Model):
     form: str | None = Field(default=None, pattern=ID)
     info: Text | None = None
     when: str | None = None
+    # Answers the event implies for this procedure (国保 in a move-in: action join), given
+    # and not asked: field id -> value (`today` for a date: the day of the visit).
+    answers: dict[str, str | int | bool | list[str]] = Field(default_factory=dict)
+    # Which members of a shared group one of the procedure's groups holds: group id -> a
+    # condition over a member's answers (国保: `joins_kokuho`). Without it, every member.
+    select: dict[str, str] = Field(default_factory=dict)
+    # A shared answer as this procedure words it: field id -> {shared value: its value}
+    # (おくやみ: a family member living apart is an agent for 国保's notification).
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _one_of(self) -> EventStep:
@@ -271,6 +318,8 @@ class LifeEvent(_Model):
     title: Text
     description: Text | None = None
     questions: list[ScreeningQuestion] = Field(default_factory=list)
+    # What the event asks once for all its procedures (forms/events.py).
+    shared: list[FormField] = Field(default_factory=list)
     steps: list[EventStep] = Field(min_length=1)
 
 

@@ -7,15 +7,16 @@ value is forms.reading's, so the resident confirms what the desk and the paper f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from common.flags import FlagCode
-from forms.engine import Evaluation
+from forms.engine import Evaluation, FieldState
 from forms.model import Form, FormField
 from forms.reading import YES_NO, Unreadable, item_summary, read_value
 from forms.text import Text
-from kiosk.session.session import Question, Session
+from kiosk.session import shared
+from kiosk.session.session import Procedure, Question, Session
 from printouts.slip import fees_of
 
 # YES_NO and item_summary are forms.reading's, named here too for the screens that import them.
@@ -34,6 +35,10 @@ class Row:
     from_card: bool  # filled from the My Number card (「カードから」)
     changed: bool  # a card value the resident changed (「変更」)
     undecodable: bool  # the card had a character it could not give: the clerk checks it
+    # A shared answer of a life event: the procedures it fills (「転入届、国民健康保険」).
+    fills: tuple[Text, ...] = ()
+    # A card's value listed once for several procedures: changed, it changes in all of them.
+    also: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,41 +92,78 @@ def read_answer(form: Form, field: FormField, value: Any, lang: str) -> str:
 
 
 def summary(session: Session, lang: str) -> list[Summary]:
-    """Every answered question of every chosen procedure, for the confirm screen."""
+    """Every answered question of every chosen procedure, for the confirm screen.
+
+    In a life event each fact is listed once: the shared answers with the procedures they
+    fill, and what the card filled in several procedures (窓口に来た人の氏名) among them.
+    """
     out: list[Summary] = []
+    in_event = bool(session.procedures) and session.procedures[0].shared
+    once: dict[tuple[str, str], Row] = {}  # (card binding, path) -> the row, listed once
     for index, ev in enumerate(session.evaluations()):
         proc = session.procedures[index]
         rows: list[Row] = []
-        # What the resident should know before sending: warnings first (a notice period
-        # passed: the application still goes in, and the clerk sees the same), then the
-        # form's visible info texts, those of a group's items once each (「別居監護申立書」
-        # for any child living apart).
-        infos = {s.field.id: s.field.help or s.field.label for s in ev.states
-                 if s.visible and s.field.kind.is_note}
-        notes = tuple(w.message for w in ev.warnings) + tuple(infos.values())
-        for state in ev.states:
-            if not state.visible or not state.field.kind.asked_at_kiosk or "[" in state.path:
+        for state in _listed(proc, ev):
+            row = _row(session, index, ev, state, lang)
+            bind = state.field.bind or ""
+            if in_event and not proc.shared and bind.startswith("card."):
+                first = once.setdefault((bind, state.path), row)
+                once[(bind, state.path)] = replace(
+                    first, fills=(*first.fills, proc.form.name),
+                    also=(*first.also, index) if first is not row else (index,))
                 continue
-            raw = ev.values.get(state.path) if state.field.kind.repeats else state.value
-            if _empty(raw):
-                continue
-            marks = proc.flags.get(state.path, [])
-            if state.field.kind.repeats:  # what the clerk will see on any of its items
-                marks = [m for path, ms in proc.flags.items() if path.startswith(f"{state.path}[")
-                         for m in ms if m != FlagCode.FROM_CARD]
-            rows.append(Row(
-                procedure=index,
-                path=state.path,
-                label=state.field.label,
-                value=read_answer(proc.form, state.field, raw, lang),
-                from_card=FlagCode.FROM_CARD in marks,
-                changed=FlagCode.CORRECTED in marks,
-                undecodable=FlagCode.UNDECODABLE in marks,
-            ))
-        fee_note = proc.form.fee.note if proc.form.fee else None
-        out.append(Summary(index, proc.form.name, tuple(rows), notes,
-                           _charges(proc.form, ev), fee_note))
+            rows.append(row)
+        out.append(Summary(index, proc.form.name, tuple(rows), _notes(ev),
+                           _charges(proc.form, ev), proc.form.fee.note if proc.form.fee else None))
+    if once:
+        out[0] = replace(out[0], rows=(*once.values(), *out[0].rows))
     return out
+
+
+def _notes(ev: Evaluation) -> tuple[Text, ...]:
+    """What the resident should know before sending: warnings first (a notice period
+    passed: the application still goes in, and the clerk sees the same), then the form's
+    visible info texts, those of a group's items once each (「別居監護申立書」 for any child
+    living apart)."""
+    infos = {s.field.id: s.field.help or s.field.label for s in ev.states
+             if s.visible and s.field.kind.is_note}
+    return tuple(w.message for w in ev.warnings) + tuple(infos.values())
+
+
+def _listed(proc: Procedure, ev: Evaluation) -> list[FieldState]:
+    """The answers of a procedure the confirm screen lists: visible, answered, asked at the
+    kiosk; an answer of the shared questions is listed once, with them."""
+    out: list[FieldState] = []
+    for state in ev.states:
+        # A group that holds the members the event selects (国保: who joins) says who.
+        selected = state.field.kind.repeats and state.path in proc.select
+        if (not state.visible or not state.field.kind.asked_at_kiosk or "[" in state.path
+                or state.path in proc.given or (state.path in proc.bound and not selected)):
+            continue
+        raw = ev.values.get(state.path) if state.field.kind.repeats else state.value
+        if not _empty(raw):
+            out.append(state)
+    return out
+
+
+def _row(session: Session, index: int, ev: Evaluation, state: FieldState, lang: str) -> Row:
+    proc = session.procedures[index]
+    raw = ev.values.get(state.path) if state.field.kind.repeats else state.value
+    marks = proc.flags.get(state.path, [])
+    if state.field.kind.repeats:  # what the clerk will see on any of its items
+        marks = [m for path, ms in proc.flags.items() if path.startswith(f"{state.path}[")
+                 for m in ms if m != FlagCode.FROM_CARD]
+    fills = shared.fills(session.procedures, state.path) if proc.shared else []
+    return Row(
+        procedure=index,
+        path=state.path,
+        label=state.field.label,
+        value=read_answer(proc.form, state.field, raw, lang),
+        from_card=FlagCode.FROM_CARD in marks,
+        changed=FlagCode.CORRECTED in marks,
+        undecodable=FlagCode.UNDECODABLE in marks,
+        fills=tuple(session.procedures[i].form.name for i in fills),
+    )
 
 
 def _charges(form: Form, ev: Evaluation) -> tuple[Charge, ...]:
@@ -156,5 +198,7 @@ def paper_destinations(session: Session) -> list[tuple[str, tuple[Text, ...]]]:
     in the order the procedures were chosen."""
     by_counter: dict[str, list[Text]] = {}
     for proc in session.procedures:
+        if proc.shared:
+            continue
         by_counter.setdefault(proc.form.counter, []).append(proc.form.name)
     return [(counter, tuple(names)) for counter, names in by_counter.items()]

@@ -13,6 +13,7 @@ from typing import Any
 
 from common.flags import FlagCode, card_value_mark, is_card_value_mark
 from forms.engine import FieldState, evaluate, prefill_item
+from kiosk.session import shared
 from kiosk.session.state import GroupItem, Procedure, Question, Screen, SessionState
 
 # "members[0].name": a field of one item of a group.
@@ -48,6 +49,8 @@ class QuestionFlow(SessionState):
             self.message = None
             if self._item_question(self.group_item).state.field.kind.repeats:
                 self.group_item = None  # the item is complete: back to the list of items
+                if path.split("[", 1)[0] in proc.bound:
+                    self._after_answer()  # the shared members: on to the next one's questions
             return
         for other in self.sharing:
             self._set(self.procedures[other], path, value)
@@ -71,10 +74,24 @@ class QuestionFlow(SessionState):
 
     def _after_answer(self) -> None:
         self.message = None
+        shared.sync(self.procedures, self._today())
         nxt = next_question(self.procedures, self._today())
         self.screen = Screen.QUESTION if nxt else Screen.CONFIRM
         if nxt is not None and nxt.state.field.kind.repeats:
-            self._offer_card_holder(nxt)
+            if nxt.state.path in self.procedures[nxt.procedure].bound:
+                self._open_incomplete_item(nxt)
+            else:
+                self._offer_card_holder(nxt)
+
+    def _open_incomplete_item(self, question: Question) -> None:
+        """A group filled from the shared members asks only what it adds per member (国保:
+        the certificate returned): straight into the first member still missing an answer."""
+        items = self.procedures[question.procedure].answers.get(question.state.path) or []
+        for index in range(len(items)):
+            item = GroupItem(question.procedure, question.state.path, index)
+            if not self._item_question(item).state.field.kind.repeats:
+                self.group_item = item
+                return
 
     def _offer_card_holder(self, question: Question) -> None:
         """Start an empty group with the card holder as its first item (the first person who
@@ -87,7 +104,8 @@ class QuestionFlow(SessionState):
         """
         proc = self.procedures[question.procedure]
         group, path = question.state.field, question.state.path
-        if self.identity is None or path in proc.offered_groups or proc.answers.get(path):
+        if (self.identity is None or path in proc.offered_groups or proc.answers.get(path)
+                or shared.takes_shared(self.procedures, proc, group)):
             return
         proc.offered_groups.add(path)
         came = [proc.answers.get(f.id) for f in proc.form.all_fields() if f.kind.names_applicant]
@@ -136,10 +154,14 @@ class QuestionFlow(SessionState):
         """Questions not asked one by one (optional, still empty), for the confirm screen."""
         out: list[Question] = []
         for index, ev in enumerate(self.evaluations()):
+            proc = self.procedures[index]
             for state in ev.states:
+                field = state.field
+                from_event = bool(field.event_bind)
                 if (state.visible and not state.required and state.value is None
-                        and state.field.kind.asked_at_kiosk and state.field.kind.single_answer
-                        and "[" not in state.path and state.field.bind is None):
+                        and field.kind.asked_at_kiosk and field.kind.single_answer
+                        and "[" not in state.path and (field.bind is None or from_event)
+                        and not shared.takes_shared(self.procedures, proc, field)):
                     out.append(Question(index, state))
         return out
 
@@ -154,7 +176,8 @@ class QuestionFlow(SessionState):
         current = self.question() if self.screen == Screen.QUESTION else None
         here = (current.procedure, current.state.path) if current else None
         before = shown[:shown.index(here)] if here in shown else shown
-        asked = [(i, path) for i, path in before if path in self.procedures[i].asked]
+        asked = [(i, path) for i, path in before if path in self.procedures[i].asked
+                 and path not in self.procedures[i].bound | self.procedures[i].given]
         return asked[-1] if asked else None
 
 

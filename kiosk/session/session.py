@@ -27,6 +27,7 @@ from forms.loader import Library
 from forms.model import Form, ScreeningQuestion
 from forms.text import Text
 from kiosk.application import ProcedureAnswers, Submission
+from kiosk.session import shared
 from kiosk.session.groups import GroupSteps
 from kiosk.session.identify import Identification
 from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
@@ -196,10 +197,10 @@ class Session(Identification, GroupSteps):
         event = self.event
         if event is None:
             return
-        self.procedures = [
-            Procedure(self._library.get(step.form)) for step in event.steps
-            if step.form and step.form in self._library.forms and self._step_applies(step.when)
-        ]
+        chosen = [(self._library.get(step.form), step) for step in event.steps
+                  if step.form and step.form in self._library.forms
+                  and self._step_applies(step.when)]
+        self.procedures = shared.expand(event, chosen, self.screening, self._today())
 
     def event_guidance(self) -> list[Text]:
         """The life event's steps done elsewhere (school, pension office), for the resident."""
@@ -235,6 +236,7 @@ class Session(Identification, GroupSteps):
 
     # ----------------------------------------------------------- finish
     def confirm(self) -> None:
+        shared.sync(self.procedures, self._today())
         evaluations = self.evaluations()
         if any(not ev.ok for ev in evaluations) or self.identity is None:
             self._after_answer()
@@ -243,7 +245,7 @@ class Session(Identification, GroupSteps):
             procedures=tuple(
                 ProcedureAnswers(p.form.id, p.form.version, ev.values,
                                  {k: list(v) for k, v in p.flags.items()})
-                for p, ev in zip(self.procedures, evaluations, strict=True)
+                for p, ev in zip(self.procedures, evaluations, strict=True) if not p.shared
             ),
             identity_source=self.identity.source,
             staff_assisted=self.staff_mode,
@@ -262,7 +264,7 @@ class Session(Identification, GroupSteps):
         """The paper forms, with a ticket like every resident's; the screen shows its number
         even when the printer failed. Asked again (back, then paper once more) the forms are
         printed under the same ticket: one resident, one number."""
-        form_ids = [p.form.id for p in self.procedures]
+        form_ids = [p.form.id for p in self.procedures if not p.shared]
         self.receipt = self._submitter.print_paper_forms(
             form_ids, self.lang, ticket=self.receipt.ticket if self.receipt else None)
         self._go(Screen.PAPER)

@@ -57,6 +57,16 @@ class Procedure:
     # The life event's shared questions (kiosk/session/shared.py), asked once before the
     # procedures they fill; never filed as a procedure of its own.
     shared: bool = False
+    # Answers the life event gave (its yes/no questions, what it implies): never asked,
+    # not listed to change on the confirm screen.
+    given: set[str] = field(default_factory=set)
+    # Fields filled from the shared questions now: shown and changed there, not here.
+    bound: set[str] = field(default_factory=set)
+    # A group filled from a shared group: which member each of its items is, and the life
+    # event's condition on which members it holds (forms.model.EventStep.select).
+    item_sources: dict[str, list[int]] = field(default_factory=dict)
+    select: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # EventStep.values
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,10 @@ def test_life_event_expands_to_its_procedures(library: Library) -> None:
     for yes in (True, False, True, False):  # card, employer insurance, children, seal
         s.answer_screening(yes)
     assert screen(s) == Screen.IDENTIFY
-    assert [p.form.id for p in s.procedures] == ["tennyu", "mynumber_card_address", "jidou_teate"]
+    # The event's shared questions come first, asked once for the three procedures.
+    assert [(p.form.id, p.shared) for p in s.procedures] == [
+        ("moving_in", True), ("tennyu", False), ("mynumber_card_address", False),
+        ("jidou_teate", False)]
     guidance = [t.ja for t in s.event_guidance()]
     assert any("児童手当" in g for g in guidance)
     assert not any("国民年金" in g for g in guidance)  # that step is for no_employer_insurance
@@ -927,18 +930,16 @@ def test_a_question_several_procedures_ask_is_offered_once_and_answered_once(
     s, _, _, _ = journey(RecordingCard(), library=library)
     s.start()
     s.choose_event("moving_in")
-    for yes in (True, True, True, False):
+    for yes in (True, True, False, False):  # no children: every procedure's phone optional
         s.answer_screening(yes)
     s.use_card(); s.enter_pin("1234")  # noqa: E702
     phone = [o for o in offers(s) if o.path == "applicant_phone"]
     assert len(phone) == 1
     (offer,) = phone
-    assert offer.procedures == (0, 1, 2)
-    assert [t.ja for t in offer.titles] == ["転入届", "マイナンバーカードの住所・氏名の変更",
-                                            "国民健康保険の加入・脱退"]
+    assert offer.procedures == (0,) and s.procedures[0].shared  # the shared question
     s.edit(offer.procedures[0], offer.path, offer.procedures)
     s.answer("0312345678")
-    assert [p.answers.get("applicant_phone") for p in s.procedures[:3]] == ["0312345678"] * 3
+    assert [p.answers.get("applicant_phone") for p in s.procedures] == ["0312345678"] * 4
     assert not [o for o in offers(s) if o.path == "applicant_phone"]
 
 

@@ -1,5 +1,6 @@
 """The confirm screen: every answer in large text, marked 「カードから」 (read from the card)
-or 「変更」 (a card value the resident changed), each with a button to change it; the fee of
+or 「変更」 (a card value the resident changed), each with a button to change it; in a life
+event, an answer shared by several procedures once, with the procedures it fills; the fee of
 each procedure and the total, as the slip will print them; and the optional questions,
 one offer for a question several procedures ask, so they can be added without being asked
 one by one."""
@@ -98,7 +99,10 @@ class ConfirmScreen(KioskScreen):
         edit = widget.ids.edit
         edit.kid = f"edit:{row.procedure}:{row.path}"
         ui.set_text(edit, ui.tr("Change"))
-        edit.bind(on_release=lambda *_: self._edit(row.procedure, row.path))
+        if row.fills:  # a shared answer: the procedures it fills, changed once for all
+            names = "、".join(ui.form_text(title) for title in row.fills)
+            ui.set_text(widget.ids.fills, ui.tr("(for: {procedures})", procedures=names))
+        edit.bind(on_release=lambda *_: self._edit(row.procedure, row.path, row.also))
         return widget
 
     def _edit(self, procedure: int, path: str, also: tuple[int, ...] = ()) -> None:
