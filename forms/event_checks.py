@@ -1,5 +1,9 @@
 """Checks of a life event against the procedures it names: steps, shared answers, bindings.
 
+What a step gives a procedure (implied answers, value maps, member selection) that no longer
+fits it, a local procedure having replaced the shipped one, is warned and left out at the
+kiosk: the event keeps working, that procedure asks its own question.
+
 Run once every procedure has loaded (a life event names procedures of any folder). A
 problem in a procedure's binding is reported at the procedure file's `bind` line, naming the
 event, since that is where IT staff fix it; the event's own problems at its own lines.
@@ -47,7 +51,7 @@ def check_event(forms: dict[str, Form], source_of: SourceOf, src: Source, event:
         if step.when:
             _names(src, step.when, questions, (*path, "when"),
                    what_ja="この出来事の質問", what_en="a question of this event")
-    return len(src.problems) == before
+    return not any(p.severity == "error" for p in src.problems[before:])
 
 
 def _shared(src: Source, event: LifeEvent, base: PathKey) -> None:
@@ -92,16 +96,13 @@ def _implied(src: Source, form: Form, answers: Mapping[str, object], path: PathK
     """Each implied answer names a question of the procedure (not inside a group) and a value
     it offers."""
     fields = {f.id: f for f in form.all_fields()}
-    in_groups = {c.id for f in form.all_fields() if f.kind.repeats for c in f.walk()[1:]}
     for key, value in answers.items():
-        field = fields.get(key)
-        if field is None or key in in_groups or not field.kind.holds_value:
-            src.error(Code.UNKNOWN_REFERENCE, (*path, key), T(
+        if events.answerable(form, key) is None:
+            src.report("warning", Code.UNKNOWN_REFERENCE, (*path, key), T(
                 f"「{form.id}」に「{key}」という質問はありません。",
                 f"'{form.id}' has no question '{key}'."), _did_you_mean(key, fields))
-        elif not events.offered(form, field, value) or (
-                field.kind.options == "yes_no" and not isinstance(value, bool)):
-            src.error(Code.UNKNOWN_CHOICE, (*path, key), T(
+        elif not events.implies(form, key, value):
+            src.report("warning", Code.UNKNOWN_CHOICE, (*path, key), T(
                 f"「{value}」は「{form.id}」の「{key}」の選択肢にありません。",
                 f"'{value}' is not a choice of '{key}' in '{form.id}'."))
 
@@ -148,13 +149,13 @@ def _values(src: Source, form: Form, values: Mapping[str, Mapping[str, str]],
     fields = {f.id: f for f in form.all_fields()}
     for key, mapping in values.items():
         if key not in fields:
-            src.error(Code.UNKNOWN_REFERENCE, (*path, key), T(
+            src.report("warning", Code.UNKNOWN_REFERENCE, (*path, key), T(
                 f"「{form.id}」に「{key}」という質問はありません。",
                 f"'{form.id}' has no question '{key}'."), _did_you_mean(key, fields))
             continue
         for theirs, mine in mapping.items():
             if not events.offered(form, fields[key], mine):
-                src.error(Code.UNKNOWN_CHOICE, (*path, key, theirs), T(
+                src.report("warning", Code.UNKNOWN_CHOICE, (*path, key, theirs), T(
                     f"「{mine}」は「{form.id}」の「{key}」の選択肢にありません。",
                     f"'{mine}' is not a choice of '{key}' in '{form.id}'."))
 
@@ -168,7 +169,7 @@ def _select(src: Source, form: Form, event: LifeEvent, select: Mapping[str, str]
     for field_id, condition in select.items():
         found = events.resolve(fields[field_id], shared) if field_id in fields else None
         if found is None or not shared[found[0]].kind.repeats:
-            src.error(Code.UNKNOWN_REFERENCE, (*path, field_id), T(
+            src.report("warning", Code.UNKNOWN_REFERENCE, (*path, field_id), T(
                 f"「{form.id}」に、この出来事の共通の group に結び付いた「{field_id}」はありません。",
                 f"'{form.id}' has no field '{field_id}' bound to a shared group of this event."),
                 _did_you_mean(field_id, fields))
@@ -183,15 +184,18 @@ def _report(src: Source, severity: Severity, path: PathKey, message: Text) -> No
 
 
 def unbound_events(form: Form, src: Source, shared_ids: set[str]) -> None:
-    """A binding no life event can fill is probably misspelt: warned, with a suggestion."""
+    """A binding no life event can fill is probably misspelt: warned, with a suggestion.
+    (One of several, `event.move_date or event.death_date`, is fine when another is shared.)"""
     for loc in index_fields(form):
-        for part in loc.field.event_bind:
-            found = events.target(part)
-            if found is not None and found[0] not in shared_ids:
-                src.report("warning", Code.BAD_BINDING, (*loc.path, "bind"), T(
-                    f"「{part}」を埋める共通の質問はどのライフイベントにもありません。",
-                    f"no life event shares '{found[0]}' ({part})."),
-                    _did_you_mean(found[0], shared_ids))
+        if not loc.field.event_bind or events.resolve(loc.field, shared_ids) is not None:
+            continue
+        part = loc.field.event_bind[0]
+        found = events.target(part)
+        if found is not None:
+            src.report("warning", Code.BAD_BINDING, (*loc.path, "bind"), T(
+                f"「{part}」を埋める共通の質問はどのライフイベントにもありません。",
+                f"no life event shares '{found[0]}' ({part})."),
+                _did_you_mean(found[0], shared_ids))
 
 
 class ProcedureSources:

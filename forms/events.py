@@ -114,6 +114,25 @@ def offered(form: Form, field: FormField, value: Any) -> bool:
     return True
 
 
+def answerable(form: Form, key: str) -> FormField | None:
+    """The procedure's question an implied answer names: one holding a value, not in a group."""
+    in_groups = {c.id for f in form.all_fields() if f.kind.repeats for c in f.walk()[1:]}
+    fields = {f.id: f for f in form.all_fields() if f.kind.holds_value and f.id not in in_groups}
+    return fields.get(key)
+
+
+def implies(form: Form, key: str, value: Any) -> bool:
+    """Whether a step's implied answer fits the procedure (`today` fits a date)."""
+    field = answerable(form, key)
+    if field is None:
+        return False
+    if field.kind.options == "yes_no":
+        return isinstance(value, bool)
+    if field.kind.is_date:
+        return bool(value == "today")
+    return offered(form, field, value)
+
+
 def shared_form(event: LifeEvent, forms: list[Form]) -> Form | None:
     """The questions the chosen procedures share, as one form the kiosk asks first.
 

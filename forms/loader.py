@@ -94,7 +94,8 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
         _load_life_events(lib, src, source_of)
     shared_ids = {s for e in lib.life_events.values() for s in shared_fields(e)}
     for form_id, loaded in lib.forms.items():
-        if any(f.event_bind for f in loaded.form.all_fields()):
+        # No event loaded (its file broken): that file's errors say it all, not every binding.
+        if lib.life_events and any(f.event_bind for f in loaded.form.all_fields()):
             unbound_events(loaded.form, source_of(form_id), shared_ids)
     lib.problems.extend(source_of.problems())
     return lib

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.session import shared
 from kiosk.session.questions import QuestionFlow, drop_item
-from kiosk.session.state import GroupItem, Question
+from kiosk.session.state import GroupItem, Procedure, Question
 
 
 class GroupSteps(QuestionFlow):
@@ -35,6 +36,9 @@ class GroupSteps(QuestionFlow):
             self.message = "group_full"
             return
         items.append({})
+        proc = self.procedures[question.procedure]
+        if question.state.path in proc.bound:  # beside the shared members: this one's own
+            proc.item_sources.setdefault(question.state.path, []).append(shared.OWN)
         self.group_item = GroupItem(question.procedure, question.state.path, len(items) - 1)
         self.message = None
 
@@ -56,6 +60,7 @@ class GroupSteps(QuestionFlow):
         items = proc.answers.get(question.state.path)
         if isinstance(items, list) and 0 <= index < len(items):
             del items[index]
+            _forget_source(proc, question.state.path, index, drop=True)
             # Paths of the later items shift down by one; what was asked is asked again.
             prefix = f"{question.state.path}["
             proc.asked = {p for p in proc.asked if not p.startswith(prefix)}
@@ -85,3 +90,15 @@ class GroupSteps(QuestionFlow):
         items = self.procedures[item.procedure].answers.get(item.group)
         if isinstance(items, list) and item.index < len(items) and not items[item.index]:
             del items[item.index]  # nothing was entered: no empty person left behind
+            _forget_source(self.procedures[item.procedure], item.group, item.index, drop=False)
+
+
+def _forget_source(proc: Procedure, group: str, index: int, *, drop: bool) -> None:
+    """Keep a group filled from the shared members in step with its items: a member taken
+    out stays out of this procedure (the others keep it)."""
+    sources = proc.item_sources.get(group)
+    if sources is None or index >= len(sources):
+        return
+    member = sources.pop(index)
+    if drop and member != shared.OWN:
+        proc.dropped.setdefault(group, set()).add(member)

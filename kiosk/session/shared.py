@@ -17,6 +17,9 @@ from forms.engine import evaluate
 from forms.model import EventStep, Form, FormField, LifeEvent
 from kiosk.session.state import Procedure
 
+# In `Procedure.item_sources`: an item the resident added in the procedure itself.
+OWN = -1
+
 
 def expand(event: LifeEvent, chosen: Sequence[tuple[Form, EventStep]],
            screening: Mapping[str, bool], today: dt.date) -> list[Procedure]:
@@ -29,7 +32,8 @@ def expand(event: LifeEvent, chosen: Sequence[tuple[Form, EventStep]],
                                     given=set(screening), shared=True))
     for proc_form, step in chosen:
         implied = {key: today.isoformat() if value == "today" else value
-                   for key, value in step.answers.items()}
+                   for key, value in step.answers.items()
+                   if events.implies(proc_form, key, value)}
         procedures.append(Procedure(proc_form, answers=implied, asked=set(implied),
                                     given=set(implied), select=dict(step.select),
                                     values={k: dict(v) for k, v in step.values.items()}))
@@ -118,31 +122,50 @@ def _put(proc: Procedure, field: FormField, value: Any, marks: list[str]) -> Non
 
 def _fill_group(proc: Procedure, binding: events.EventBinding, group: FormField,
                 values: Mapping[str, Any], *, source: Procedure, today: dt.date) -> None:
-    """The procedure's group holds the shared group's members the event selects; what the
-    procedure asked per member (国保の資格確認書を返すか) stays with that member."""
+    """The procedure's group holds the shared group's members the event selects (less those
+    the resident took out of it), then the items added in this procedure alone (an older
+    child for 児童手当 after a birth); what the procedure asked per item stays with it."""
     path, mine = binding.path, binding.field
-    members = [m for m in values.get(binding.shared) or [] if isinstance(m, dict)]
+    members = [m if isinstance(m, dict) else {} for m in values.get(binding.shared) or []]
     mapping = events.child_map(mine, group)
-    picked = [h for h, m in enumerate(members) if events.keeps(proc.select.get(path), m, today)]
+    dropped = proc.dropped.get(path, set())
+    picked = [h for h, m in enumerate(members)
+              if h not in dropped and events.keeps(proc.select.get(path), m, today)]
     before = proc.item_sources.get(path, [])
     raw = proc.answers.get(path)
     old: list[dict[str, Any]] = raw if isinstance(raw, list) else []
+    sources = [*picked, *(OWN for src in before if src == OWN)]
+    olds = [before.index(h) if h in before else None for h in picked]
+    olds += [i for i, src in enumerate(before) if src == OWN]
     prefix = f"{path}["
-    kept_asked = {p for p in proc.asked if not p.startswith(prefix)}
+    asked = {p for p in proc.asked if not p.startswith(prefix)}
     flags = {p: m for p, m in proc.flags.items() if not p.startswith(prefix)}
     items: list[dict[str, Any]] = []
-    for pos, h in enumerate(picked):
-        at = before.index(h) if h in before and before.index(h) < len(old) else None
-        extra = {k: v for k, v in (old[at] if at is not None else {}).items() if k not in mapping}
-        item = {**extra, **{m: members[h][t] for m, t in mapping.items() if t in members[h]}}
+    for pos, (h, at) in enumerate(zip(sources, olds, strict=True)):
+        was = old[at] if at is not None and at < len(old) else {}
+        item = {k: v for k, v in was.items() if k not in mapping or h == OWN}
+        if at is not None:
+            asked |= {f"{path}[{pos}].{k}" for k in _asked_children(proc.asked, path, at)}
+            flags |= {f"{path}[{pos}].{k}": m for k, m in _flags_of(proc.flags, path, at).items()
+                      if h == OWN}
+        if h != OWN:
+            item |= {m: members[h][t] for m, t in mapping.items() if t in members[h]}
+            asked |= {f"{path}[{pos}].{m}" for m in mapping}
+            flags |= {f"{path}[{pos}].{m}": list(marks) for m, t in mapping.items()
+                      if (marks := source.flags.get(f"{binding.shared}[{h}].{t}"))}
         items.append(item)
-        kept_asked |= {f"{path}[{pos}].{k}" for k in item}
-        for m, t in mapping.items():
-            marks = source.flags.get(f"{binding.shared}[{h}].{t}")
-            if marks:
-                flags[f"{path}[{pos}].{m}"] = list(marks)
     proc.answers[path] = items
-    proc.item_sources[path] = picked
-    proc.asked = kept_asked | {path}
+    proc.item_sources[path] = sources
+    proc.asked = asked | {path}
     proc.flags = flags
     proc.bound.add(path)
+
+
+def _asked_children(asked: set[str], path: str, index: int) -> set[str]:
+    prefix = f"{path}[{index}]."
+    return {p.removeprefix(prefix) for p in asked if p.startswith(prefix)}
+
+
+def _flags_of(flags: Mapping[str, list[str]], path: str, index: int) -> dict[str, list[str]]:
+    prefix = f"{path}[{index}]."
+    return {p.removeprefix(prefix): m for p, m in flags.items() if p.startswith(prefix)}

@@ -65,6 +65,7 @@ class Procedure:
     # A group filled from a shared group: which member each of its items is, and the life
     # event's condition on which members it holds (forms.model.EventStep.select).
     item_sources: dict[str, list[int]] = field(default_factory=dict)
+    dropped: dict[str, set[int]] = field(default_factory=dict)  # members taken out of it
     select: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # EventStep.values
 

@@ -68,7 +68,10 @@ def test_a_local_form_with_a_shipped_id_replaces_it(tmp_path: Path) -> None:
     loaded = lib.forms["juminhyo"]
     assert (loaded.origin, loaded.file) == ("local", file)
     assert lib.get("juminhyo").field("name").label.ja == "みほん市の氏名欄"
-    [info] = lib.problems
+    info, *others = lib.problems
+    # The おくやみ event gives 住民票 its applicant; this juminhyo has none: it is told where.
+    assert [(p.severity, p.file.name, p.path) for p in others] == [
+        ("warning", "life_events.yaml", "life_events[4].steps[3].values.applicant")]
     assert (info.severity, info.code, info.file, info.line, info.path) == (
         "info", "overridden", file, 1, "id")
     assert "replaces the shipped 'juminhyo'" in info.render("en")
