@@ -100,7 +100,9 @@ class QuestionFlow(SessionState):
 
         Only for a group whose fields are bound (`bind: card.name` ...), once per group, and
         not when an agent or legal representative came: then the card holder is not one of
-        the items. A removed first item stays removed.
+        the items. In a life event's shared questions, only when the shared `applicant` says
+        the person came themself (`self`): a household member who did not move is not one of
+        those who moved. A removed first item stays removed.
         """
         proc = self.procedures[question.procedure]
         group, path = question.state.field, question.state.path
@@ -111,6 +113,8 @@ class QuestionFlow(SessionState):
         came = [proc.answers.get(f.id) for f in proc.form.all_fields() if f.kind.names_applicant]
         if any(kind not in (None, "self", "household") for kind in came):
             return
+        if proc.shared and proc.answers.get("applicant") not in (None, "self"):
+            return  # a life event's household is the card holder's only when they came
         item = prefill_item(group, card=self.identity.as_card_values(), office=self._office,
                             today=self._today())
         bound = {f.id: f.bind for f in group.fields or () if f.bind and f.bind.startswith("card.")}
