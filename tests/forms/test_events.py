@@ -104,7 +104,7 @@ def test_a_misspelt_shared_answer_is_warned_with_a_suggestion(tmp_path: Path) ->
     warning = next(p for p in lib.problems if p.severity == "warning")
     assert (warning.file.name, warning.line) == ("form.yaml", 18)
     assert "no life event shares 'move_dat'" in warning.render("en")
-    assert warning.hint is not None and "move_date" in warning.hint.en
+    assert warning.hint is not None and "move_date" in (warning.hint.en or "")
 
 
 def test_implied_answers_and_selections_that_do_not_fit_are_warned_at_the_event(
@@ -125,7 +125,7 @@ def test_a_select_naming_a_field_its_group_lacks_is_an_error_with_a_suggestion(
     lib = load(tmp_path, select="{people: name_kan == 'x'}")
     [error] = lib.errors
     assert error.file.name == "life_events.yaml" and error.line is not None
-    assert error.hint is not None and "name_kana" in error.hint.en
+    assert error.hint is not None and "name_kana" in (error.hint.en or "")
     assert "moving" not in lib.life_events
 
 

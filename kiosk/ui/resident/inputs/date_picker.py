@@ -3,6 +3,10 @@
 A birth date in 昭和 takes four taps (昭和, 50, 1月, 2日) instead of dozens of +/- presses.
 The answer goes to the session as the resident chose it (「昭和50年1月2日」 or 1975-01-02)
 and forms.japanese_dates checks it, so an era date that never existed is refused there.
+
+Only what the field's min / max allow is offered (a move date a year back at most never
+shows 昭和, nor a year after this one), and 「今日」 answers in one tap when today is allowed:
+most dates asked at a counter are today or a few days back.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from babel.dates import get_month_names
+from babel.core import UnknownLocaleError
+from babel.dates import format_date, get_month_names
 from kivy.properties import NumericProperty
 
-from forms.japanese_dates import ERAS, Era, era_of
+from forms.japanese_dates import ERAS, Era, era_of, format_era
 from kiosk.ui.i18n import N_
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
 from kiosk.ui.resident.kit import UiKit
@@ -48,21 +53,52 @@ class Picked:
         return self.year if self.western or self.era is None else self.era.start.year + self.year - 1
 
 
-def _era_length(era: Era, today: dt.date) -> int:
-    newer = [e for e in ERAS if e.start > era.start]
-    end_year = min(e.start.year for e in newer) if newer else today.year
-    return end_year - era.start.year + 1
+Bounds = tuple[dt.date | None, dt.date | None]
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days the picker offers: from the field's min (none: as far back as the eras and
+    1900 go) to its max (none: the end of this year, as the picker always stopped there)."""
+
+    low: dt.date | None
+    high: dt.date
+
+    @classmethod
+    def of(cls, bounds: Bounds, today: dt.date) -> Span:
+        low, high = bounds
+        return cls(low, high or dt.date(today.year, 12, 31))
+
+    def meets(self, first: dt.date, last: dt.date) -> bool:
+        """Whether any day from first to last may be answered."""
+        return first <= self.high and (self.low is None or last >= self.low)
+
+    def years(self, first: int, last: int) -> range:
+        """The years from first to last that hold a day of the span."""
+        low = first if self.low is None else max(first, self.low.year)
+        return range(low, min(last, self.high.year) + 1)
+
+
+def _era_end(era: Era) -> dt.date:
+    """The last day of an era (the current one has none yet)."""
+    newer = [e.start for e in ERAS if e.start > era.start]
+    return min(newer) - dt.timedelta(days=1) if newer else dt.date.max
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 class DateInput(FieldInput):
     key_height = NumericProperty(66)
 
     def __init__(self, *, ui: UiKit, submit: Submit, initial: Any, today: dt.date,
-                 **kwargs: Any) -> None:
+                 bounds: Bounds = (None, None), **kwargs: Any) -> None:
         super().__init__(ui=ui, submit=submit, **kwargs)
         self.wanted_cols = _COLUMNS["era"]
         self.ids.options.bind(width=self._fit_columns)
         self.today = today
+        self.span = Span.of(bounds, today)
         self.picked = Picked()
         self.step = "era"
         if isinstance(initial, str):
@@ -89,6 +125,8 @@ class DateInput(FieldInput):
             self.step = "year"
         elif step == "year":
             p.year, p.day = value, None
+            if p.month not in (m for m, _label in self._options("month")):
+                p.month = None  # not in the bounds that year
             self.step = "month"
         elif step == "month":
             p.month, p.day = value, None
@@ -96,6 +134,12 @@ class DateInput(FieldInput):
         else:
             p.day = value
         self._show()
+
+    def choose_today(self) -> None:
+        """Today's date, answered at once (an ISO date, as a Western answer is)."""
+        self._start_from(self.today)
+        self._show()
+        self.submit(self.today.isoformat())
 
     def go_to(self, step: str) -> None:
         if step == "year" and self.picked.western:
@@ -109,6 +153,7 @@ class DateInput(FieldInput):
         if step == "year" and self.picked.western and self.picked.decade is None:
             step = self.step = "decade"
         self._draw_segments()
+        self._draw_today(step)
         self.ui.set_text(self.ids.step_label, self.ui.tr(PROMPTS[step]))
         options = self.ids.options
         options.clear_widgets()
@@ -119,6 +164,24 @@ class DateInput(FieldInput):
             key.selected = self._is_current(step, value)
             options.add_widget(key)
         self.ui.style(self)
+
+    def _draw_today(self, step: str) -> None:
+        """「今日」 on the first step, when the field allows today."""
+        row = self.ids.today_row
+        row.clear_widgets()
+        if step != "era" or not self.span.meets(self.today, self.today):
+            return
+        row.add_widget(self.ui.button(self.ui.tr("Today ({date})", date=self._today_text()),
+                                      kid="date:today", role="choice",
+                                      on_release=self.choose_today))
+
+    def _today_text(self) -> str:
+        if self.ui.lang == "ja":
+            return format_era(self.today)
+        try:
+            return str(format_date(self.today, "long", locale=self.ui.lang))
+        except (ValueError, UnknownLocaleError):  # a language babel lacks: the ISO date
+            return self.today.isoformat()
 
     def themed(self, ui: UiKit) -> None:
         """Keys 15 mm high at least (and as tall as the text needs), as many columns as keep
@@ -141,28 +204,39 @@ class DateInput(FieldInput):
                    "month": p.month, "day": p.day}[step]
         return bool(current == value)
 
-    def _options(self, step: str) -> list[tuple[Any, str]]:  # noqa: PLR0911 - one per step
-        p, ja = self.picked, self.ui.lang == "ja"
+    def _options(self, step: str) -> list[tuple[Any, str]]:
+        p, ja, span = self.picked, self.ui.lang == "ja", self.span
         if step == "era":
-            eras: list[tuple[Any, str]] = [(e, e.name if ja else e.en) for e in ERAS]
+            eras: list[tuple[Any, str]] = [(e, e.name if ja else e.en) for e in ERAS
+                                           if span.meets(e.start, _era_end(e))]
             return [*eras, (WESTERN, self.ui.tr("Western calendar"))]
         if step == "decade":
-            last = self.today.year // 10 * 10
+            first = (span.low.year if span.low else _FIRST_WESTERN_YEAR) // 10 * 10
             return [(d, f"{d}〜" if ja else f"{d}s")
-                    for d in range(last, _FIRST_WESTERN_YEAR - 1, -10)]
+                    for d in range(span.high.year // 10 * 10, first - 1, -10)]
         if step == "year":
-            if p.western:
-                first = p.decade or self.today.year // 10 * 10
-                return [(y, str(y)) for y in range(first, min(first + 10, self.today.year + 1))]
-            if p.era is None:
-                return []
-            return [(y, "元" if y == 1 and ja else str(y))
-                    for y in range(1, _era_length(p.era, self.today) + 1)]
+            return self._years(ja)
+        year = p.western_year or self.today.year
         if step == "month":
             names = get_month_names("abbreviated", locale=self.ui.lang if not ja else "en")
-            return [(m, f"{m}月" if ja else str(names[m])) for m in range(1, 13)]
-        year, month = p.western_year or self.today.year, p.month or 1
-        return [(d, str(d)) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+            return [(m, f"{m}月" if ja else str(names[m])) for m in range(1, 13)
+                    if span.meets(dt.date(year, m, 1), _month_end(year, m))]
+        last = _month_end(year, p.month or 1)
+        return [(d, str(d)) for d in range(1, last.day + 1)
+                if span.meets(last.replace(day=d), last.replace(day=d))]
+
+    def _years(self, ja: bool) -> list[tuple[Any, str]]:
+        p = self.picked
+        if p.western:
+            first = p.decade or self.span.high.year // 10 * 10
+            return [(y, str(y)) for y in self.span.years(first, first + 9)]
+        if p.era is None:
+            return []
+        start = p.era.start.year
+        # Up to the year the next era began (平成31年 is offered: it is 令和元年 too).
+        end = min(_era_end(p.era).year, self.span.high.year)
+        return [(y - start + 1, "元" if y == start and ja else str(y - start + 1))
+                for y in self.span.years(start, end)]
 
     def _draw_segments(self) -> None:
         p, ja, tr = self.picked, self.ui.lang == "ja", self.ui.tr
@@ -198,8 +272,8 @@ class DateInput(FieldInput):
 
     def clear(self) -> None:
         self.picked = Picked()
-        self.ids.segments.clear_widgets()
-        self.ids.options.clear_widgets()
+        for box in ("segments", "today_row", "options"):
+            self.ids[box].clear_widgets()
 
 
 def _kid(value: Any) -> str:

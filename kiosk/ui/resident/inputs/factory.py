@@ -40,7 +40,8 @@ def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submi
     if kind.keypad:
         return KeypadInput(ui=ui, submit=submit, kind=field.type, initial=initial)
     if kind.is_date:
-        return DateInput(ui=ui, submit=submit, initial=initial, today=today)
+        return DateInput(ui=ui, submit=submit, initial=initial, today=today,
+                         bounds=field.date_bounds(today))
     if kind.repeats and group is not None:
         return GroupInput(ui=ui, submit=submit, field=field, items=group.items, add=group.add,
                           edit=group.edit, remove=group.remove)

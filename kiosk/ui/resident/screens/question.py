@@ -1,4 +1,9 @@
-"""The chosen procedures' questions, one per screen (layout: ask.kv)."""
+"""The chosen procedures' questions, one per screen (layout: ask.kv).
+
+Its top line says where the resident is among several procedures (「手続き 2/3 国民健康保険」,
+or the life event's shared questions asked once for all of them): a move-in is about
+thirty screens, and knowing how far along one is keeps people from giving up.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,21 @@ class QuestionScreen(AskScreen):
     def form(self, question: Question) -> Form:
         return self.session.procedures[question.procedure].form
 
+    def where(self, question: Question) -> str:
+        """「手続き 2/3 国民健康保険」; a lone procedure is just its name."""
+        ui, progress = self.ui, self.session.progress()
+        if progress is None:
+            return ui.form_text(self.form(question).name)
+        if progress.total <= 1:
+            return ui.form_text(progress.title)
+        if progress.number is None:
+            return ui.tr("Questions for all {total} procedures", total=progress.total)
+        return ui.tr("Procedure {number} of {total}: {title}", number=progress.number,
+                     total=progress.total, title=ui.form_text(progress.title))
+
     def context(self, question: Question) -> str:
         ui, session = self.ui, self.session
-        title = ui.form_text(self.form(question).name)
+        title = self.where(question)
         item = session.group_item
         if item is not None:
             group = self.form(question).field(item.group)
