@@ -123,7 +123,7 @@ def large_application(slip_id: bytes = bytes(12)) -> Application:
     ]
     kokuho = ProcedureEntry(
         form_id="kokuho",
-        form_version=1,
+        form_version=2,
         answers={
             "applicant": "self",
             "applicant_name": _NAME,
@@ -138,7 +138,7 @@ def large_application(slip_id: bytes = bytes(12)) -> Application:
                 {
                     "member_name": "見本 花子",
                     "member_birth_date": "1982-09-15",
-                    "member_relationship": "妻",
+                    "member_relationship": "wife",
                 },
             ],
         },

@@ -269,7 +269,7 @@ def test_a_form_version_the_desk_has_not_loaded(make_site: SiteFactory, library:
     _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
     view = site.desk.scan(slip_text(slip))
     assert view.codes == ("form_version_missing",)
-    assert "kokuho version 1; not loaded" in view.warnings[0].detail
+    assert "kokuho version 2; not loaded" in view.warnings[0].detail
     jumin, kokuho = view.procedures
     assert jumin.loaded and not kokuho.loaded
     # Every answer still shown, by its field id, groups as rows.
