@@ -31,6 +31,7 @@ _KIOSK_ID = re.compile(r"[A-Z0-9]{1,8}")  # same rule as kiosk.toml's kiosk_id
 _TICKET = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,14}[A-Z0-9])?")  # "A-023", "123", "FAM-7"
 _OFFICE = re.compile(r"[0-9]{6}")  # 全国地方公共団体コード; its check digit is the config's job
 _FORM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}")
+_COUNTER = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a key of [counters] in kiosk.toml
 
 
 def new_slip_id() -> bytes:
@@ -139,6 +140,11 @@ class Application:
     ticket: str
     procedures: Sequence[ProcedureEntry]
     slip_id: bytes = field(default_factory=new_slip_id)
+    # One code per counter (format 2): the counter this code's procedures are for, and every
+    # counter the slip sends the resident to, in the order to visit. A format 1 slip has one
+    # code for all its procedures: None and ().
+    counter: str | None = None
+    route: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.office_code, str) or not _OFFICE.fullmatch(self.office_code):
@@ -158,6 +164,19 @@ class Application:
                 raise _refuse(f"procedures[{i}]", "must be a ProcedureEntry")
         object.__setattr__(self, "procedures", procedures)
         object.__setattr__(self, "issued_at", self.issued_at.astimezone(JST))
+        self._check_route()
+
+    def _check_route(self) -> None:
+        route = tuple(self.route)
+        if not all(isinstance(c, str) and _COUNTER.fullmatch(c) for c in route):
+            raise _refuse("route", "counter ids: lower-case letters, digits and _")
+        if len(set(route)) != len(route):
+            raise _refuse("route", "each counter once")
+        if self.counter is not None and self.counter not in route:
+            raise _refuse("counter", "must be one of the route's counters")
+        if self.counter is None and route:
+            raise _refuse("counter", "a code with a route names its own counter")
+        object.__setattr__(self, "route", route)
 
     def _check_time(self) -> None:
         when = self.issued_at
