@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from forms.loader import Library, load_library
 from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardPort, CardProblem, CardUnusable, StaffBell, WrongPin
-from kiosk.session.session import Session
+from kiosk.session.session import Screen, Session
 
 IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"
 HANAKO = Identity("見本 花子", "みほん市中央一丁目2番3号", dt.date(1985, 4, 1), "female", "card")
@@ -108,3 +109,41 @@ def make_session(card: CardPort | None, submitter: RecordingSubmitter, clock: Cl
     return Session(library=lib, card=card, submitter=submitter, office={"name": "みほん市役所"},
                    clock=clock, idle_timeout_s=90, manual_form=manual, staff_pin="9999",
                    staff_bell=staff_bell)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question the resident met: which procedure, the path, the label they read."""
+
+    procedure: int
+    path: str
+    label: str
+
+
+def answer_all(s: Session, *, family: Sequence[dict[str, Any]], shared: dict[str, Any],
+               own: dict[str, Any]) -> list[Asked]:
+    """Answers every question of a life event as a family would, up to the confirm screen:
+    the shared questions from `shared` (per member from `family`), each procedure's own from
+    `own` by field id. Every answer must be taken (no message)."""
+    asked: list[Asked] = []
+    for _ in range(300):
+        question = s.question() if s.screen == Screen.QUESTION else None
+        if question is None:
+            return asked
+        field, path = question.state.field, question.state.path
+        proc = s.procedures[question.procedure]
+        if field.kind.repeats:
+            if proc.shared and len(s.group_items(question)) < len(family):
+                s.add_group_item()
+            else:
+                s.finish_group()
+            continue
+        asked.append(Asked(question.procedure, path, field.label.ja))
+        if not proc.shared:
+            s.answer(own[field.id])
+        elif "[" in path:
+            s.answer(family[int(path.split("[")[1].split("]")[0])][field.id])
+        else:
+            s.answer(shared[field.id])
+        assert s.message is None, (path, s.message)
+    raise AssertionError("the journey never reached the confirm screen")

@@ -19,6 +19,7 @@ from forms.text import Text
 from kiosk.session.display import summary
 from kiosk.session.session import Screen, Session
 from tests.kiosk.session_fixtures import HANAKO, Clock, RecordingCard, RecordingSubmitter, make_session
+from tests.kiosk.session_fixtures import answer_all as walk
 
 # The card holder's name, birth date and sex come from her card: only the rest is asked.
 HOLDER = {"name_kana": "ミホン ハナコ", "relationship": "head", "has_kokuho": True,
@@ -63,29 +64,8 @@ def start(library: Library, event: str) -> tuple[Session, RecordingSubmitter]:
 
 def answer_all(s: Session, shared: dict[str, Any]) -> list[tuple[int, str, str]]:
     """Answers every question as the family would; (procedure, path, label) of each asked."""
-    asked: list[tuple[int, str, str]] = []
-    for _ in range(200):
-        question = s.question() if s.screen == Screen.QUESTION else None
-        if question is None:
-            return asked
-        field, path = question.state.field, question.state.path
-        proc = s.procedures[question.procedure]
-        if field.kind.repeats:
-            if proc.shared and len(s.group_items(question)) < len(FAMILY):
-                s.add_group_item()
-            else:
-                s.finish_group()
-            continue
-        asked.append((question.procedure, path, field.label.ja))
-        index = member(path)
-        if not proc.shared:
-            s.answer(OWN[field.id])
-        elif index is not None:
-            s.answer(FAMILY[index][field.id])
-        else:
-            s.answer(shared[field.id])
-        assert s.message is None, (path, s.message)
-    raise AssertionError("the journey never reached the confirm screen")
+    asked = walk(s, family=FAMILY, shared=shared, own=OWN)
+    return [(a.procedure, a.path, a.label) for a in asked]
 
 
 def member(path: str) -> int | None:

@@ -15,6 +15,7 @@ from forms.loader import Library, load_library
 from kiosk.session.display import summary
 from kiosk.session.session import Screen, Session
 from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
+from tests.kiosk.session_fixtures import answer_all as walk
 
 HUSBAND = {"name": "見本 太郎", "name_kana": "ミホン タロウ", "birth_date": "1983-06-10",
            "sex": "male", "relationship": "husband", "has_mynumber_card": True,
@@ -56,27 +57,9 @@ def moving_in(library: Library, *,
 
 
 def answer_all(s: Session, family: list[dict[str, Any]]) -> list[tuple[int, str]]:
-    """Answers every question as the family would; returns (procedure, path) of each asked."""
-    asked: list[tuple[int, str]] = []
-    for _ in range(200):
-        question = s.question() if s.screen == Screen.QUESTION else None
-        if question is None:
-            return asked
-        field, path = question.state.field, question.state.path
-        proc = s.procedures[question.procedure]
-        if field.kind.repeats:
-            if proc.shared and len(s.group_items(question)) < len(family):
-                s.add_group_item()
-            else:
-                s.finish_group()
-            continue
-        asked.append((question.procedure, path))
-        if "[" in path:
-            index = int(path.split("[")[1].split("]")[0])
-            s.answer(family[index][field.id] if proc.shared else OWN[field.id])
-        else:
-            s.answer(SHARED[field.id] if proc.shared else OWN[field.id])
-    raise AssertionError("the journey never reached the confirm screen")
+    """(procedure, path) of each question the family is asked up to the confirm screen."""
+    asked = walk(s, family=family, shared=SHARED, own=OWN)
+    return [(a.procedure, a.path) for a in asked]
 
 
 FAMILY = [HOLDER, HUSBAND, *CHILDREN]
