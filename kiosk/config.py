@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kiosk.errors import ConfigError
 
@@ -89,6 +89,12 @@ class StaffCallConfig(_Strict):
     command: list[str] = Field(default_factory=list)
 
 
+class DeskConfig(_Strict):
+    # The counters this desk serves (keys of [counters]); empty: every counter. A slip's code
+    # for another counter is refused with that counter's name.
+    counters: list[str] = Field(default_factory=list)
+
+
 class KioskConfig(_Strict):
     office: OfficeConfig = Field(default_factory=OfficeConfig)
     counters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COUNTERS))
@@ -97,12 +103,21 @@ class KioskConfig(_Strict):
     printer: PrinterConfig = Field(default_factory=PrinterConfig)
     card: CardConfig = Field(default_factory=CardConfig)
     staff_call: StaffCallConfig = Field(default_factory=StaffCallConfig)
+    desk: DeskConfig = Field(default_factory=DeskConfig)
     keys_dir: Path = Path("var/keys")
     kiosk_id: str = Field(default="K01", pattern=r"^[A-Z0-9]{1,8}$")
     idle_timeout_s: int = Field(default=90, ge=15, le=3600)
     # The languages the screen offers, in this order; the first is the one each session
     # starts in. Each needs a screen catalogue (kiosk/ui/locale/<lang>/LC_MESSAGES/kiosk.po).
     languages: list[str] = Field(default_factory=lambda: ["ja", "en"])
+
+    @model_validator(mode="after")
+    def _desk_counters_exist(self) -> KioskConfig:
+        unknown = [c for c in self.desk.counters if c not in self.counters]
+        if unknown:
+            raise ValueError(f"[desk] counters names {', '.join(unknown)}, not in [counters] "
+                             f"({', '.join(self.counters)})")
+        return self
 
     @field_validator("languages")
     @classmethod

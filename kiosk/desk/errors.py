@@ -114,6 +114,21 @@ class WrongOffice(ScanRefused):
     message_en = payload.WrongOfficeError.message_en
 
 
+class OtherCounter(ScanRefused):
+    """A code of the slip for a counter this desk does not serve: the clerk sends the resident
+    there (the slip carries one code for each counter, labelled)."""
+
+    code = "other_counter"
+
+    @classmethod
+    def to(cls, counter_label: str) -> OtherCounter:
+        return cls(counter_label, ja=(
+            f"このコードは「{counter_label}」の窓口のものです。住民の方をそちらへご案内ください"
+            "（受付票の、この窓口のコードを読み取ってください）。"), en=(
+            f"This code is for the {counter_label} counter. Send the resident there (or scan "
+            "the slip's code for this counter)."))
+
+
 class UnsupportedVersion(ScanRefused):
     code = payload.UnsupportedVersionError.code
     message_ja = payload.UnsupportedVersionError.message_ja
