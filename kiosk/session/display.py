@@ -100,10 +100,12 @@ def summary(session: Session, lang: str) -> list[Summary]:
     out: list[Summary] = []
     in_event = bool(session.procedures) and session.procedures[0].shared
     once: dict[tuple[str, str], Row] = {}  # (card binding, path) -> the row, listed once
+    groups = {f.label.ja for f in session.procedures[0].form.fields
+              if f.kind.repeats} if in_event else set()  # the shared groups' names
     for index, ev in enumerate(session.evaluations()):
         proc = session.procedures[index]
         rows: list[Row] = []
-        for state in _listed(proc, ev):
+        for state in _listed(proc, ev, groups):
             row = _row(session, index, ev, state, lang)
             bind = state.field.bind or ""
             if in_event and not proc.shared and bind.startswith("card."):
@@ -130,20 +132,31 @@ def _notes(ev: Evaluation) -> tuple[Text, ...]:
     return tuple(w.message for w in ev.warnings) + tuple(infos.values())
 
 
-def _listed(proc: Procedure, ev: Evaluation) -> list[FieldState]:
+def _listed(proc: Procedure, ev: Evaluation, shared_groups: set[str]) -> list[FieldState]:
     """The answers of a procedure the confirm screen lists: visible, answered, asked at the
     kiosk; an answer of the shared questions is listed once, with them."""
     out: list[FieldState] = []
     for state in ev.states:
-        # A group that holds the members the event selects (国保: who joins) says who.
-        selected = state.field.kind.repeats and state.path in proc.select
         if (not state.visible or not state.field.kind.asked_at_kiosk or "[" in state.path
-                or state.path in proc.given or (state.path in proc.bound and not selected)):
+                or state.path in proc.given
+                or (state.path in proc.bound and not _says_more(proc, state, shared_groups))):
             continue
         raw = ev.values.get(state.path) if state.field.kind.repeats else state.value
         if not _empty(raw):
             out.append(state)
     return out
+
+
+def _says_more(proc: Procedure, state: FieldState, shared_groups: set[str]) -> bool:
+    """A group filled from the shared members is listed under its procedure when it says
+    something of its own: which members (国保: who joins) or under another name (児童手当's
+    育てているお子さん, where an older child is added); the same list under the same name is
+    the shared answer again."""
+    if not state.field.kind.repeats:
+        return False
+    if state.path in proc.select or shared.OWN in proc.item_sources.get(state.path, []):
+        return True
+    return state.field.label.ja not in shared_groups
 
 
 def _row(session: Session, index: int, ev: Evaluation, state: FieldState, lang: str) -> Row:

@@ -96,6 +96,7 @@ def test_language_switch(journey: Result) -> None:
 def test_life_event(journey: Result) -> None:
     assert "マイナンバーカードを持っている人がいますか" in journey["first_question"]
     assert journey["procedures"] == ["tennyu", "mynumber_card_address", "jidou_teate"]
+    assert journey["shared_first"] == ["moving_in"]  # its shared questions, asked first
     for title in ("転入届", "マイナンバーカードの住所・氏名の変更", "児童手当の申請"):
         assert title in journey["identify"]
 
@@ -125,3 +126,80 @@ def test_every_screen_was_photographed(ui_results: Result) -> None:
     for screen in ("welcome", "identify", "pin", "question", "confirm", "done", "card-problem",
                    "paper", "manual", "screening", "staff", "staff-login", "idle", "group"):
         assert screen in names
+
+
+# ------------------------------------------------ asking once (issue 13; life_event_steps.py)
+def figures(name: str, journey: Result) -> None:
+    """The line bench/README.md's "Asking once" figures are read from."""
+    print(f"journey {name} household 4: touches {journey['touches']}, "
+          f"screens {journey['screens']}, asked again {journey['asked_again']}")
+    assert journey["asked_again"] == 0, journey["again"]
+    assert journey["ticket"].startswith("A-") and journey["ticket"] in journey["done"]
+
+
+def headers_say_where(journey: Result) -> None:
+    """Each question's top line: the shared questions, or 「手続き k/n」 and the procedure."""
+    assert {seen["number"] is None for seen in journey["headers"]} == {True, False}
+    for seen in journey["headers"]:
+        if seen["number"] is None:
+            assert seen["text"].startswith("共通の質問"), seen
+        else:
+            assert seen["text"].startswith(f"手続き {seen['number']}/{seen['total']} "), seen
+
+
+def names(items: list[Result], key: str) -> list[str]:
+    return [item[key] for item in items]
+
+
+def test_moving_in_household_4(journey: Result) -> None:
+    figures("moving_in", journey)
+    headers_say_where(journey)
+    assert journey["forms"] == ["tennyu", "mynumber_card_address", "kokuho", "jidou_teate",
+                                "inkan_toroku"]
+    values, flags = journey["values"], journey["flags"]
+    assert names(values["tennyu"]["members"], "name") == [
+        "見本 花子", "見本 太郎", "見本 一郎", "見本 次子"]
+    assert flags["tennyu"]["members[0].name"] == ["from_card"]  # the card holder's own line
+    assert "members[1].name" not in flags["tennyu"]
+    assert names(values["kokuho"]["members"], "member_name") == ["見本 花子", "見本 一郎", "見本 次子"]
+    assert (values["kokuho"]["action"], values["kokuho"]["join_reason"]) == ("join", "moved_in")
+    assert names(values["jidou_teate"]["children"], "child_name") == ["見本 一郎", "見本 次子"]
+    assert values["jidou_teate"]["spouse_name"] == "見本 太郎"
+    assert names(values["mynumber_card_address"]["cards"], "holder_name") == [
+        "見本 花子", "見本 太郎", "見本 次子"]
+    assert {values["tennyu"]["moved_on"], values["kokuho"]["event_date"],
+            values["jidou_teate"]["reason_date"]} == {"2026-11-20"}
+    assert values["inkan_toroku"]["applicant"] == "self"
+    assert "（対象：転入届、" in journey["confirm"]  # a shared answer, with what it fills
+
+
+def test_death_household_4(journey: Result) -> None:
+    figures("death", journey)
+    headers_say_where(journey)
+    assert journey["forms"] == ["kokuho", "sosaihi", "juminhyo", "koseki_shomei"]
+    values = journey["values"]
+    (member,) = values["kokuho"]["members"]
+    assert (member["member_name"], member["member_relationship"]) == ("見本 正男", "father")
+    assert (values["kokuho"]["action"], values["kokuho"]["leave_reason"]) == ("leave", "death")
+    assert values["sosaihi"]["deceased_name"] == values["juminhyo"]["subject_name"] == "見本 正男"
+    assert {values["kokuho"]["event_date"], values["sosaihi"]["death_date"]} == {"2026-11-10"}
+    assert values["koseki_shomei"]["kinds"] == ["zenbu"]
+
+
+def test_birth_household_4(journey: Result) -> None:
+    figures("birth", journey)
+    headers_say_where(journey)
+    assert journey["forms"] == ["jidou_teate", "kokuho"]
+    values = journey["values"]
+    assert names(values["kokuho"]["members"], "member_name") == ["見本 三郎"]
+    assert (values["kokuho"]["action"], values["kokuho"]["join_reason"]) == ("join", "birth")
+    assert values["jidou_teate"]["children"][0]["child_name"] == "見本 三郎"
+    assert values["jidou_teate"]["spouse_name"] == "見本 太郎"
+
+
+def test_birth_older_child_added_in_its_own_procedure(ui_results: Result) -> None:
+    journey = ui_results["journeys"]["birth_household_4"]
+    assert journey["own_rows"] == {"jidou_teate.children": True}
+    children = journey["values"]["jidou_teate"]["children"]
+    assert names(children, "child_name") == ["見本 三郎", "見本 一郎"]
+    assert names(journey["values"]["kokuho"]["members"], "member_name") == ["見本 三郎"]

@@ -45,7 +45,8 @@ class QuestionScreen(AskScreen):
             items = session.procedures[item.procedure].answers.get(item.group) or []
             # Whose item this is, once known: the card holder's own is filled in already.
             who = item_summary(group, items[item.index]) if item.index < len(items) else ""
-            return f"{title} — {label} {item.index + 1}" + (f"（{who}）" if who else "")
+            number = "" if group.max == 1 else f" {item.index + 1}"  # 亡くなった方: one only
+            return f"{title} — {label}{number}" + (f"（{who}）" if who else "")
         return title
 
     def answer(self, value: Any) -> None:
