@@ -174,7 +174,7 @@ def _select(src: Source, form: Form, event: LifeEvent, select: Mapping[str, str]
                 f"'{form.id}' has no field '{field_id}' bound to a shared group of this event."),
                 _did_you_mean(field_id, fields))
             continue
-        members = {c.id for c in shared[found[0]].fields or ()}
+        members = {c.id for c in shared[found[0]].fields or ()} | {events.HOLDER}
         _names(src, condition, members, (*path, field_id),
                what_ja=f"「{found[0]}」の項目", what_en=f"a field of '{found[0]}'")
 

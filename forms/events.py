@@ -174,11 +174,18 @@ def _with_conditions(ids: set[str], every: Mapping[str, FormField]) -> set[str]:
     return out
 
 
-def keeps(condition: str | None, member: Mapping[str, Any], today: dt.date) -> bool:
-    """Whether a member of a shared group belongs in a procedure's group (the step's select)."""
+# In a step's `select`: true on the card holder's own line of a shared group.
+HOLDER = "holder"
+
+
+def keeps(condition: str | None, member: Mapping[str, Any], today: dt.date, *,
+          holder: bool) -> bool:
+    """Whether a member of a shared group is one the step's `select` keeps; `holder` names
+    the card holder's own line (配偶者: `not holder and relationship in [...]`)."""
     if not condition:
         return True
-    return expr.parse(condition).truth(expr.mapping_lookup(member), today=today)
+    lookup = expr.mapping_lookup({**member, HOLDER: holder})
+    return expr.parse(condition).truth(lookup, today=today)
 
 
 def mismatch(form: Form, field: FormField, shared: FormField, child: str | None) -> Text | None:

@@ -84,16 +84,15 @@ def _value(binding: events.EventBinding, values: Mapping[str, Any], source: Proc
            select: str | None, today: dt.date) -> tuple[Any, list[str]]:
     """A shared answer and its marks. `event.household.name_kana` reads the first line of
     the group: the card holder's own, when the card filled it (else the first member); with
-    the event's `select` (配偶者: `relationship in ['wife', 'husband']`), the first other
-    member it keeps."""
+    the event's `select` (世帯主: `relationship == 'head'`), the first member it keeps."""
     if binding.child is None:
         return values.get(binding.shared), source.flags.get(binding.shared, [])
     members = [m if isinstance(m, dict) else {} for m in values.get(binding.shared) or []]
     at: int | None = 0 if members else None
     if select is not None:
-        holder = any(p.startswith(f"{binding.shared}[0].") for p in source.card_values)
+        holder = _holder_line(source, binding.shared)
         at = next((i for i, m in enumerate(members)
-                   if not (i == 0 and holder) and events.keeps(select, m, today)), None)
+                   if events.keeps(select, m, today, holder=i == holder)), None)
     if at is None:
         return None, []
     return members[at].get(binding.child), source.flags.get(
@@ -129,8 +128,9 @@ def _fill_group(proc: Procedure, binding: events.EventBinding, group: FormField,
     members = [m if isinstance(m, dict) else {} for m in values.get(binding.shared) or []]
     mapping = events.child_map(mine, group)
     dropped = proc.dropped.get(path, set())
-    picked = [h for h, m in enumerate(members)
-              if h not in dropped and events.keeps(proc.select.get(path), m, today)]
+    holder = _holder_line(source, binding.shared)
+    picked = [h for h, m in enumerate(members) if h not in dropped
+              and events.keeps(proc.select.get(path), m, today, holder=h == holder)]
     before = proc.item_sources.get(path, [])
     raw = proc.answers.get(path)
     old: list[dict[str, Any]] = raw if isinstance(raw, list) else []
@@ -159,6 +159,11 @@ def _fill_group(proc: Procedure, binding: events.EventBinding, group: FormField,
     proc.asked = asked | {path}
     proc.flags = flags
     proc.bound.add(path)
+
+
+def _holder_line(source: Procedure, group: str) -> int | None:
+    """The card holder's own line of a shared group: the first, when the card filled it."""
+    return 0 if any(p.startswith(f"{group}[0].") for p in source.card_values) else None
 
 
 def _asked_children(asked: set[str], path: str, index: int) -> set[str]:

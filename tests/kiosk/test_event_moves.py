@@ -178,7 +178,7 @@ def test_a_family_of_four_moving_within_the_city_is_asked_each_thing_once(librar
     assert [p for p in shared if p.startswith("household[0]")] == [
         "household[0].name_kana", "household[0].relationship", "household[0].has_mynumber_card"]
     own = {path.split(".")[-1] for i, path, _ in asked if not s.procedures[i].shared}
-    assert own == {"head_name", "head_changes", "has_foreign_resident", "reissue_signature_cert"}
+    assert own == {"head_changes", "has_foreign_resident", "reissue_signature_cert"}
     add_phone(s)
     s.confirm()
     assert s.screen == Screen.DONE

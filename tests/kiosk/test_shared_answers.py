@@ -35,7 +35,8 @@ SHARED = {"applicant": "self", "move_date": "2026-11-20", "new_postal_code": "10
 OWN = {"moveout_method": "certificate", "household_kind": "new_household",
        "has_foreign_resident": False, "reissue_signature_cert": False, "has_spouse": True,
        "child_relationship": "child", "child_lives_with": True, "claimant_insurance": "kokuho",
-       "use_public_account": True, "id_method": "photo_id", "previous": "none"}
+       "use_public_account": True, "id_method": "photo_id", "previous": "none",
+       "head_name": "見本 太郎", "spouse_name": "見本 太郎"}
 
 
 @pytest.fixture(scope="module")
@@ -43,14 +44,14 @@ def library() -> Library:
     return load_library()
 
 
-def moving_in(library: Library, *,
-              card: RecordingCard | None = None) -> tuple[Session, RecordingSubmitter]:
+def moving_in(library: Library, *, card: RecordingCard | None = None,
+              screening: tuple[bool, ...] = (True,) * 4) -> tuple[Session, RecordingSubmitter]:
     submitter = RecordingSubmitter()
     s = make_session(card or RecordingCard(), submitter, Clock(), library)
     s.start()
     s.choose_event("moving_in")
-    for _ in range(4):  # a card, no employer insurance, children, a seal: every procedure
-        s.answer_screening(True)
+    for yes in screening:  # a card, no employer insurance, children, a seal: yes to all,
+        s.answer_screening(yes)  # every procedure
     s.use_card()
     s.enter_pin("1234")
     return s, submitter
@@ -73,8 +74,9 @@ def test_a_family_of_four_moving_in_is_asked_each_thing_once(library: Library) -
     s, submitter = moving_in(library)
     asked = answer_all(s, FAMILY)
     shared = [path for i, path in asked if s.procedures[i].shared]
-    assert shared[:6] == ["applicant", "applicant_phone", "move_date", "new_postal_code",
-                          "new_address", "head_name"]
+    # The head's name is not asked: 花子 said she is the head (世帯主との続柄), the card her name.
+    assert shared[:5] == ["applicant", "applicant_phone", "move_date", "new_postal_code",
+                          "new_address"]
     # The card gave the holder's name, birth date and sex: only the rest of her line is asked.
     assert [p for p in shared if p.startswith("household[0]")] == [
         "household[0].name_kana", "household[0].relationship",
@@ -92,6 +94,7 @@ def test_a_family_of_four_moving_in_is_asked_each_thing_once(library: Library) -
     assert [c["holder_name"] for c in values["mynumber_card_address"]["cards"]] == [
         "見本 花子", "見本 太郎", "見本 次子"]
     assert values["jidou_teate"]["spouse_name"] == "見本 太郎"
+    assert values["tennyu"]["head_name"] == "見本 花子"
     assert values["jidou_teate"]["applicant_name_kana"] == "ミホン　ハナコ"
     assert values["kokuho"]["action"] == "join" and values["kokuho"]["join_reason"] == "moved_in"
     assert {values["tennyu"]["moved_on"], values["kokuho"]["event_date"],
@@ -184,3 +187,13 @@ def test_a_procedure_alone_asks_what_an_event_would_have_shared(library: Library
     question = s.question()
     assert question is not None and question.state.path == "applicant"
     assert not any(p.shared for p in s.procedures)
+
+
+def test_a_head_who_did_not_move_is_asked_for_once_in_the_notification(library: Library) -> None:
+    s, submitter = moving_in(library, screening=(False,) * 4)  # 転入届 only
+    alone = [dict(HOLDER, relationship="wife")]  # 花子 joins her husband's household here
+    asked = answer_all(s, alone)
+    assert [path for i, path in asked if path == "head_name"] == ["head_name"]
+    assert s.procedures[next(i for i, path in asked if path == "head_name")].form.id == "tennyu"
+    s.confirm()
+    assert values_of(submitter)["tennyu"]["head_name"] == "見本 太郎"
