@@ -35,7 +35,8 @@ from printouts.payload import (
     new_slip_id,
 )
 from printouts.payload.content import pack, to_cbor
-from printouts.samples import sample_answers
+from printouts.payload.content2 import deflate_2, to_cbor_2
+from printouts.samples import sample_answers, sample_flags
 from tests.support.examples import (
     OFFICE,
     count_answers,
@@ -126,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     per_form(kiosk_keys=_keys()[0])
+    print()
+    format_2_figures(args.runs)
+    print()
+    format_2_per_form(kiosk_keys=_keys()[0])
     return 0
 
 
@@ -144,6 +149,49 @@ def per_form(*, kiosk_keys: KioskKeys) -> None:
         text = encode(app, kiosk_keys, forbidden_keys=form.counter_only_ids())
         version = qr_version_m(text)
         print(f"| {form_id} | {len(answers)} | {len(text)} | {version} | {17 + 4 * version} |")
+
+
+# --- format 2 (docs/slip-format.md, "Format 2") -------------------------------------------------
+
+
+def format_2_figures(runs: int) -> None:
+    """The three sample applications in format 2 beside format 1: content bytes, characters,
+    QR version, and the time to encode and decode with the shipped form library."""
+    library = load_library()
+    kiosk, desk = _keys()
+    print(f"format 2 (by the form definitions), median of {runs} runs")
+    print("| application | CBOR bytes | deflated bytes | QR text chars (format 1 -> 2) "
+          "| QR version (M) (format 1 -> 2) | encode ms | decode ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name, make in SAMPLES.items():
+        app = make(new_slip_id())
+        old, new = encode(app, kiosk), encode(app, kiosk, forms=library.get)
+        cbor = to_cbor_2(app, library.get)
+        enc = _median_ms(lambda: encode(app, kiosk, forms=library.get), runs)  # noqa: B023
+        dec = _median_ms(
+            lambda: decode(new, desk, office_code=OFFICE, forms=library.get), runs  # noqa: B023
+        )
+        print(f"| {name} | {len(cbor)} | {len(deflate_2(cbor))} | {len(old)} -> {len(new)} | "
+              f"{qr_version_m(old)} -> {qr_version_m(new)} | {enc:.3f} | {dec:.3f} |")
+
+
+def format_2_per_form(*, kiosk_keys: KioskKeys) -> None:
+    """Each shipped form, maximal sample answers and the kiosk's flags, in format 2."""
+    issued = datetime(2026, 11, 23, 10, 0, tzinfo=JST)
+    library = load_library()
+    print("each shipped form in format 2, maximal sample answers and flags")
+    print("| form | QR text chars (format 1 -> 2) | QR version (M) (format 1 -> 2) |")
+    print("| --- | ---: | ---: |")
+    for form_id in sorted(library.forms):
+        form = library.get(form_id)
+        app = Application(
+            office_code=OFFICE, kiosk_id="K01", issued_at=issued, ticket="A-123",
+            procedures=[ProcedureEntry(form.id, form.version, sample_answers(form, issued.date()),
+                                       sample_flags(form))])
+        old = encode(app, kiosk_keys)
+        new = encode(app, kiosk_keys, forms=library.get)
+        print(f"| {form_id} | {len(old)} -> {len(new)} | "
+              f"{qr_version_m(old)} -> {qr_version_m(new)} |")
 
 
 if __name__ == "__main__":

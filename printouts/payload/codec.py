@@ -1,19 +1,22 @@
-"""encode() and decode(): the slip envelope of docs/slip-format.md.
+"""encode() and decode(): the slip envelope of docs/slip-format.md, formats 1 and 2.
 
-    text      = "KS1-" Base45(envelope)
-    envelope  = header(20) || enc(32) || ChaCha20-Poly1305(signature(64) || content) || tag(16)
-    header    = version(1) || office code, packed BCD(3) || counter key id(8) || kiosk key id(8)
-    content   = zlib(CBOR(application))
-    signature = Ed25519(kiosk key, "kiosk-slip/1 signature" || header || content)
-    seal      = HPKE base mode to the counter key, info = "kiosk-slip/1 seal" || header
+    text      = "KS1-" / "KS2-" Base45(envelope)
+    envelope  = header || enc(32) || ChaCha20-Poly1305(signature(64) || content) || tag(16)
+    header    = envelope.py: version, office code, counter and kiosk key ids (20 or 12 bytes)
+    content   = format 1: zlib(CBOR(application)), content.py
+                format 2: slip id || CBOR by the form definitions, deflated or not, content2.py
+    signature = Ed25519(kiosk key, "kiosk-slip/N signature" || header || content)
+    seal      = HPKE base mode to the counter key, info = "kiosk-slip/N seal" || header
 
 Sign, then seal: the signature says which kiosk made the slip and is itself hidden by the seal,
 so a lost slip shows nothing but its printed text. The header stays in the clear because the
 desk needs it before it can open anything (which key, which office), and is bound by both the
 seal (HPKE info) and the signature, so changing any of its bytes is detected.
 
-Decoding tries the scanned text as typed and then as undone keyboard-layout mix-ups (text.py);
-every reading the seal opens is authentic, so trying several cannot accept altered data.
+The kiosk writes format 2 when it is given the form definitions (`forms=`), format 1 without;
+the desk reads both. Decoding tries the scanned text as typed and then as undone
+keyboard-layout mix-ups (text.py); every reading the seal opens is authentic, so trying several
+cannot accept altered data.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from common.mynumber import contains_my_number, mask_my_number
-from printouts.payload import content, text
+from printouts.payload import content, content2, text
+from printouts.payload.envelope import (
+    HEADER_BYTES,
+    SEAL_LABELS,
+    SIGNATURE_BYTES,
+    SIGNATURE_LABELS,
+    Header,
+)
 from printouts.payload.errors import (
     BadSignatureError,
     DamagedError,
@@ -39,16 +49,16 @@ from printouts.payload.errors import (
 )
 from printouts.payload.keys import DeskKeys, KioskKeys
 from printouts.payload.model import Application
+from printouts.payload.schema import FormSource, find_form
 from printouts.payload.seal import ENC_BYTES, TAG_BYTES, SealError, open_sealed, seal
+from printouts.payload.trust import TrustedKiosk
 
-HEADER_BYTES = 20
-SIGNATURE_BYTES = 64
-SEAL_LABEL = b"kiosk-slip/1 seal"
-SIGNATURE_LABEL = b"kiosk-slip/1 signature"
+# Format 1's labels, kept under their old names for the tests that build slips by hand.
+SEAL_LABEL = SEAL_LABELS[1]
+SIGNATURE_LABEL = SIGNATURE_LABELS[1]
 # The capacity of QR version 25 at error level M in alphanumeric mode (ISO/IEC 18004 Table 7):
 # the largest code a 203-dpi printer draws at 3 dots a module on 58 mm paper.
 QR_V25_M_CHARS = 1451
-_MIN_ENVELOPE = HEADER_BYTES + ENC_BYTES + SIGNATURE_BYTES + TAG_BYTES
 
 
 @dataclass(frozen=True)
@@ -65,29 +75,6 @@ class OpenedSlip:
         return self.application.slip_id
 
 
-@dataclass(frozen=True)
-class _Header:
-    version: int
-    office_code: str
-    counter_key_id: bytes
-    kiosk_key_id: bytes
-    raw: bytes
-
-    @classmethod
-    def build(cls, office_code: str, counter_key_id: bytes, kiosk_key_id: bytes) -> _Header:
-        bcd = bytes.fromhex(office_code)  # packed BCD is the digits read as hex: 99 99 97
-        raw = bytes([text.FORMAT_VERSION]) + bcd + counter_key_id + kiosk_key_id
-        return cls(text.FORMAT_VERSION, office_code, counter_key_id, kiosk_key_id, raw)
-
-    @classmethod
-    def parse(cls, envelope: bytes) -> _Header:
-        raw = envelope[:HEADER_BYTES]
-        office = raw[1:4].hex()
-        if raw[0] != text.FORMAT_VERSION or not office.isdigit():
-            raise DamagedError("header is not a format 1 header")
-        return cls(raw[0], office, raw[4:12], raw[12:20], raw)
-
-
 # --- encoding ---------------------------------------------------------------------------------
 
 
@@ -95,17 +82,23 @@ def encode(
     app: Application,
     keys: KioskKeys,
     *,
+    forms: FormSource | None = None,
     forbidden_keys: Collection[str] = (),
     max_chars: int = QR_V25_M_CHARS,
     ephemeral_key: X25519PrivateKey | None = None,
 ) -> str:
     """The slip's QR text for an application, signed by the kiosk and sealed for the counter.
 
+    With `forms` (form id -> definition, or a function such as `Library.get`) the text is
+    format 2: answers by the definitions, about half the characters, and the code's counter
+    and route. Without, format 1 (which has no place for the counter and route).
+
     Refuses (MyNumberInAnswersError) any string anywhere in the application that holds a 12-digit
-    number with a valid My Number check digit, and any answer whose key is in `forbidden_keys`,
-    at any depth: the kiosk passes the ids of its forms' `my_number` fields there, so such an
-    answer is refused even when empty or mistyped. Refuses (PayloadTooLargeError) a text longer
-    than `max_chars`, by default what QR version 25 at level M holds.
+    number with a valid My Number check digit, and any answer whose key is in `forbidden_keys`
+    or, in format 2, is a counter-only field of its form, at any depth: the kiosk passes the
+    ids of its forms' `my_number` fields there, so such an answer is refused even when empty or
+    mistyped. Refuses (PayloadTooLargeError) a text longer than `max_chars`, by default what
+    QR version 25 at level M holds.
 
     `ephemeral_key` is for test vectors only: the seal needs a fresh key for every slip.
     """
@@ -114,20 +107,50 @@ def encode(
             f"the application says kiosk {app.kiosk_id} of office {app.office_code}; these keys "
             f"belong to kiosk {keys.kiosk.kiosk_id} of office {keys.kiosk.office_code}"
         )
-    _refuse_my_number(app, frozenset(forbidden_keys))
-    body = content.pack(app)
-    header = _Header.build(app.office_code, keys.counter.key_id, keys.kiosk.key_id)
-    signature = keys.signing_key.sign(SIGNATURE_LABEL + header.raw + body)
+    version, coding, body = _content(app, forms, forbidden_keys)
+    header = Header.build(
+        version, app.office_code, keys.counter.key_id, keys.kiosk.key_id, coding=coding
+    )
+    signature = keys.signing_key.sign(header.signed(body))
     sealed = seal(
         signature + body,
         keys.counter.public_key,
-        info=SEAL_LABEL + header.raw,
+        info=header.seal_info,
         ephemeral=ephemeral_key or X25519PrivateKey.generate(),
     )
-    result = text.to_text(header.raw + sealed)
+    result = text.to_text(header.raw + sealed, version)
     if len(result) > max_chars:
         raise PayloadTooLargeError(f"{len(result)} characters, at most {max_chars} fit")
     return result
+
+
+def _content(
+    app: Application, forms: FormSource | None, forbidden_keys: Collection[str]
+) -> tuple[int, int, bytes]:
+    """(format version, coding, content), after the My Number gate."""
+    forbidden = set(forbidden_keys)
+    for proc in app.procedures if forms is not None else ():
+        form = find_form(forms, proc.form_id)
+        forbidden.update(form.counter_only_ids() if form else ())
+    _refuse_my_number(app, frozenset(forbidden))
+    if forms is None:
+        return 1, 0, content.pack(app)
+    coding, body = content2.pack_2(app, forms)
+    _check_reads_back(app, coding, body, forms)
+    return 2, coding, body
+
+
+def _check_reads_back(app: Application, coding: int, body: bytes, forms: FormSource) -> None:
+    """Format 2 packs by the definitions; the desk must get back exactly what the kiosk had, so
+    the kiosk reads its own content first (a programming error if it differs)."""
+    try:
+        again = content2.unpack_2(
+            coding, body, forms, office_code=app.office_code, kiosk_id=app.kiosk_id
+        )
+    except PayloadError as exc:
+        raise InvalidApplicationError(f"format 2 does not read back: {exc.code}") from None
+    if again != app:
+        raise InvalidApplicationError("format 2 reads back another application")
 
 
 def _texts(value: object, path: str) -> Iterator[tuple[str, str, bool]]:
@@ -148,6 +171,7 @@ def _refuse_my_number(app: Application, forbidden: frozenset[str]) -> None:
     """The encoder is the last gate before the number would be printed; the error names the
     field, never the value."""
     texts = [("ticket", app.ticket, False)]
+    texts.extend((f"route[{i}]", counter, False) for i, counter in enumerate(app.route))
     for i, proc in enumerate(app.procedures):
         texts.append((f"procedures[{i}].form_id", proc.form_id, False))
         texts.extend(_texts(proc.answers, f"procedures[{i}].answers"))
@@ -162,61 +186,86 @@ def _refuse_my_number(app: Application, forbidden: frozenset[str]) -> None:
 # --- decoding ---------------------------------------------------------------------------------
 
 
-def decode(scanned: str, keys: DeskKeys, *, office_code: str) -> OpenedSlip:
-    """Verify and open a scanned slip for the desk of `office_code`.
+def decode(
+    scanned: str, keys: DeskKeys, *, office_code: str, forms: FormSource | None = None
+) -> OpenedSlip:
+    """Verify and open a scanned slip (format 1 or 2) for the desk of `office_code`.
 
+    A format 2 slip needs `forms`, the desk's form definitions: a procedure whose definition
+    the desk lacks or holds otherwise is refused (FormDefinitionDiffersError), never misread.
     Raises only PayloadError subclasses, whatever the text; their `code` says what the clerk
     should do. The text is never kept in an error.
     """
+    version, envelopes = text.read_scan(scanned)
     first_error: PayloadError | None = None
-    for envelope in text.envelope_candidates(scanned):
+    for envelope in envelopes:
         try:
-            header, plaintext = _unseal(envelope, keys, office_code)
+            header, sealing_id, plaintext = _unseal(envelope, version, keys, office_code)
         except PayloadError as exc:
             first_error = first_error or exc
             continue
         # The seal opened: these bytes are exactly what a holder of the counter's public key
         # sealed, so whatever is wrong from here on is the verdict, not a misreading.
-        return _verify(header, plaintext, keys, office_code)
+        kiosk, body = _verify(header, plaintext, keys, office_code)
+        if version == 1:
+            app = content.unpack(content.inflate(body), office_code=header.office_code)
+            if app.kiosk_id != kiosk.kiosk_id:
+                raise UnknownKioskError(
+                    f"slip says kiosk {app.kiosk_id}; key {kiosk.key_id.hex()} is kiosk "
+                    f"{kiosk.kiosk_id}"
+                )
+        else:
+            app = content2.unpack_2(
+                header.coding, body, forms, office_code=header.office_code, kiosk_id=kiosk.kiosk_id
+            )
+        return OpenedSlip(app, kiosk_key_id=kiosk.key_id, counter_key_id=sealing_id)
     raise first_error or DamagedError("no reading of the text opens")
 
 
-def _unseal(envelope: bytes, keys: DeskKeys, office_code: str) -> tuple[_Header, bytes]:
-    if len(envelope) < _MIN_ENVELOPE:
+def _unseal(
+    envelope: bytes, version: int, keys: DeskKeys, office_code: str
+) -> tuple[Header, bytes, bytes]:
+    """(header, id of the sealing key that opened it, signature || content)."""
+    size = HEADER_BYTES[version]
+    if len(envelope) < size + ENC_BYTES + SIGNATURE_BYTES + TAG_BYTES:
         raise DamagedError("too short for a slip")
-    header = _Header.parse(envelope)
-    sealing_key = keys.sealing_keys.get(header.counter_key_id)
-    if sealing_key is None:
+    header = Header.parse(envelope, version)
+    candidates = [(kid, k) for kid, k in keys.sealing_keys.items()
+                  if kid.startswith(header.counter_key_id)]
+    if not candidates:
         # Not ours to open. The office in the clear header is unverified, but it is the better
         # hint: a slip from a neighbouring city's kiosk shows up here.
         if header.office_code != office_code:
             raise WrongOfficeError(f"sealed for office {header.office_code}")
         raise NotForThisCounterError(f"sealed for counter key {header.counter_key_id.hex()}")
-    try:
-        plaintext = open_sealed(envelope[HEADER_BYTES:], sealing_key, info=SEAL_LABEL + header.raw)
-    except SealError:
-        raise DamagedError("the seal does not open: the text was changed or misread") from None
-    return header, plaintext
+    for kid, sealing_key in candidates:  # format 2's short ids may, rarely, fit two keys
+        try:
+            return header, kid, open_sealed(envelope[size:], sealing_key, info=header.seal_info)
+        except SealError:
+            continue
+    raise DamagedError("the seal does not open: the text was changed or misread")
 
 
-def _verify(header: _Header, plaintext: bytes, keys: DeskKeys, office_code: str) -> OpenedSlip:
+def _verify(
+    header: Header, plaintext: bytes, keys: DeskKeys, office_code: str
+) -> tuple[TrustedKiosk, bytes]:
+    """The trusted kiosk whose key signed, and the content."""
     if header.office_code != office_code:
         raise WrongOfficeError(f"issued for office {header.office_code}")
-    kiosk = keys.trust.kiosk(header.kiosk_key_id)
-    if kiosk is None:
+    kiosks = [k for k in keys.trust.kiosks if k.key_id.startswith(header.kiosk_key_id)]
+    if not kiosks:
         raise UnknownKioskError(f"kiosk key {header.kiosk_key_id.hex()} is not in the trust list")
-    if kiosk.office_code != header.office_code:
+    ours = [k for k in kiosks if k.office_code == header.office_code]
+    if not ours:
         raise UnknownKioskError(
-            f"kiosk key {kiosk.key_id.hex()} is registered for office {kiosk.office_code}"
+            f"kiosk key {kiosks[0].key_id.hex()} is registered for office {kiosks[0].office_code}"
         )
     signature, body = plaintext[:SIGNATURE_BYTES], plaintext[SIGNATURE_BYTES:]
-    try:
-        kiosk.public_key.verify(signature, SIGNATURE_LABEL + header.raw + body)
-    except InvalidSignature:
-        raise BadSignatureError(f"kiosk key {kiosk.key_id.hex()}") from None
-    app = content.unpack(content.inflate(body), office_code=header.office_code)
-    if app.kiosk_id != kiosk.kiosk_id:
-        raise UnknownKioskError(
-            f"slip says kiosk {app.kiosk_id}; key {kiosk.key_id.hex()} is kiosk {kiosk.kiosk_id}"
-        )
-    return OpenedSlip(app, kiosk_key_id=kiosk.key_id, counter_key_id=header.counter_key_id)
+    for kiosk in ours:
+        try:
+            kiosk.public_key.verify(signature, header.signed(body))
+        except InvalidSignature:
+            continue
+        return kiosk, body
+    raise BadSignatureError(f"kiosk key {ours[0].key_id.hex()}")
+

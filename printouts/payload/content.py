@@ -90,7 +90,7 @@ def unpack(cbor: bytes, *, office_code: str) -> Application:
         raise DamagedError("content is not valid CBOR") from None
     if not isinstance(value, dict) or set(value) != _KEYS:
         raise DamagedError("content map has the wrong keys")
-    issued_at = _issued_at(value[KEY_ISSUED_AT])
+    issued_at = issued_at_from(value[KEY_ISSUED_AT])
     procedures = value[KEY_PROCEDURES]
     if not isinstance(procedures, list):
         raise DamagedError("procedures is not an array")
@@ -107,7 +107,7 @@ def unpack(cbor: bytes, *, office_code: str) -> Application:
         raise DamagedError(f"content breaks the model: {exc.detail}") from None
 
 
-def _issued_at(issued: object) -> datetime:
+def issued_at_from(issued: object) -> datetime:
     """Seconds since 1970 (UTC) as a time in JST. The last seconds of 9999 UTC are already
     year 10000 in JST, which datetime cannot hold (OverflowError): that is `damaged` too."""
     if isinstance(issued, bool) or not isinstance(issued, int) or not 0 <= issued <= _LATEST_SECOND:

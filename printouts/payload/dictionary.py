@@ -17,7 +17,7 @@ Deflate's back references are cheaper the nearer they are, so the words most sli
 from __future__ import annotations
 
 # Japanese vocabulary, raw UTF-8, one space between words.
-_JAPANESE = (
+JAPANESE = (
     "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 "
     "神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 "
     "大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 "
@@ -65,4 +65,4 @@ def _cbor_text(word: str) -> bytes:
 
 def preset_dictionary() -> bytes:
     """The format 1 dictionary: the Japanese text, then each word as a CBOR text string."""
-    return _JAPANESE.encode("utf-8") + b"".join(_cbor_text(w) for w in _WORDS.split())
+    return JAPANESE.encode("utf-8") + b"".join(_cbor_text(w) for w in _WORDS.split())

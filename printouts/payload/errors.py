@@ -130,6 +130,46 @@ class NotForThisCounterError(PayloadError):
     )
 
 
+class FormDefinitionDiffersError(PayloadError):
+    """A format 2 code names a form this desk does not hold, or holds in another version or
+    with another definition: its answers are positions in the kiosk's definition, so reading
+    them with another would put them under the wrong questions. `form_id` and `form_version`
+    say which (the slip's), `desk_version` the desk's version of that form, if any."""
+
+    code = "form_definition_differs"
+    message_ja = (
+        "この控えの手続きの様式（フォーム定義）が、この窓口端末のものと違うため読み取りません。"
+        "端末と窓口の様式をそろえるよう情報システム担当に依頼し、それまでは紙の申請書で受け付けてください。"
+    )
+    message_en = (
+        "A procedure on this slip uses a form definition that differs from this counter's, so "
+        "the slip is not read. Ask IT staff to install the same form definitions on the kiosks "
+        "and the counters; until then take the application on paper."
+    )
+    form_id: str = ""
+    form_version: int = 0
+    desk_version: int | None = None
+
+    @classmethod
+    def of(cls, form_id: str, form_version: int, *, desk_version: int | None
+           ) -> FormDefinitionDiffersError:
+        """The error naming the form: its id and version on the slip, and the desk's version."""
+        if desk_version is None:
+            desk_ja, desk_en = "この窓口端末にはありません", "this counter does not have it"
+        elif desk_version == form_version:
+            desk_ja, desk_en = "同じ版ですが定義が違います", "same version, different definition"
+        else:
+            desk_ja, desk_en = f"この窓口端末は版 {desk_version}", f"this counter has version {desk_version}"
+        error = cls(
+            f"form {form_id} version {form_version}: {desk_en}",
+            ja=f"手続き「{form_id}」（版 {form_version}）の様式が違います（{desk_ja}）。"
+            + cls.message_ja,
+            en=f"Form '{form_id}' version {form_version} differs ({desk_en}). " + cls.message_en,
+        )
+        error.form_id, error.form_version, error.desk_version = form_id, form_version, desk_version
+        return error
+
+
 # --- the kiosk: an application cannot become a slip ---------------------------------------------
 
 

@@ -3,7 +3,7 @@
 Base45 uses only the 45 characters of QR alphanumeric mode (ISO/IEC 18004 §7.4.4), the mode a
 keyboard-wedge scanner types on almost any set-up. Almost: a scanner set to the US layout on a PC
 set to the Japanese (JIS) layout presses the US keys for a symbol and the PC reads them as JIS
-keys, and Caps Lock lowers every letter. The prefix "KS1-" uses only characters that survive
+keys, and Caps Lock lowers every letter. The prefix ("KS1-", "KS2-") uses only characters that survive
 both, so the desk can always tell a slip from anything else before it decodes a byte.
 
 Which keys move (a character is typed as the key that makes it on the sending layout, and the
@@ -32,8 +32,9 @@ from printouts.payload.errors import (
     UnsupportedVersionError,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the format this module's PREFIX names: format 1, the first
 PREFIX = f"KS{FORMAT_VERSION}-"
+KNOWN_VERSIONS = frozenset({1, 2})  # what the desk reads; the kiosk writes 2 when it has forms
 # "KS", a version number, "-": a later version is recognised as ours and refused by version.
 _PREFIX = re.compile(r"KS([0-9]{1,3})-")
 
@@ -48,10 +49,10 @@ JIS_SCANNER_ON_US_PC = str.maketrans({'"': "*", ":": "+", "'": ":"})
 _LAYOUT_FIXES = (US_SCANNER_ON_JIS_PC, JIS_SCANNER_ON_US_PC)
 
 
-def to_text(envelope: bytes) -> str:
-    """The printed text of an envelope: prefix + Base45."""
+def to_text(envelope: bytes, version: int = FORMAT_VERSION) -> str:
+    """The printed text of an envelope: prefix ("KS1-", "KS2-") + Base45."""
     encoded: bytes = base45.b45encode(envelope)
-    return PREFIX + encoded.decode("ascii")
+    return f"KS{version}-" + encoded.decode("ascii")
 
 
 def normalise(scanned: str) -> str:
@@ -64,8 +65,9 @@ def normalise(scanned: str) -> str:
     return unicodedata.normalize("NFKC", scanned).strip().upper()
 
 
-def envelope_candidates(scanned: str) -> list[bytes]:
-    """The envelope bytes the scanned text may stand for, the text as typed first.
+def read_scan(scanned: str) -> tuple[int, list[bytes]]:
+    """The format version and the envelope bytes the scanned text may stand for, the text as
+    typed first.
 
     Raises NotOursError (or LooksLikeMyNumberCardError) for anything without our prefix, without
     parsing it further; UnsupportedVersionError for a prefix of another version; DamagedError if
@@ -83,8 +85,9 @@ def envelope_candidates(scanned: str) -> list[bytes]:
         if looks_like_card_qr(text):
             raise LooksLikeMyNumberCardError()
         raise NotOursError()
-    if int(match.group(1)) != FORMAT_VERSION:
-        raise UnsupportedVersionError(f"slip format version {int(match.group(1))}")
+    version = int(match.group(1))
+    if version not in KNOWN_VERSIONS:
+        raise UnsupportedVersionError(f"slip format version {version}")
     body = text[match.end() :]
     readings = [body] + [body.translate(table) for table in _LAYOUT_FIXES]
     candidates: list[bytes] = []
@@ -95,4 +98,4 @@ def envelope_candidates(scanned: str) -> list[bytes]:
             continue
     if not candidates:
         raise DamagedError("text is not Base45")
-    return candidates
+    return version, candidates

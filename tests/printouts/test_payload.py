@@ -319,7 +319,7 @@ def test_my_number_card_qr_is_refused_unread(office: Office) -> None:
 
 def test_unsupported_version(office: Office, slip: str) -> None:
     with pytest.raises(UnsupportedVersionError):
-        decode("KS2-" + slip[len(PREFIX) :], office.desk_keys(), office_code=OFFICE)
+        decode("KS9-" + slip[len(PREFIX) :], office.desk_keys(), office_code=OFFICE)
 
 
 def test_header_version_byte_must_match_the_prefix(office: Office, slip: str) -> None:
@@ -405,7 +405,7 @@ def test_every_payload_error_has_code_both_texts_and_detail() -> None:
     """The desk words these by `code`, `message_ja`, `message_en` and `detail` alone."""
     classes = [c for c in vars(errors).values()
                if isinstance(c, type) and issubclass(c, PrintoutError)]
-    assert len(classes) == 17  # PrintoutError and the payload's 16
+    assert len(classes) == 18  # PrintoutError and the payload's 17
     for cls in classes:
         error = cls("which thing")
         assert isinstance(error, BilingualError), cls
