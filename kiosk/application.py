@@ -30,8 +30,15 @@ from common.flags import (
 from forms.model import Form
 from printouts.document import Document
 from printouts.layout import Fonts
-from printouts.payload import Application, KioskKeys, ProcedureEntry, encode
-from printouts.slip import Procedure, SlipPaper, render_slip
+from printouts.payload import (
+    QR_V25_M_CHARS,
+    Application,
+    KioskKeys,
+    PayloadTooLargeError,
+    ProcedureEntry,
+    encode,
+)
+from printouts.slip import Procedure, SlipCode, SlipPaper, render_slip
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,9 @@ class Receipt:
     printed: bool
     print_error: str | None = None
     then: tuple[str, ...] = ()  # the other procedures' counters, in order
+    # Procedures (form ids) too large for any code: their pre-filled paper forms were printed
+    # under the same ticket, and the resident hands them in at the counter.
+    paper_forms: tuple[str, ...] = ()
 
 
 # --- status ------------------------------------------------------------------------------------
@@ -109,9 +119,9 @@ def may_move(old: str, new: str) -> bool:
 # The marks on an answer have their home in common/flags.py (the printed form reads them too);
 # named here as well, beside the record that carries them.
 __all__ = ["CARD_VALUE_MARK", "FLAG_WORDS", "INFO_FLAGS", "NEXT_STATUS", "STATUS_WORDS",
-           "UNKNOWN_FLAG_JA", "FlagCode", "ProcedureAnswers", "Receipt", "SlipOrigin", "Status",
-           "Submission", "build_slip", "card_value_mark", "may_move", "needs_check",
-           "split_marks"]
+           "UNKNOWN_FLAG_JA", "FlagCode", "ProcedureAnswers", "Receipt", "SlipCodes", "SlipOrigin",
+           "Status", "Submission", "build_slip", "card_value_mark", "may_move", "needs_check",
+           "slip_codes", "split_marks"]
 
 
 # --- the slip ------------------------------------------------------------------------------------
@@ -129,28 +139,86 @@ class SlipOrigin:
     issued_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class SlipCodes:
+    """The slip's codes in the order to visit, and the procedures (indexes into the
+    submission) that no code could hold: those go on their pre-filled paper forms."""
+
+    codes: tuple[SlipCode, ...]
+    on_paper: tuple[int, ...] = ()
+
+
+def _by_counter(forms: Sequence[Form | None]) -> list[tuple[str, list[int]]]:
+    """Procedure indexes grouped by counter, counters in the order of their first procedure.
+
+    A procedure whose form this desk has not loaded has no counter here: it rides with the
+    first counter, whose clerk sees it and sends the resident on.
+    """
+    groups: dict[str, list[int]] = {}
+    for i, form in enumerate(forms):
+        if form is not None:
+            groups.setdefault(form.counter, []).append(i)
+    unknown = [i for i, form in enumerate(forms) if form is None]
+    if not groups:
+        raise ValueError("a slip needs at least one loaded procedure")
+    first = next(iter(groups))
+    groups[first] = sorted(groups[first] + unknown)
+    return list(groups.items())
+
+
+def slip_codes(submission: Submission, forms: Sequence[Form | None], origin: SlipOrigin, *,
+               keys: KioskKeys, counters: Mapping[str, str],
+               max_chars: int = QR_V25_M_CHARS) -> SlipCodes:
+    """One code a counter, each holding only that counter's procedures; a counter's code that
+    is too large is split into one code a procedure, and a procedure too large alone has no
+    code (`on_paper`). So a large household never leaves the resident without a slip."""
+    groups = _by_counter(forms)
+    route = tuple(counter for counter, _ in groups)
+    never = [field_id for form in forms if form for field_id in form.counter_only_ids()]
+    issued_at = origin.issued_at.astimezone(JST).replace(microsecond=0)
+
+    def code(counter: str, indexes: Sequence[int]) -> SlipCode:
+        app = Application(
+            office_code=origin.office_code, kiosk_id=origin.kiosk_id, issued_at=issued_at,
+            ticket=origin.ticket, slip_id=origin.slip_id, counter=counter, route=route,
+            procedures=[ProcedureEntry(p.form_id, p.form_version, p.values, p.flags)
+                        for p in (submission.procedures[i] for i in indexes)])
+        try:
+            text: str | None = encode(app, keys, forbidden_keys=never, max_chars=max_chars)
+        except PayloadTooLargeError:
+            text = None
+        titles = tuple(f.name.ja if f else submission.procedures[i].form_id
+                       for i, f in ((i, forms[i]) for i in indexes))
+        return SlipCode(counters.get(counter, counter), titles, text)
+
+    out: list[SlipCode] = []
+    on_paper: list[int] = []
+    for counter, indexes in groups:
+        whole = code(counter, indexes)
+        parts = [(indexes, whole)] if whole.text is not None or len(indexes) == 1 else [
+            ([i], code(counter, [i])) for i in indexes]
+        for held, part in parts:
+            out.append(part)
+            if part.text is None:
+                on_paper.extend(held)
+    return SlipCodes(tuple(out), tuple(on_paper))
+
+
 def build_slip(submission: Submission, forms: Sequence[Form | None], origin: SlipOrigin, *,
                keys: KioskKeys | None, counters: Mapping[str, str], fonts: Fonts,
-               paper: SlipPaper) -> Document:
+               paper: SlipPaper, codes: SlipCodes | None = None) -> Document:
     """The slip of an application, as the kiosk prints it and the desk reprints it.
 
     `forms` are the procedures' forms in order; None for one this desk has not loaded (the
-    slip then lists the others, and its code still carries every procedure). With `keys` the
-    slip carries its signed code (SlipEncodeError if the answers cannot go in one); without,
-    none. The issue time is shown to the second, in Japan, the same on every copy.
+    slip then lists the others, and the first counter's code carries it). With `keys` the slip
+    carries its signed codes (`slip_codes`, or `codes` when the caller made them already);
+    without, none. The issue time is shown to the second, in Japan, the same on every copy.
     """
     issued_at = origin.issued_at.astimezone(JST).replace(microsecond=0)
-    qr_text = None
-    if keys is not None:
-        never = [field_id for form in forms if form for field_id in form.counter_only_ids()]
-        app = Application(
-            office_code=origin.office_code, kiosk_id=origin.kiosk_id, issued_at=issued_at,
-            ticket=origin.ticket, slip_id=origin.slip_id,
-            procedures=[ProcedureEntry(p.form_id, p.form_version, p.values, p.flags)
-                        for p in submission.procedures])
-        qr_text = encode(app, keys, forbidden_keys=never)
+    if codes is None and keys is not None:
+        codes = slip_codes(submission, forms, origin, keys=keys, counters=counters)
     listed = [Procedure(form, p.values, counters.get(form.counter, form.counter))
               for form, p in zip(forms, submission.procedures, strict=True) if form]
-    return render_slip(ticket=origin.ticket, procedures=listed, qr_text=qr_text,
-                       office_name=origin.office_name, issued_at=issued_at, fonts=fonts,
-                       paper=paper)
+    return render_slip(ticket=origin.ticket, procedures=listed,
+                       codes=codes.codes if codes else (), office_name=origin.office_name,
+                       issued_at=issued_at, fonts=fonts, paper=paper)

@@ -1,6 +1,10 @@
 """The kiosk's SubmitPort: store the application first, then print the slip; for the paper
 forms, draw the ticket first, then print them.
 
+The slip has one code a counter (kiosk/application.py `slip_codes`); a procedure too large for
+any code gets its pre-filled paper form, printed after the slip under the same ticket. The
+resident always leaves with a number, a slip and everything the counters need.
+
 The order is the point. A stored application has its ticket and can be reprinted by staff;
 a printer that is out of paper costs the resident a wait, never their application or their
 number. Every print, done or failed, is recorded in the store with the printer's code, so
@@ -10,19 +14,21 @@ staff see which slips and forms to print again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from common.clock import JST
 from drivers.printer.base import Printer
 from drivers.printer.errors import PrinterError
 from forms.loader import Library
-from kiosk.application import Receipt, SlipOrigin, Submission, build_slip
+from forms.model import Form
+from kiosk.application import Receipt, SlipOrigin, Submission, build_slip, slip_codes
 from kiosk.store.repository import PrintKind, Store
 from printouts.assisted_form import render_assisted_form
 from printouts.document import Document
 from printouts.layout import Fonts
-from printouts.payload import KioskKeys, new_slip_id
+from printouts.payload import QR_V25_M_CHARS, KioskKeys, new_slip_id
 from printouts.slip import RECEIPT_80, SlipPaper
 
 
@@ -40,6 +46,7 @@ class KioskSubmitter:
     counters: dict[str, str]
     clock: Callable[[], dt.datetime]
     slip_paper: SlipPaper = RECEIPT_80
+    code_chars: int = QR_V25_M_CHARS  # the largest code the slip's paper prints readably
 
     def submit(self, submission: Submission) -> Receipt:
         slip_id = new_slip_id()
@@ -50,12 +57,36 @@ class KioskSubmitter:
         origin = SlipOrigin(office_code=self.office_code, office_name=self.office_name,
                             kiosk_id=self.kiosk_id, ticket=stored.ticket, slip_id=slip_id,
                             issued_at=self.clock())
+        codes = slip_codes(submission, forms, origin, keys=self.keys, counters=self.counters,
+                           max_chars=self.code_chars)
         slip = build_slip(submission, forms, origin, keys=self.keys, counters=self.counters,
-                          fonts=self.fonts, paper=self.slip_paper)
+                          fonts=self.fonts, paper=self.slip_paper, codes=codes)
         error = self._print(slip, f"slip {stored.ticket}", kind="slip",
                             application_id=stored.id)
+        paper = [(forms[i], submission.procedures[i].values) for i in codes.on_paper]
+        if error is None:
+            error = self._print_filled(paper, stored.ticket, application_id=stored.id)
         return Receipt(stored.ticket, first, printed=error is None, print_error=error,
-                       then=tuple(then))
+                       then=tuple(then), paper_forms=tuple(form.id for form, _ in paper))
+
+    def _print_filled(self, forms: Sequence[tuple[Form, Mapping[str, Any]]], ticket: str, *,
+                      application_id: int) -> str | None:
+        """The pre-filled paper forms of procedures no code could hold, under the slip's
+        ticket; stops at the first failure (recorded with the application, for staff)."""
+        today = self.clock().astimezone(JST).date()
+        for form, answers in forms:
+            doc = render_assisted_form(form=form, today=today, office_name=self.office_name,
+                                       fonts=self.fonts, answers=answers, ticket=ticket,
+                                       counter=self._counter_name(form))
+            error = self._print(doc, f"paper form {form.id} {ticket}", kind="assisted",
+                                application_id=application_id)
+            if error is not None:
+                return error
+        return None
+
+    def _counter_name(self, form: Form) -> str:
+        """The office's name of the form's counter, in Japanese (the paper is Japanese)."""
+        return self.counters.get(form.counter, form.counter).partition(" / ")[0]
 
     def print_paper_forms(self, form_ids: Sequence[str], lang: str, *,
                           ticket: str | None = None) -> Receipt:
@@ -70,9 +101,9 @@ class KioskSubmitter:
         today = self.clock().astimezone(JST).date()
         error = None
         for form in forms:
-            counter = self.counters.get(form.counter, form.counter).partition(" / ")[0]
             doc = render_assisted_form(form=form, today=today, office_name=self.office_name,
-                                       fonts=self.fonts, ticket=ticket, counter=counter)
+                                       fonts=self.fonts, ticket=ticket,
+                                       counter=self._counter_name(form))
             error = self._print(doc, f"paper form {form.id} {ticket}", kind="assisted")
             if error is not None:
                 break

@@ -39,6 +39,7 @@ from printouts.layout import (
 from printouts.qr import QrMatrix, dots_to_points, module_dots, qr_matrix, snap
 
 MY_NUMBER_NOTICE = "窓口でマイナンバーカードをご提示ください"
+PAPER_NOTICE = "紙の申請書をお渡ししました。窓口でお出しください"
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,8 @@ class SlipPaper:
 
 # 80 mm roll: the head prints 72 mm (576 dots at 203 dpi), so 4 mm a side stays blank.
 RECEIPT_80 = SlipPaper("80mm", 80.0, None, 4.0, 203, 1.0)
+# 58 mm roll: the head prints 48 mm (384 dots), room for version 25 at 3 dots a module.
+RECEIPT_58 = SlipPaper("58mm", 58.0, None, 5.0, 203, 0.85)
 A5 = SlipPaper("A5", 148.0, 210.0, 12.0, 300, 1.25)
 
 
@@ -70,6 +73,17 @@ class Procedure:
     form: Form
     answers: Mapping[str, Any]
     counter: str
+
+
+@dataclass(frozen=True)
+class SlipCode:
+    """One code of the slip: the counter that reads it (its name), the short titles of the
+    procedures it holds, and its text; None when those procedures went on a paper form
+    because no code could hold them (the slip then says so where the code would be)."""
+
+    counter: str
+    titles: tuple[str, ...]
+    text: str | None
 
 
 @dataclass(frozen=True)
@@ -290,31 +304,65 @@ class _SlipFlow:
             flow.place(s.rule())
             flow.place(s.total(sum(f.total for f in fees)))
 
-    def bottom(self, matrix: QrMatrix | None) -> None:
-        """On a roll the code comes last, above the line telling the resident to wait."""
+    def place_code(self, matrix: QrMatrix, *, keep: Block | None = None) -> None:
+        """A code on whole dots; on a sheet, a new page when it does not fit (with `keep`, the
+        label above it goes along)."""
+        s, flow = self.s, self.flow
+        code = s.qr(matrix, max_width=s.width)
+        if keep is not None:
+            flow.place(keep, gap=s.pt(6), keep=code.height + s.pt(2))
+        gap = _snap_up(flow.y, s.paper.dpi) - flow.y
+        if code.height + gap > flow.room:
+            flow.new_page()
+            gap = _snap_up(flow.y, s.paper.dpi) - flow.y
+        flow.place(code, gap=gap)
+
+    def codes(self, codes: Sequence[SlipCode], matrix: QrMatrix | None) -> None:
+        """The one code, or one code a counter (or a procedure) in the order to visit, each
+        under the counter and what it holds, so that each clerk scans their own."""
+        s = self.s
+        if codes or matrix is not None:
+            which = "窓口ごとに、その窓口の" if len(codes) > 1 else "窓口でこの"
+            self.flow.place(s.text(f"{which}コードを読み取ります。折らずにお持ちください。", 8,
+                                   align="center"), gap=s.pt(2))
+        if matrix is not None:
+            self.place_code(matrix)
+        for n, item in enumerate(codes, start=1):
+            if n > 1:  # a line between codes: each label goes with the code below it
+                self.flow.place(s.rule(dashed=True, space=3))
+            label = s.text(f"{n}. {item.counter}", 10, bold=True)
+            titles = s.text("・".join(item.titles), 8.5, indent=s.pt(12))
+            label.extend(titles, dy=label.height)
+            label.height += titles.height
+            if item.text is not None:
+                self.place_code(qr_matrix(item.text), keep=label)
+                continue
+            notice = s.notice(PAPER_NOTICE)
+            label.extend(notice, dy=label.height + s.pt(2))
+            label.height += notice.height + s.pt(2)
+            self.flow.place(label, gap=s.pt(6))
+
+    def bottom(self, codes: Sequence[SlipCode], matrix: QrMatrix | None) -> None:
+        """On a roll the codes come last, above the line telling the resident to wait."""
         s, flow = self.s, self.flow
         flow.place(s.rule(dashed=True))
-        if matrix is not None:
-            flow.place(s.text("窓口でこのコードを読み取ります。折らずにお持ちください。", 8,
-                              align="center"), gap=s.pt(2))
-            gap = _snap_up(flow.y, s.paper.dpi) - flow.y
-            code = s.qr(matrix, max_width=s.width)
-            if code.height + gap > flow.room:
-                flow.new_page()
-                gap = _snap_up(flow.y, s.paper.dpi) - flow.y
-            flow.place(code, gap=gap)
+        self.codes(codes, matrix)
         flow.place(s.text("番号でお呼びするまでお待ちください", 9, align="center"), gap=s.pt(2))
 
 
-def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | None, office_name: str,
-                issued_at: dt.datetime, fonts: Fonts, paper: SlipPaper = RECEIPT_80) -> Document:
-    """The slip as a PDF. `qr_text` is the sealed payload text; it is drawn, never read.
+def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | None = None,
+                office_name: str, issued_at: dt.datetime, fonts: Fonts, paper: SlipPaper = RECEIPT_80,
+                codes: Sequence[SlipCode] = ()) -> Document:
+    """The slip as a PDF. `qr_text` is one sealed payload text for the whole slip; `codes` are
+    the labelled codes of a slip with one code a counter. Either is drawn, never read.
 
-    None leaves the code out: the counter desk reprints a slip without it when it holds no
+    Neither leaves the code out: the counter desk reprints a slip without it when it holds no
     signing key of the kiosk that issued the slip (the application is registered there already).
     """
     if not procedures:
         raise ValueError("a slip needs at least one procedure")
+    if qr_text is not None and codes:
+        raise ValueError("one code for the slip, or labelled codes: not both")
     s = _Slip(paper, fonts)
     margin = mm(paper.margin_mm)
     page_h = mm(paper.height_mm) if paper.height_mm else None
@@ -330,13 +378,17 @@ def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | 
     # driver's, or pdfium's in the tests) is the printer's and the code's modules land on it.
     width = mm(paper.width_mm) if page_h is not None else snap(mm(paper.width_mm), paper.dpi)
     flow = Flow(width=width, height=page_h, top=margin, bottom=margin, left=margin, header=header)
+    if len(codes) == 1 and codes[0].text is not None and page_h is not None:
+        qr_text, codes = codes[0].text, ()  # a sheet's one code beside the number, as ever
     matrix = qr_matrix(qr_text) if qr_text is not None else None
     sections = _SlipFlow(s, flow, issued_at.date())
     sections.top(ticket, None if page_h is None else matrix)
     counters = list(dict.fromkeys(p.counter for p in procedures))
     sections.where(office_name, counters, issued_at)
+    if page_h is not None:  # a sheet: several codes before the notes, from the first page
+        sections.codes(codes, None)
     sections.bring_and_fees(*sections.procedures(procedures, len(counters) > 1))
-    sections.bottom(matrix if page_h is None else None)
+    sections.bottom(codes if page_h is None else (), matrix if page_h is None else None)
     if page_h is None:  # a roll: cut below the content, on a whole dot
         flow.pages[0].height = _snap_up(flow.y + margin, paper.dpi)
     data = render_pdf(flow.pages, fonts, title=f"受付票 {ticket}", subject=office_name)

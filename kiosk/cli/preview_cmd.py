@@ -1,4 +1,5 @@
-"""`kiosk forms preview ID --out DIR`: the three printouts of a procedure, with sample answers.
+"""`kiosk forms preview ID --out DIR`: the three printouts of a procedure, with sample answers;
+for a life event's id, the slip the whole event prints (kiosk/cli/event_preview.py).
 
 IT staff change a form file and want to see what the resident and the clerk will get before
 a resident does: the slip, the completed official form and the assisted-entry paper form,
@@ -13,10 +14,12 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from common.clock import JST
 from common.fonts import FontError
 from forms.engine import prefill
 from forms.errors import UnknownFormError
 from forms.model import Form
+from kiosk.cli.event_preview import describe, event_slip
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.wiring import load_forms, office_details
@@ -25,16 +28,19 @@ from printouts.document import Document
 from printouts.layout import Fonts
 from printouts.official_form import render_official_form
 from printouts.samples import sample_answers, sample_card, sample_flags, sample_qr_text
-from printouts.slip import A5, RECEIPT_80, Procedure, render_slip
+from printouts.slip import A5, RECEIPT_58, RECEIPT_80, Procedure, render_slip
 
 SAMPLE_TICKET = "A-023"
-PAPERS = {"80mm": RECEIPT_80, "a5": A5}
+PAPERS = {"80mm": RECEIPT_80, "58mm": RECEIPT_58, "a5": A5}
 
 
 def register_preview(fsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `preview` to the `forms` sub-commands (called from forms_cmd.register)."""
-    p = fsub.add_parser("preview", help="write sample printouts of a procedure (slip, form, assisted form) as PDF")
-    p.add_argument("id", nargs="?", help="procedure id (see `kiosk forms list`)")
+    p = fsub.add_parser("preview", help="write sample printouts of a procedure (slip, form, assisted form), "
+                                         "or the slip of a life event, as PDF")
+    p.add_argument("id", nargs="?", help="procedure or life event id (see `kiosk forms list`)")
+    p.add_argument("--household", type=int, default=2, metavar="N",
+                   help="a life event: N people in each household group (default: 2)")
     p.add_argument("--all", action="store_true", help="every loaded procedure")
     p.add_argument("--out", type=Path, default=Path("out/preview"), help="folder to write to (default: out/preview)")
     p.add_argument("--slip-paper", choices=sorted(PAPERS), default="80mm", help="slip paper (default: 80mm roll)")
@@ -61,10 +67,13 @@ def preview_documents(form: Form, *, fonts: Fonts, office: dict[str, str], count
 
 def cmd_preview(args: argparse.Namespace, config: KioskConfig) -> int:
     if bool(args.id) == bool(args.all):
-        raise KioskError("name one procedure id, or give --all (not both)")
+        raise KioskError("name one procedure or life event id, or give --all (not both)")
+    if args.household < 1:
+        raise KioskError("--household: at least 1")
     lib = load_forms(config=config, allow_empty=True)
+    event = lib.life_events.get(args.id) if args.id else None
     try:
-        forms = [lib.get(args.id)] if args.id else [lib.get(i) for i in sorted(lib.forms)]
+        forms = [] if event else [lib.get(args.id)] if args.id else [lib.get(i) for i in sorted(lib.forms)]
     except UnknownFormError as exc:
         raise KioskError(f"{exc} (see `kiosk forms list`)") from None
     try:
@@ -73,7 +82,17 @@ def cmd_preview(args: argparse.Namespace, config: KioskConfig) -> int:
         raise KioskError(str(exc)) from None
     office = office_details(config=config)
     args.out.mkdir(parents=True, exist_ok=True)
-    issued_at = dt.datetime.now().replace(second=0, microsecond=0)
+    issued_at = dt.datetime.now(JST).replace(second=0, microsecond=0)
+    if event is not None:
+        slip = event_slip(event, lib, members=args.household, fonts=fonts, office=office,
+                          counters=config.counters, ticket=SAMPLE_TICKET, issued_at=issued_at,
+                          paper=PAPERS[args.slip_paper])
+        path = args.out / f"{event.id}-household{args.household}-slip.pdf"
+        path.write_bytes(slip.document.data)
+        print(path)
+        for line in describe(slip):
+            print(f"  {line}")
+        return 0
     for form in forms:
         label = config.counters.get(form.counter, form.counter)
         docs = preview_documents(form, fonts=fonts, office=office, counter_label=label, issued_at=issued_at,

@@ -116,11 +116,14 @@ class Desk(DeskPrinting):
             raise desk_error(exc) from None
         del text
         recorded = False
+        # A slip's codes (one a counter) share its slip id: each is told apart by its forms.
+        forms = [p.form_id for p in opened.application.procedures]
         try:
-            check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id)
+            check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id, forms=forms)
             if check is None:
                 recorded = self._record(opened.application)
-                check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id)
+                check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id,
+                                                 forms=forms)
         except StoreError as exc:
             raise desk_error(exc) from None
         if check is None:  # purged between the two calls: nothing left to show

@@ -8,13 +8,14 @@ audit event in the same transaction as the read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
 from kiosk.application import Status
-from kiosk.store.audit import insert_audit
+from kiosk.store.audit import MAX_DETAIL, insert_audit
 from kiosk.store.crypto import unseal
 from kiosk.store.errors import InvalidValueError, NotFoundError, StatusError
 from kiosk.store.models import applications, audit_events
@@ -95,11 +96,17 @@ class DeskQueries(StoreBase):
         return self._write(write)
 
     def open_by_slip(
-        self, slip_id: bytes | str, clerk: str, *, desk: str | None = None
+        self, slip_id: bytes | str, clerk: str, *, desk: str | None = None,
+        forms: Sequence[str] = (),
     ) -> SlipScan | None:
         """The desk's scan, as one transaction: find the slip's row (locked), read the first
         earlier scan, decrypt, and write a `viewed` event with detail "scan". None when no row
         has this slip id (the desk then records it from the slip: `record_scanned`).
+
+        `forms` are the form ids the scanned code holds. A slip with one code a counter has
+        several codes under one slip id: a code holding only some of the procedures is its own
+        scan ("scan tennyu,inkan_toroku"), so the next counter's code is not taken for a replay
+        of the first; a code holding them all (or none named) is "scan", as ever.
 
         The row lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file) makes
         two desks scanning the same slip at once take turns, so exactly one sees no earlier scan.
@@ -115,15 +122,18 @@ class DeskQueries(StoreBase):
             ).first()
             if row is None:
                 return None
+            opened = self._opened(row)
+            held = sorted(p.form_id for p in opened.submission.procedures)
+            detail = SCAN_DETAIL if not forms or sorted(forms) == held else (
+                f"{SCAN_DETAIL} {','.join(forms)}"[:MAX_DETAIL])
             earlier = conn.execute(
                 select(audit_events).where(
                     audit_events.c.application_id == row.id, audit_events.c.action == "viewed",
-                    audit_events.c.detail == SCAN_DETAIL,
+                    audit_events.c.detail.in_({SCAN_DETAIL, detail}),
                 ).order_by(audit_events.c.id).limit(1)
             ).first()
-            opened = self._opened(row)
             insert_audit(conn, clerk=clerk, action="viewed", application_id=row.id, desk=desk,
-                         detail=SCAN_DETAIL, at=now)
+                         detail=detail, at=now)
             return SlipScan(opened, None if earlier is None else event_of(earlier))
 
         return self._write(write)

@@ -1,5 +1,6 @@
 """Done: ticket number, counter, 'take your slip'. A print failure is said plainly — the
-application is stored, so a clerk prints the slip again; nothing is lost."""
+application is stored, so a clerk prints the slip again; nothing is lost. A procedure too large
+for the slip's codes came out as its filled-in paper form: the resident is told to hand it in."""
 
 from __future__ import annotations
 
@@ -39,10 +40,12 @@ class DoneScreen(KioskScreen):
         if receipt.printed:
             ui.set_text(self.ids.slip, ui.tr("Please take your slip from the printer."))
             ui.set_text(self.ids.printing, "")
+            ui.set_text(self.ids.paper, self.paper_note(receipt.paper_forms))
         else:
             ui.set_text(self.ids.slip, ui.tr("Please remember your number."))
             ui.set_text(self.ids.printing, ui.tr(
                 "The slip could not be printed. A staff member will print it again for you."))
+            ui.set_text(self.ids.paper, "")
         ui.set_text(self.ids.take_card, ui.tr(
             "Please take your My Number card from the reader.") if session.card_seen else "")
         needs_card = any(p.form.my_number_required for p in session.procedures)
@@ -56,12 +59,23 @@ class DoneScreen(KioskScreen):
         for text in steps:
             guidance.add_widget(ui.label(f"・{ui.form_text(text)}", role="help"))
 
+    def paper_note(self, form_ids: tuple[str, ...]) -> str:
+        """「転入届は紙の申請書をお渡ししました…」 naming each procedure as the screens did."""
+        if not form_ids:
+            return ""
+        names = {p.form.id: self.ui.form_text(p.form.name) for p in self.session.procedures}
+        sep = "、" if self.ui.lang == "ja" else ", "
+        forms = sep.join(names.get(form_id, form_id) for form_id in form_ids)
+        return self.ui.tr("We have printed the paper form for {forms}, filled in. Please hand "
+                          "it in at the counter.", forms=forms)
+
     def primary(self) -> Primary | None:
         return Primary("done:finish", self.ui.tr("Finish"),
                        lambda: self.actions.act(self.session.finish))
 
     def clear(self) -> None:
-        for name in ("ticket", "counter", "slip", "then", "printing", "take_card", "card_note"):
+        for name in ("ticket", "counter", "slip", "then", "printing", "paper", "take_card",
+                     "card_note"):
             self.ids[name].text = ""
             self.ids[name].plain = ""
         self.ids.guidance.clear_widgets()
