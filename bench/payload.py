@@ -1,8 +1,10 @@
 """Slip payload: how long encode and decode take, and how big the QR code gets.
 
-Run as ``python -m bench.payload [--runs N]``. The figures go in bench/README.md ("Slip payload")
-and docs/slip-format.md ("Size budget"); the sample applications are tests.support.examples,
-the same ones the size test uses.
+Run as ``python -m bench.payload [--runs N] [--life-events]``. The figures go in bench/README.md
+("Slip payload") and docs/slip-format.md ("Size budget"); the sample applications are
+tests.support.examples, the same ones the size test uses. Then each shipped life event with a
+household of 2, 4 and 6 as the slip carries it: one code a counter (issue 14), and the issue's
+targets for them, printed as facts.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import statistics
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +22,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from qrcode.constants import ERROR_CORRECT_M
 
-from forms.loader import load_library
+from forms.loader import Library, load_library
+from forms.model import Form, LifeEvent
+from kiosk.application import ProcedureAnswers, SlipCodes, SlipOrigin, Submission, slip_codes
+from kiosk.cli.event_preview import event_forms, household_answers
 from printouts.payload import (
     JST,
     Application,
@@ -111,7 +116,12 @@ def measure(name: str, runs: int) -> Figures:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.payload", description=__doc__)
     parser.add_argument("--runs", type=int, default=300, help="timed runs per figure (median)")
+    parser.add_argument("--life-events", action="store_true",
+                        help="only the life events' codes and the issue 14 targets (no timings)")
     args = parser.parse_args(argv)
+    if args.life_events:
+        life_events()
+        return 0
     print(f"slip payload, median of {args.runs} runs")
     print(
         "| application | answers | CBOR bytes | zlib bytes (no dict) | zlib bytes (format 1) "
@@ -131,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     format_2_figures(args.runs)
     print()
     format_2_per_form(kiosk_keys=_keys()[0])
+    print()
+    life_events()
     return 0
 
 
@@ -193,6 +205,173 @@ def format_2_per_form(*, kiosk_keys: KioskKeys) -> None:
         print(f"| {form_id} | {len(old)} -> {len(new)} | "
               f"{qr_version_m(old)} -> {qr_version_m(new)} |")
 
+
+
+# --- life events: one code a counter (issue 14) -------------------------------------------------
+
+HOUSEHOLDS = (2, 4, 6)
+# A USB scanner sends a key every 1-4 ms; the clerk waits for the whole code before Enter.
+SCANNER_S_PER_CHAR = 0.002
+# Issue 14's targets: the largest household it names still prints codes a cheap scanner reads
+# quickly, and the usual one-certificate visit stays a small code.
+TARGET_HOUSEHOLD = 6
+TARGET_EVENT_VERSION = 20
+TARGET_JUMINHYO_VERSION = 10
+LIFE_EVENT_ISSUED = datetime(2026, 11, 23, 10, 0, tzinfo=JST)
+
+
+@dataclass(frozen=True)
+class CodeFigures:
+    """One code of a slip: its counter (key), the procedures (form ids) it holds, and its size;
+    `chars` is None when no code could hold them and they went on their paper form."""
+
+    counter: str
+    procedures: tuple[str, ...]
+    chars: int | None
+    version: int | None
+
+    def line(self) -> str:
+        held = f"{self.counter} ({', '.join(self.procedures)})"
+        if self.chars is None or self.version is None:
+            return f"  {held}: too large for any code, printed as its paper form"
+        return (f"  {held}: {self.chars} chars, version {self.version}, "
+                f"{self.chars * SCANNER_S_PER_CHAR:.2f} s to type")
+
+
+@dataclass(frozen=True)
+class SlipFigures:
+    """The codes one slip carries, in the order to visit."""
+
+    name: str
+    codes: tuple[CodeFigures, ...]
+
+    @property
+    def printed(self) -> tuple[CodeFigures, ...]:
+        return tuple(c for c in self.codes if c.chars is not None)
+
+    @property
+    def largest_version(self) -> int:
+        return max((c.version or 0 for c in self.codes), default=0)
+
+    @property
+    def chars(self) -> int:
+        return sum(c.chars or 0 for c in self.codes)
+
+    def line(self) -> str:
+        return (f"{self.name}: {len(self.printed)} codes, largest version {self.largest_version}, "
+                f"{self.chars} characters in all")
+
+    def lines(self) -> list[str]:
+        return [self.line(), *(c.line() for c in self.codes)]
+
+
+def _origin(keys: KioskKeys) -> SlipOrigin:
+    return SlipOrigin(office_code=keys.kiosk.office_code, office_name="bench",
+                      kiosk_id=keys.kiosk.kiosk_id, ticket="A-123", slip_id=new_slip_id(),
+                      issued_at=LIFE_EVENT_ISSUED)
+
+
+def slip_figures(name: str, submission: Submission, forms: Sequence[Form], keys: KioskKeys
+                 ) -> SlipFigures:
+    """The codes the kiosk's own slip_codes makes for a submission, as it prints them."""
+    made: SlipCodes = slip_codes(submission, forms, _origin(keys), keys=keys, counters={})
+    # counters={} keeps each code's counter key; a code's titles are its forms' Japanese names.
+    ids = {form.name.ja: form.id for form in forms}
+    return SlipFigures(name, tuple(
+        CodeFigures(code.counter, tuple(ids.get(t, t) for t in code.titles),
+                    None if code.text is None else len(code.text),
+                    None if code.text is None else qr_version_m(code.text))
+        for code in made.codes))
+
+
+def _submission(procedures: Sequence[ProcedureAnswers]) -> Submission:
+    return Submission(tuple(procedures), identity_source="card", staff_assisted=False, lang="ja",
+                      created_at=LIFE_EVENT_ISSUED)
+
+
+def event_figures(event: LifeEvent, library: Library, members: int, keys: KioskKeys
+                  ) -> SlipFigures:
+    """The slip of the whole event (every procedure it can lead to), each household group with
+    `members` people: the preview's sample household (kiosk/cli/event_preview.py)."""
+    forms = event_forms(event, library)
+    today = LIFE_EVENT_ISSUED.date()
+    submission = _submission([
+        ProcedureAnswers(f.id, f.version, household_answers(f, today, members), sample_flags(f))
+        for f in forms])
+    return slip_figures(f"life event {event.id}, household of {members}", submission, forms, keys)
+
+
+def _juminhyo_request(library: Library) -> tuple[Submission, list[Form]]:
+    """A 住民票 request alone: the small sample application (the issue's "13 today")."""
+    entries = small_application(new_slip_id()).procedures
+    submission = _submission([ProcedureAnswers(e.form_id, e.form_version, dict(e.answers),
+                                               {k: list(v) for k, v in e.flags.items()})
+                              for e in entries])
+    return submission, [library.get(e.form_id) for e in entries]
+
+
+def juminhyo_figures(library: Library, keys: KioskKeys) -> SlipFigures:
+    submission, forms = _juminhyo_request(library)
+    return slip_figures("住民票 request (the small sample)", submission, forms, keys)
+
+
+def kiosk_format(library: Library, keys: KioskKeys) -> int:
+    """The format slip_codes writes (its code's prefix), said beside the figures: format 1 is
+    about twice as long, so figures of the other format would not be today's."""
+    submission, forms = _juminhyo_request(library)
+    text = slip_codes(submission, forms, _origin(keys), keys=keys, counters={}).codes[0].text
+    return 2 if text is not None and text.startswith("KS2-") else 1
+
+
+def version_capacity(version: int) -> int:
+    """How many Base45 characters a QR code of this version holds at level M."""
+    low, high = 1, 3391  # version 40 at level M holds 3,391 (ISO/IEC 18004 Table 7)
+    while low < high:
+        mid = (low + high + 1) // 2
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+        code.add_data("A" * mid)
+        low, high = (mid, high) if code.best_fit() <= version else (low, mid - 1)
+    return low
+
+
+def _target_line(target: str, limit: int, slips: Sequence[SlipFigures]) -> str:
+    """`met` with the largest code seen and the room left, or `not met` with each code above
+    the limit and by how much: a fact to read, not an assertion (the bench exits 0 either way)."""
+    room = version_capacity(limit)
+    codes = [(s, c) for s in slips for c in s.codes]
+    s, c = max(codes, key=lambda sc: (sc[1].version or 99, sc[1].chars or 0))
+    largest = (f"the largest is version {c.version or 'none (on paper)'}: {s.name}, {c.counter} "
+               f"({', '.join(c.procedures)}), {c.chars} characters (version {limit} holds {room})")
+    over = [(s, c) for s, c in codes if c.version is None or c.version > limit]
+    if not over:
+        return f"{target}: met; {largest}"
+    missed = "; ".join(
+        f"{s.name}, {c.counter} ({', '.join(c.procedures)}): "
+        + ("no code, on paper" if c.chars is None or c.version is None else
+           f"version {c.version}, {c.version - limit} above, {c.chars - room} characters too many")
+        for s, c in over)
+    return f"{target}: not met; {largest}. Above it: {missed}"
+
+
+def life_events() -> None:
+    """Every shipped life event with households of 2, 4 and 6, then issue 14's targets."""
+    library = load_library()
+    keys = _keys()[0]
+    written = kiosk_format(library, keys)
+    print(f"each life event, the slip's codes (one a counter, in the order to visit), made by "
+          f"kiosk.application.slip_codes (format {written}) with throwaway keys")
+    slips = {(event.id, members): event_figures(event, library, members, keys)
+             for event in library.life_events.values() for members in HOUSEHOLDS}
+    for slip in slips.values():
+        print("\n".join(slip.lines()))
+    juminhyo = juminhyo_figures(library, keys)
+    print("\n".join(juminhyo.lines()))
+    print()
+    print(_target_line(f"target: every life event with a household of {TARGET_HOUSEHOLD} needs no "
+                       f"code above version {TARGET_EVENT_VERSION}", TARGET_EVENT_VERSION,
+                       [s for (_, members), s in slips.items() if members == TARGET_HOUSEHOLD]))
+    print(_target_line(f"target: a 住民票 request alone fits version {TARGET_JUMINHYO_VERSION}",
+                       TARGET_JUMINHYO_VERSION, [juminhyo]))
 
 if __name__ == "__main__":
     raise SystemExit(main())
