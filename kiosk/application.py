@@ -183,8 +183,13 @@ def slip_codes(submission: Submission, forms: Sequence[Form | None], origin: Sli
             ticket=origin.ticket, slip_id=origin.slip_id, counter=counter, route=route,
             procedures=[ProcedureEntry(p.form_id, p.form_version, p.values, p.flags)
                         for p in (submission.procedures[i] for i in indexes)])
+        # Format 2 (schema-aware, docs/slip-format.md) when every form is loaded here; a
+        # procedure whose form this desk lacks can only go in format 1, which keeps its names.
+        held = [forms[i] for i in indexes]
+        known = None if None in held else {f.id: f for f in held if f is not None}
         try:
-            text: str | None = encode(app, keys, forbidden_keys=never, max_chars=max_chars)
+            text: str | None = encode(app, keys, forbidden_keys=never, max_chars=max_chars,
+                                      forms=known)
         except PayloadTooLargeError:
             text = None
         titles = tuple(f.name.ja if f else submission.procedures[i].form_id

@@ -176,10 +176,10 @@ class DeskWorld:
             entries.append(ProcedureEntry(form.id, form.version, values, sample_flags(form)))
         ticket = f"B-{len(self.slips) + 1:03d}"
         never = [f.id for form_id in forms for f in self.library.get(form_id).all_fields()
-                 if f.type == "my_number"]
+                 if f.kind.counter_only]
         app = Application(office_code=OFFICE.code, kiosk_id="K01", issued_at=now.replace(
             microsecond=0), ticket=ticket, slip_id=new_slip_id(), procedures=entries)
-        code = encode(app, keys, forbidden_keys=never)
+        code = encode(app, keys, forbidden_keys=never, forms=self.library.get)
         self.slips.append((ticket, code))
         return ticket, code
 

@@ -227,7 +227,7 @@ def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = 
             printer=the_printer, printer_label=label, office=config.office,
             counters=dict(config.counters), clock=clock, clerk=clerk,
             desk_id=desk_id if desk_id is not None else default_desk_id(), fonts=fonts,
-            kiosk_keys=optional_kiosk_keys(config=config))
+            kiosk_keys=optional_kiosk_keys(config=config), serves=config.desk.counters)
     except (StoreError, KeyStoreError, PrinterError) as exc:
         engine.dispose()
         raise desk_error(exc) from None

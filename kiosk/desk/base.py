@@ -4,7 +4,7 @@ application on screen (kept so that printing it does not open, and audit, it aga
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from drivers.printer.base import Printer
@@ -16,7 +16,7 @@ from kiosk.store.errors import NotFoundError, StoreError
 from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import AuditEvent, OpenedApplication, Store
 from printouts.layout import Fonts
-from printouts.payload import DeskKeys, KioskKeys
+from printouts.payload import Application, DeskKeys, KioskKeys
 from printouts.slip import A5, SlipPaper
 
 
@@ -58,6 +58,7 @@ class DeskBase:
         fonts: Fonts | None = None,
         kiosk_keys: KioskKeys | None = None,
         slip_paper: SlipPaper = A5,
+        serves: Collection[str] = (),
     ) -> None:
         self._store = store
         self._keys = keys
@@ -72,6 +73,8 @@ class DeskBase:
         self._fonts = fonts
         self._kiosk_keys = kiosk_keys
         self._slip_paper = slip_paper
+        # The counters this desk serves ([desk] counters); empty: every counter.
+        self._serves = frozenset(serves)
         self._current: _Current | None = None
 
     def _need_clerk(self) -> str:
@@ -103,10 +106,16 @@ class DeskBase:
         self._current = None
 
     def _show(self, opened: OpenedApplication, *, earlier: AuditEvent | None = None,
-              recorded: bool = False) -> DeskView:
+              recorded: bool = False, code: Application | None = None) -> DeskView:
+        """The view of an application; scanned from one counter's code (`code`), only that
+        code's procedures, and the counters the slip sends the resident to after this one."""
+        route = tuple(code.route) if code is not None else ()
+        after = route[route.index(code.counter) + 1:] if code and code.counter in route else ()
         view = build_view(stored=opened.application, submission=opened.submission,
                           library=self._library, office_name=self._office.name,
-                          earlier=earlier, recorded_from_slip=recorded)
+                          earlier=earlier, recorded_from_slip=recorded,
+                          only={p.form_id for p in code.procedures} if code else None,
+                          next_counters=tuple(self._counters.get(c, c) for c in after))
         before = self._current
         same = before is not None and before.opened.application.id == opened.application.id
         self._current = _Current(opened, view, dict(before.printed) if before and same else {})

@@ -75,17 +75,17 @@ def codes_in_image(path: Path) -> list[str]:
         raise ImageUnreadable(f"{exc.name}: {exc.reason}") from None
 
 
-def pick_slip_code(texts: list[str]) -> str:
-    """The slip's text among the codes of one image.
+def slip_codes_of(texts: list[str]) -> list[str]:
+    """The slip's codes among the codes of one image (a slip has one for each counter).
 
-    Ours first; else a card's code is refused as such, anything else as not ours. The texts of
-    the codes left over are dropped here, unread.
+    Ours, in the order printed; else a card's code is refused as such, anything else as not
+    ours. The texts of the codes left over are dropped here, unread.
     """
     if not texts:
         raise NoCodeInImage()
-    for text in texts:
-        if OUR_PREFIX.match(folded(text[:8])):
-            return text
+    ours = [text for text in texts if OUR_PREFIX.match(folded(text[:8]))]
+    if ours:
+        return ours
     if any(is_card_number_shape(text) for text in texts):
         raise LooksLikeMyNumberCard()
     raise NotOurs(f"{len(texts)} code(s) in the image, none a slip")

@@ -21,25 +21,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from common.clock import JST
 from kiosk.application import FlagCode, ProcedureAnswers, Status, Submission
-from kiosk.desk.errors import DeskError, NotFound, desk_error
+from kiosk.desk.errors import DeskError, NotFound, OtherCounter, desk_error
 from kiosk.desk.export import csv_paths, export_csv, export_json, write_private
 from kiosk.desk.printing import REPRINT_SHEET, DeskPrinting, PrintResult
 from kiosk.desk.scan_input import (
     codes_in_image,
     looks_like_image_path,
-    pick_slip_code,
     refuse_card_number,
+    slip_codes_of,
     wedge_line,
 )
 from kiosk.desk.view import DeskView
 from kiosk.store.errors import DuplicateSlipError, StoreError
-from kiosk.store.repository import OpenedApplication, StoredApplication
+from kiosk.store.repository import OpenedApplication, SlipScan, StoredApplication
 from printouts.payload import Application, PayloadError, decode
 
 __all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult",
@@ -93,45 +93,65 @@ class Desk(DeskPrinting):
     def scan_text(self, text: str) -> DeskView:
         self.forget()  # a new scan, good or refused, never leaves the last resident on screen
         try:
-            return self._check_in(wedge_line(text))
+            return self._check_in([wedge_line(text)])
         except DeskError as exc:
             log.info("scan refused: %s", exc.code)  # the code only: never the text
             raise
 
     def scan_image(self, path: Path) -> DeskView:
+        """A picture of the slip: every code of it this desk serves, shown as one."""
         self.forget()
         try:
-            text = pick_slip_code(codes_in_image(path))
-            return self._check_in(text)
+            return self._check_in(slip_codes_of(codes_in_image(path)))
         except DeskError as exc:
             log.info("image scan refused: %s", exc.code)
             raise
 
-    def _check_in(self, text: str) -> DeskView:
-        refuse_card_number(text)  # before anything else looks at it (DESIGN.md)
+    def _check_in(self, texts: list[str]) -> DeskView:
+        for text in texts:
+            refuse_card_number(text)  # before anything else looks at it (DESIGN.md)
         clerk = self._need_clerk()
         try:
-            opened = decode(text, self._keys, office_code=self._office.code)
+            apps = [decode(text, self._keys, office_code=self._office.code,
+                           forms=self._library.get).application for text in texts]
         except PayloadError as exc:
             raise desk_error(exc) from None
-        del text
-        recorded = False
-        # A slip's codes (one a counter) share its slip id: each is told apart by its forms.
-        forms = [p.form_id for p in opened.application.procedures]
+        del texts
+        ours = [app for app in apps if app.counter is None or not self._serves
+                or app.counter in self._serves]
+        if not ours:
+            counter = apps[0].counter or ""
+            raise OtherCounter.to(self._counters.get(counter, counter))
         try:
-            check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id, forms=forms)
-            if check is None:
-                recorded = self._record(opened.application)
-                check = self._store.open_by_slip(opened.slip_id, clerk, desk=self.desk_id,
-                                                 forms=forms)
+            opened = [self._open_code(app, clerk) for app in ours]
         except StoreError as exc:
             raise desk_error(exc) from None
-        if check is None:  # purged between the two calls: nothing left to show
-            raise NotFound(f"slip {opened.slip_id.hex()}")
-        view = self._show(check.opened, earlier=check.earlier, recorded=recorded)
+        (first, _), (last, _) = opened[0], opened[-1]
+        code = ours[-1] if len(ours) == 1 else replace(
+            ours[-1], procedures=tuple(p for app in ours for p in app.procedures))
+        view = self._show(last.opened, earlier=first.earlier,
+                          recorded=any(recorded for _, recorded in opened),
+                          code=code if code.counter is not None else None)
         log.info("scan: application %d, status %s%s", view.application_id, view.status,
-                 ", recorded from the slip" if recorded else "")
+                 ", recorded from the slip" if view.recorded_from_slip else "")
         return view
+
+    def _open_code(self, app: Application, clerk: str) -> tuple[SlipScan, bool]:
+        """The stored application of a scanned code (audited), and whether this desk took it
+        (or this code's procedures) from the slip just now. A slip's codes (one a counter)
+        share its slip id: each is told apart by its forms. On a separate network, a later
+        counter's code of a slip recorded from an earlier one adds its procedures first."""
+        forms = [p.form_id for p in app.procedures] if len(app.route) > 1 else []
+        added = self._store.add_scanned_procedures(
+            app.slip_id, submission_from_slip(app).procedures)
+        check = self._store.open_by_slip(app.slip_id, clerk, desk=self.desk_id, forms=forms)
+        recorded = False
+        if check is None:
+            recorded = self._record(app)
+            check = self._store.open_by_slip(app.slip_id, clerk, desk=self.desk_id, forms=forms)
+        if check is None:  # purged between the two calls: nothing left to show
+            raise NotFound(f"slip {app.slip_id.hex()}")
+        return check, recorded or added
 
     def _record(self, app: Application) -> bool:
         """Store an application that reached this desk on a slip; False if a desk beat us."""

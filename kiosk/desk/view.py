@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,6 +173,8 @@ class DeskView:
     first_scanned_desk: str | None
     warnings: tuple[DeskMessage, ...]
     procedures: tuple[ProcedureView, ...]
+    # The counters the slip sends the resident to after this one (their names), in order.
+    next_counters: tuple[str, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -188,6 +190,7 @@ class DeskView:
                                  if self.first_scanned_at else None),
             "first_scanned_desk": self.first_scanned_desk,
             "warnings": [w.to_json() for w in self.warnings],
+            "next_counters": list(self.next_counters),
             "procedures": [p.to_json() for p in self.procedures],
         }
 
@@ -221,12 +224,15 @@ def loaded_form(library: Library, form_id: str, version: int) -> Form | None:
 
 def build_view(*, stored: StoredApplication, submission: Submission, library: Library,
                office_name: str, earlier: AuditEvent | None = None,
-               recorded_from_slip: bool = False) -> DeskView:
-    """The view of an opened application; `earlier` is a previous scan of the same slip."""
+               recorded_from_slip: bool = False, only: Collection[str] | None = None,
+               next_counters: tuple[str, ...] = ()) -> DeskView:
+    """The view of an opened application; `earlier` is a previous scan of the same slip.
+    `only`: the form ids of the counter's code scanned (the clerk of 保険年金課 does not see
+    児童手当's bank account); each procedure keeps its index in the application."""
     issued = stored.created_at.astimezone(JST).replace(microsecond=0)
     procedures = tuple(
         procedure_view(i, proc, library, today=issued.date())
-        for i, proc in enumerate(submission.procedures))
+        for i, proc in enumerate(submission.procedures) if only is None or proc.form_id in only)
     warnings: list[DeskMessage] = []
     if earlier is not None:
         when = earlier.at.astimezone(JST)
@@ -249,7 +255,7 @@ def build_view(*, stored: StoredApplication, submission: Submission, library: Li
         issued_at=issued, slip_id=stored.slip_id, recorded_from_slip=recorded_from_slip,
         first_scanned_at=earlier.at.astimezone(JST) if earlier else None,
         first_scanned_desk=earlier.desk_id if earlier else None,
-        warnings=tuple(warnings), procedures=procedures,
+        warnings=tuple(warnings), procedures=procedures, next_counters=next_counters,
     )
 
 

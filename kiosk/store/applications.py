@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Text, case, func, insert, literal, select, update
@@ -29,12 +30,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from common.clock import JST
-from kiosk.application import Status, Submission
+from kiosk.application import ProcedureAnswers, Status, Submission
 from kiosk.store.audit import PAPER_CLERK, insert_audit, paper_detail
-from kiosk.store.crypto import seal
+from kiosk.store.crypto import seal, unseal
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import applications, ticket_counters
-from kiosk.store.payload import to_payload
+from kiosk.store.payload import from_payload, to_payload
 from kiosk.store.records import (
     FORM_ID,
     KIOSK,
@@ -123,6 +124,31 @@ class ApplicationWrites(StoreBase):
 
         return PaperTicket(ticket=self._write(write), ticket_day=day, office_code=office_code,
                            kiosk_id=kiosk_id, form_ids=forms, at=now)
+
+    def add_scanned_procedures(self, slip_id: bytes | str,
+                               procedures: Sequence[ProcedureAnswers]) -> bool:
+        """A later code of a slip this store recorded from an earlier one (separate networks:
+        each counter's code carries only its own procedures): the procedures the row lacks
+        join it, so the desk can show and print them. True when anything was added."""
+        slip = slip_hex(slip_id)
+
+        def write(conn: Connection) -> bool:
+            row = conn.execute(select(applications).where(applications.c.slip_id == slip)
+                               .with_for_update()).first()
+            if row is None:
+                return False
+            held = from_payload(unseal(self._need_keys(), row.payload, aad=aad(slip)))
+            have = {p.form_id for p in held.procedures}
+            missing = tuple(p for p in procedures if p.form_id not in have)
+            if not missing:
+                return False
+            merged = replace(held, procedures=held.procedures + missing)
+            key_id, blob = self._seal(merged, slip)
+            conn.execute(update(applications).where(applications.c.id == row.id).values(
+                payload=blob, key_id=key_id, forms=form_refs(merged)))
+            return True
+
+        return self._write(write)
 
     def _seal(self, submission: Submission, slip: str) -> tuple[str, bytes]:
         """(key id, blob); MyNumberRefusedError before anything is encrypted or written."""

@@ -103,10 +103,10 @@ class DeskQueries(StoreBase):
         earlier scan, decrypt, and write a `viewed` event with detail "scan". None when no row
         has this slip id (the desk then records it from the slip: `record_scanned`).
 
-        `forms` are the form ids the scanned code holds. A slip with one code a counter has
-        several codes under one slip id: a code holding only some of the procedures is its own
-        scan ("scan tennyu,inkan_toroku"), so the next counter's code is not taken for a replay
-        of the first; a code holding them all (or none named) is "scan", as ever.
+        `forms`: the form ids of the code scanned, when it is one of several codes of its slip
+        (one a counter, under one slip id). Each is its own scan ("scan tennyu,inkan_toroku"),
+        so the next counter's code is not taken for a replay of the first; a slip of one code
+        is "scan", as ever.
 
         The row lock (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE locks the file) makes
         two desks scanning the same slip at once take turns, so exactly one sees no earlier scan.
@@ -123,9 +123,7 @@ class DeskQueries(StoreBase):
             if row is None:
                 return None
             opened = self._opened(row)
-            held = sorted(p.form_id for p in opened.submission.procedures)
-            detail = SCAN_DETAIL if not forms or sorted(forms) == held else (
-                f"{SCAN_DETAIL} {','.join(forms)}"[:MAX_DETAIL])
+            detail = f"{SCAN_DETAIL} {','.join(forms)}"[:MAX_DETAIL] if forms else SCAN_DETAIL
             earlier = conn.execute(
                 select(audit_events).where(
                     audit_events.c.application_id == row.id, audit_events.c.action == "viewed",

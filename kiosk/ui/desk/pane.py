@@ -86,6 +86,8 @@ class Pane:
             meta.append(f"{first} {view.first_scanned_at:%H:%M} {view.first_scanned_desk or ''}")
         if view.recorded_from_slip:
             meta.append(self.tr("registered from the slip"))
+        if view.next_counters:  # the slip's own list of the counters after this one
+            meta.append(self.tr("then: {counters}", counters="、".join(view.next_counters)))
         return meta
 
     def _index(self, view: DeskView | None) -> None:

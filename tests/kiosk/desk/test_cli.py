@@ -37,8 +37,9 @@ def test_scan_json(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
     assert kokuho["my_number_required"] is True and kokuho["attention"] == 1
     members = next(f for f in kokuho["fields"] if f["field_id"] == "members")
     assert members["items"][0][0]["value"] == "見本 次郎"
+    assert view["next_counters"] == []  # both counters' codes were in the picture
     trail = site.desk_store.audit_trail(view["application_id"])
-    assert [(e.clerk_id, e.desk_id) for e in trail] == [(CLERK, "desk-cli")]
+    assert [(e.clerk_id, e.desk_id) for e in trail] == [(CLERK, "desk-cli")] * 2  # a code each
 
 
 def test_scan_text_without_json(site: Site, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,8 @@ and PostgreSQL, with the desk sharing the kiosk's database or on its own (the br
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,16 @@ from printouts.payload import (
 )
 from printouts.payload.text import US_SCANNER_ON_JIS_PC
 from tests.kiosk.desk.conftest import SiteFactory
-from tests.kiosk.desk.world import CLERK, DESK_ID, MY_NUMBER, OFFICE, Site, decode_image, rasterise
+from tests.kiosk.desk.world import (
+    CLERK,
+    COUNTERS,
+    DESK_ID,
+    MY_NUMBER,
+    OFFICE,
+    Site,
+    decode_image,
+    rasterise,
+)
 
 # What a US-layout scanner types on a JIS PC for each character that moves (docs/slip-format.md).
 US_ON_JIS_TYPED = str.maketrans({"*": "(", "+": "~", ":": "+"})
@@ -37,6 +48,16 @@ def slip_text(slip: Path, codes: int = 1) -> str:
     texts = decode_image(rasterise(slip))
     assert len(texts) == codes
     return texts[0]
+
+
+def scan_every_code(site: Site, slip: Path, typed: Callable[[str], str] = str) -> DeskView:
+    """Each counter's code of the slip scanned in turn at a desk serving every counter, as
+    one view: the procedures of all of them (the last scan's view with every procedure)."""
+    views = [site.desk.scan(typed(text)) for text in decode_image(rasterise(slip))]
+    assert len(views) == 2  # 住民票 at the resident counter, 国保 at the insurance counter
+    assert views[0].next_counters == (COUNTERS["insurance"],)
+    assert views[1].next_counters == ()
+    return replace(views[-1], procedures=tuple(p for v in views for p in v.procedures))
 
 
 def field(view: DeskView, path: str, procedure: int = 0) -> FieldView:
@@ -101,22 +122,24 @@ def test_image_of_the_printed_slip(site: Site, tmp_path: Path) -> None:
     row = site.desk_store.find_by_slip(view.slip_id)
     assert row is not None and row.ticket == receipt.ticket
     trail = site.desk_store.audit_trail(view.application_id)
+    # The picture holds both counters' codes: each is opened, and audited, as its own scan.
     assert [(e.action, e.clerk_id, e.desk_id, e.detail) for e in trail] == [
-        ("viewed", CLERK, DESK_ID, SCAN_DETAIL)]
+        ("viewed", CLERK, DESK_ID, f"{SCAN_DETAIL} juminhyo"),
+        ("viewed", CLERK, DESK_ID, f"{SCAN_DETAIL} kokuho")]
 
 
 def test_scanner_text_ending_in_enter(site: Site) -> None:
     receipt, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
-    view = site.desk.scan(slip_text(slip) + "\r\n")
+    view = scan_every_code(site, slip, lambda text: text + "\r\n")
     assert_shows_the_submission(view, site, receipt.ticket)
 
 
 def test_us_scanner_on_a_jis_pc_with_caps_lock(site: Site) -> None:
     receipt, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
-    text = slip_text(slip)
+    text = slip_text(slip, 2)
     mangled = text.translate(US_ON_JIS_TYPED).lower()
     assert mangled != text and mangled.upper().translate(US_SCANNER_ON_JIS_PC) == text
-    view = site.desk.scan(mangled + "\n")
+    view = scan_every_code(site, slip, lambda t: t.translate(US_ON_JIS_TYPED).lower() + "\n")
     assert_shows_the_submission(view, site, receipt.ticket)
 
 
@@ -264,23 +287,19 @@ def test_an_image_without_a_code(make_site: SiteFactory, tmp_path: Path) -> None
         assert caught.value.code == "image_unreadable"
 
 
-def test_a_form_version_the_desk_has_not_loaded(make_site: SiteFactory, library: Library) -> None:
+def test_a_form_the_desk_has_not_loaded(make_site: SiteFactory, library: Library) -> None:
+    """A code carries answers by the position of each field in its form (format 2): a desk
+    without that form (or with another version of it) refuses the code, naming the form,
+    rather than misread it; the slip's other counters' codes still open."""
     older = Library(forms={k: v for k, v in library.forms.items() if k != "kokuho"})
     site = make_site(shared=False, desk_library=older)
     _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
-    view = site.desk.scan(slip_text(slip))
-    assert view.codes == ("form_version_missing",)
-    assert "kokuho version 2; not loaded" in view.warnings[0].detail
-    jumin, kokuho = view.procedures
-    assert jumin.loaded and not kokuho.loaded
-    # Every answer still shown, by its field id, groups as rows.
-    by_id = {f.field_id: f for f in kokuho.fields}
-    assert by_id["head_name"].label_ja == "head_name" and by_id["head_name"].value_ja == "𠮷田 髙橋"
-    assert by_id["members"].items[1][0].value_ja == "見本 三郎"
-    assert by_id["applicant_address"].attention  # the kiosk's marks are kept
+    jumin, kokuho = decode_image(rasterise(slip))
+    assert [p.form_id for p in site.desk.scan(jumin).procedures] == ["juminhyo"]
     with pytest.raises(DeskError) as caught:
-        site.desk.print_form(view.application_id, 1)
-    assert caught.value.code == "form_version_missing"
+        site.desk.scan(kokuho)
+    assert caught.value.code == "form_definition_differs"
+    assert "kokuho" in caught.value.detail and "version 2" in caught.value.detail
 
 
 def test_two_kiosks_on_separate_databases_issue_the_same_ticket(make_site: SiteFactory) -> None:
@@ -311,9 +330,27 @@ def test_no_clerk_no_scan(make_site: SiteFactory) -> None:
 def test_nothing_personal_in_the_logs(site: Site, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
-    view = site.desk.scan(slip_text(slip))
+    view = site.desk.scan(slip_text(slip, 2))
     site.desk.set_status(view.application_id, "received")
     site.desk.print_form(view.application_id, 0)
     assert "scan: application" in caplog.text
     for personal in ("見本", "花子", "みほん市中央", "1985", "𠮷", "090-1234"):
         assert personal not in caplog.text
+
+
+def test_a_desk_opens_only_the_codes_of_its_counters(make_site: SiteFactory) -> None:
+    """The 保険年金課 desk ([desk] counters = ["insurance"]) opens the slip's 国保 code and
+    refuses the 住民票 code, naming the counter the resident goes to for it."""
+    site = make_site(shared=False, serves=("insurance",))
+    receipt, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
+    jumin, kokuho = decode_image(rasterise(slip))
+    with pytest.raises(DeskError) as caught:
+        site.desk.scan(jumin)
+    assert caught.value.code == "other_counter"
+    assert "「市民課 住民記録係」の窓口" in caught.value.message_ja
+    assert "the 市民課 住民記録係 counter" in caught.value.message_en
+    view = site.desk.scan(kokuho)
+    assert (view.ticket, [p.form_id for p in view.procedures]) == (receipt.ticket, ["kokuho"])
+    # A picture of the whole slip opens this desk's code only.
+    image_view = site.desk.scan(str(slip))
+    assert [p.form_id for p in image_view.procedures] == ["kokuho"]

@@ -150,7 +150,8 @@ def _store(url: str, key_file: Path, clock: Callable[[], dt.datetime],
 def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: Library,
                fonts: Fonts, clock: Callable[[], dt.datetime], kiosk_ids: Sequence[str] = ("K01",),
                desk_library: Library | None = None, desk_holds_kiosk_key: bool = False,
-               desk_printer: tuple[Printer, str] | None = None) -> Site:
+               desk_printer: tuple[Printer, str] | None = None,
+               serves: Sequence[str] = ()) -> Site:
     """Keys by `init_keys` (one per kiosk, one counter key), a store per kiosk unless shared."""
     keys_dir = root / "keys"
     engines: list[Engine] = []
@@ -186,6 +187,6 @@ def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: 
         store=desk_store, keys=load_desk_keys(keys_dir), library=desk_library or library,
         printer=printer, printer_label=label, office=OFFICE, counters=COUNTERS, clock=clock,
         clerk=CLERK, desk_id=DESK_ID, fonts=fonts,
-        kiosk_keys=load_kiosk_keys(keys_dir) if desk_holds_kiosk_key else None)
+        kiosk_keys=load_kiosk_keys(keys_dir) if desk_holds_kiosk_key else None, serves=serves)
     return Site(root, library, fonts, clock, keys_dir, desk, desk_store, desk_sink, shared,
                 desk_url, desk_key_file, kiosks, engines)
