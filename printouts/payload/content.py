@@ -72,11 +72,17 @@ def pack(app: Application) -> bytes:
 
 def inflate(body: bytes) -> bytes:
     """zlib -> CBOR bytes, refusing truncated streams, trailing bytes and oversized content."""
-    inflater = zlib.decompressobj(zlib.MAX_WBITS, zdict=preset_dictionary())
+    return bounded_inflate(zlib.decompressobj(zlib.MAX_WBITS, zdict=preset_dictionary()), body,
+                           "a zlib stream")
+
+
+def bounded_inflate(inflater: Any, body: bytes, stream: str) -> bytes:
+    """What `inflater` makes of `body`: at most MAX_CONTENT_BYTES, the stream whole and alone
+    (truncated, oversized or trailing bytes are `damaged`). Both formats' one way to inflate."""
     try:
-        cbor = inflater.decompress(body, MAX_CONTENT_BYTES)
+        cbor: bytes = inflater.decompress(body, MAX_CONTENT_BYTES)
     except zlib.error:
-        raise DamagedError("content is not a zlib stream") from None
+        raise DamagedError(f"content is not {stream}") from None
     if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
         raise DamagedError("content is truncated, oversized or has trailing bytes")
     return cbor

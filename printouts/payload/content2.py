@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import cbor2
 
-from printouts.payload.content import MAX_CONTENT_BYTES, issued_at_from
+from printouts.payload.content import bounded_inflate, issued_at_from
 from printouts.payload.dictionary2 import preset_dictionary_2
 from printouts.payload.errors import (
     DamagedError,
@@ -113,14 +113,8 @@ def pack_2(app: Application, forms: FormSource) -> tuple[int, bytes]:
 
 
 def inflate_2(body: bytes) -> bytes:
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS, zdict=preset_dictionary_2())
-    try:
-        cbor = inflater.decompress(body, MAX_CONTENT_BYTES)
-    except zlib.error:
-        raise DamagedError("content is not a deflate stream") from None
-    if inflater.unconsumed_tail or not inflater.eof or inflater.unused_data:
-        raise DamagedError("content is truncated, oversized or has trailing bytes")
-    return cbor
+    return bounded_inflate(zlib.decompressobj(-zlib.MAX_WBITS, zdict=preset_dictionary_2()),
+                           body, "a deflate stream")
 
 
 def unpack_2(
