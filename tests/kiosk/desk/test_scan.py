@@ -35,6 +35,7 @@ from tests.kiosk.desk.world import (
     MY_NUMBER,
     OFFICE,
     Site,
+    counter_desk,
     decode_image,
     rasterise,
 )
@@ -354,3 +355,24 @@ def test_a_desk_opens_only_the_codes_of_its_counters(make_site: SiteFactory) -> 
     # A picture of the whole slip opens this desk's code only.
     image_view = site.desk.scan(str(slip))
     assert [p.form_id for p in image_view.procedures] == ["kokuho"]
+
+
+def test_two_counters_desks_each_open_only_their_own_code(make_site: SiteFactory) -> None:
+    """市民課 and 保険年金課, one desk each, one slip: each opens its code, refuses the other's
+    naming the right counter, and tells the resident's next counter from the slip's own list."""
+    site = make_site(shared=True)
+    resident = counter_desk(site, "resident", desk_id="desk-resident")
+    insurance = counter_desk(site, "insurance", desk_id="desk-insurance")
+    receipt, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
+    jumin, kokuho = decode_image(rasterise(slip))
+    first = resident.scan(jumin)
+    assert [p.form_id for p in first.procedures] == ["juminhyo"]
+    assert first.next_counters == (COUNTERS["insurance"],) and first.warnings == ()
+    second = insurance.scan(kokuho)
+    assert [p.form_id for p in second.procedures] == ["kokuho"]
+    assert (second.ticket, second.next_counters, second.warnings) == (receipt.ticket, (), ())
+    for desk, code, right in ((resident, kokuho, "insurance"), (insurance, jumin, "resident")):
+        with pytest.raises(DeskError) as caught:
+            desk.scan(code)
+        assert caught.value.code == "other_counter"
+        assert COUNTERS[right] in caught.value.message_ja

@@ -190,3 +190,12 @@ def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: 
         kiosk_keys=load_kiosk_keys(keys_dir) if desk_holds_kiosk_key else None, serves=serves)
     return Site(root, library, fonts, clock, keys_dir, desk, desk_store, desk_sink, shared,
                 desk_url, desk_key_file, kiosks, engines)
+
+
+def counter_desk(site: Site, *serves: str, desk_id: str) -> Desk:
+    """Another counter's desk of the same office: the same store, keys and forms as the
+    site's desk, serving only `serves` ([desk] counters)."""
+    return Desk(
+        store=site.desk_store, keys=load_desk_keys(site.keys_dir), library=site.library,
+        printer=site.desk_sink, printer_label="file", office=OFFICE, counters=COUNTERS,
+        clock=site.clock, clerk=CLERK, desk_id=desk_id, fonts=site.fonts, serves=serves)
