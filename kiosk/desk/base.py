@@ -107,14 +107,20 @@ class DeskBase:
 
     def _show(self, opened: OpenedApplication, *, earlier: AuditEvent | None = None,
               recorded: bool = False, code: Application | None = None) -> DeskView:
-        """The view of an application; scanned from one counter's code (`code`), only that
-        code's procedures, and the counters the slip sends the resident to after this one."""
+        """The view of an application: the procedures of the counters this desk serves (all,
+        by default: a one-stop counter sees the whole application) and those of the code
+        scanned, and the counters the slip sends the resident to after this one."""
         route = tuple(code.route) if code is not None else ()
         after = route[route.index(code.counter) + 1:] if code and code.counter in route else ()
+        only = None
+        if self._serves:
+            served = {p.form_id for p in opened.submission.procedures
+                      if (form := self._library.forms.get(p.form_id)) is not None
+                      and form.form.counter in self._serves}
+            only = served | {p.form_id for p in code.procedures} if code else served
         view = build_view(stored=opened.application, submission=opened.submission,
                           library=self._library, office_name=self._office.name,
-                          earlier=earlier, recorded_from_slip=recorded,
-                          only={p.form_id for p in code.procedures} if code else None,
+                          earlier=earlier, recorded_from_slip=recorded, only=only,
                           next_counters=tuple(self._counters.get(c, c) for c in after))
         before = self._current
         same = before is not None and before.opened.application.id == opened.application.id

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
+from common.clock import JST
+from forms.loader import load_library
+from kiosk.application import ProcedureAnswers, SlipOrigin, Submission, slip_codes
 from kiosk.ui.resident.theme import MIN_TARGET_MM
+from printouts.payload import decode, init_keys, load_desk_keys, load_kiosk_keys, new_slip_id
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(400)]
 
@@ -171,6 +176,24 @@ def test_moving_in_household_4(journey: Result) -> None:
             values["jidou_teate"]["reason_date"]} == {"2026-11-20"}
     assert values["inkan_toroku"]["applicant"] == "self"
     assert "（対象：転入届、" in journey["confirm"]  # a shared answer, with what it fills
+    print(f"touches: {journey['touches']}")
+
+
+def test_moving_in_household_4_reaches_each_counter_in_its_code(
+        journey_codes: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    """What the screens gave, made into the slip's codes as the kiosk makes them (format 2,
+    one a counter) and opened as a desk opens them: every member reaches the counter that
+    handles them, and only that counter."""
+    held = {counter: [form_id for form_id, _ in procs] for counter, procs in journey_codes.items()}
+    assert held == {"resident": ["tennyu", "inkan_toroku"], "mynumber": ["mynumber_card_address"],
+                    "insurance": ["kokuho"], "child": ["jidou_teate"]}
+    by_form = {form_id: values for procs in journey_codes.values() for form_id, values in procs}
+    assert names(by_form["tennyu"]["members"], "name") == [
+        "見本 花子", "見本 太郎", "見本 一郎", "見本 次子"]
+    assert names(by_form["kokuho"]["members"], "member_name") == ["見本 花子", "見本 一郎", "見本 次子"]
+    assert names(by_form["jidou_teate"]["children"], "child_name") == ["見本 一郎", "見本 次子"]
+    assert names(by_form["mynumber_card_address"]["cards"], "holder_name") == [
+        "見本 花子", "見本 太郎", "見本 次子"]
 
 
 def test_death_household_4(journey: Result) -> None:
@@ -203,3 +226,30 @@ def test_birth_older_child_added_in_its_own_procedure(ui_results: Result) -> Non
     children = journey["values"]["jidou_teate"]["children"]
     assert names(children, "child_name") == ["見本 三郎", "見本 一郎"]
     assert names(journey["values"]["kokuho"]["members"], "member_name") == ["見本 三郎"]
+
+
+@pytest.fixture(scope="module")
+def journey_codes(ui_results: Result, tmp_path_factory: pytest.TempPathFactory
+                  ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """The moving_in journey's submission through the kiosk's `slip_codes` (throwaway keys)
+    and the desk's `decode`: counter -> (form id, answers) of each procedure its code holds."""
+    journey = ui_results["journeys"]["moving_in_household_4"]
+    library = load_library()
+    keys = tmp_path_factory.mktemp("keys")
+    init_keys(keys, kiosk_id="K01", office_code="999997")
+    sub = Submission(tuple(ProcedureAnswers(f, library.get(f).version, journey["values"][f],
+                                            journey["flags"].get(f, {}))
+                           for f in journey["forms"]),
+                     identity_source="card", staff_assisted=False, lang="ja",
+                     created_at=dt.datetime(2026, 11, 23, 10, tzinfo=JST))
+    origin = SlipOrigin(office_code="999997", office_name="みほん市役所", kiosk_id="K01",
+                        ticket="A-001", slip_id=new_slip_id(), issued_at=sub.created_at)
+    forms = [library.get(p.form_id) for p in sub.procedures]
+    made = slip_codes(sub, forms, origin, keys=load_kiosk_keys(keys), counters={})
+    assert made.on_paper == () and all(code.text for code in made.codes)
+    out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for code in made.codes:
+        app = decode(code.text or "", load_desk_keys(keys), office_code="999997",
+                     forms=library.get).application
+        out[app.counter or ""] = [(p.form_id, dict(p.answers)) for p in app.procedures]
+    return out
