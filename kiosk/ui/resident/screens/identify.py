@@ -41,7 +41,7 @@ class IdentifyScreen(KioskScreen):
         ui.set_text(self.ids.detail, ui.tr(
             "It is read as soon as it is there. Then you enter your 4-digit PIN. "
             "Your name, address and date of birth are filled in from the card."))
-        names = "、".join(ui.form_text(p.form.name) for p in session.procedures)
+        names = "、".join(ui.form_text(p.form.name) for p in session.procedures if not p.shared)
         ui.set_text(self.ids.procedures, ui.tr("Procedures: {names}", names=names))
         ui.set_text(self.ids.card, ui.tr("Read my card"))
         ui.set_text(self.ids.manual, ui.tr("No card, or forgot the PIN: enter by touch"))
