@@ -18,10 +18,14 @@ from collections.abc import Iterator, Mapping
 MY_NUMBER_LENGTH = 12
 _WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
-# Twelve digits, optionally grouped the way the card prints them ("1234 5678 9012") or the way
-# people write them ("1234-5678-9012"), and not part of a longer run of digits (a 13-digit
-# 法人番号 is not a My Number). Applied to NFKC-folded text.
-_TWELVE = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){11}(?![0-9])")
+# What people put between the digits when they write the number down: spaces of any width,
+# line breaks, hyphens, dashes and minus signs of every width, ー (a key on the kiosk's own kana
+# keyboard), dots, ・ and slashes. Up to three in a row ("\r\n", a double space). Applied after
+# NFKC, which folds full-width digits, －, ．, ／, ｰ and the ideographic space to these.
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2043\u2212\u30fc\u30fb\u00b7./\\]"
+# Twelve digits so written, not part of a longer run of digits (a 13-digit 法人番号 is not a
+# My Number; a separator ends a run).
+_TWELVE = re.compile(rf"(?<![0-9])[0-9](?:{_SEPARATOR}{{0,3}}[0-9]){{11}}(?![0-9])")
 
 
 def _ascii_digits(text: str, length: int) -> bool:
@@ -45,13 +49,14 @@ def is_valid_my_number(number: str) -> bool:
 
 
 def _numbers(folded: str) -> list[re.Match[str]]:
-    return [m for m in _TWELVE.finditer(folded) if is_valid_my_number(re.sub("[ -]", "", m.group()))]
+    return [m for m in _TWELVE.finditer(folded)
+            if is_valid_my_number(re.sub(_SEPARATOR, "", m.group()))]
 
 
 def contains_my_number(text: str) -> bool:
-    """True when the text holds a 12-digit run (full-width or grouped too) that checks out.
-
-    Full-width digits (０-９), which a Japanese input method types, count: NFKC folds them first.
+    """True when the text holds twelve digits that check out, however written: full-width
+    (０-９, as a Japanese input method types them: NFKC folds them first), grouped by spaces,
+    hyphens, dashes, ー, dots or slashes, or broken over lines.
     """
     return bool(_numbers(unicodedata.normalize("NFKC", text)))
 

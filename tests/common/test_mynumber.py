@@ -26,13 +26,26 @@ def test_check_digit_refuses_anything_but_eleven_ascii_digits(bad: str) -> None:
         check_digit(bad)
 
 
-@pytest.mark.parametrize("text", ["123456789018", "1234 5678 9018", "1234-5678-9018", "１２３４５６７８９０１８",
-                                  "番号は123456789018です"])
+@pytest.mark.parametrize("text", [
+    "123456789018", "1234 5678 9018", "1234-5678-9018", "１２３４５６７８９０１８", "番号は123456789018です",
+    "1234ー5678ー9018",  # ー: the kiosk's kana keyboard has it
+    "１２３４ー５６７８ー９０１８", "1234ｰ5678ｰ9018", "1234−5678−9018", "1234‐5678‐9018",
+    "1234–5678–9018", "1234—5678—9018", "1234―5678―9018", "1234－5678－9018",
+    "1234.5678.9018", "1234．5678．9018", "1234・5678・9018", "1234/5678/9018", "1234／5678／9018",
+    "1234  5678  9018", "1234\u30005678\u30009018", "1234\n5678\n9018", "1234\r\n5678\r\n9018",
+    "1 2 3 4 5 6 7 8 9 0 1 8", "1234\t5678 - 9018",
+])
 def test_contains_finds_the_number_however_typed(text: str) -> None:
     assert contains_my_number(text)
+    assert "1234" not in mask_my_number(text) and "9018" not in mask_my_number(text)
 
 
-@pytest.mark.parametrize("text", ["123456789017", "1123456789018", "12345678901"])
+@pytest.mark.parametrize("text", [
+    "123456789017", "1123456789018", "12345678901", "1234ー5678ー9017",
+    "03-1234-5678 090-1234-5678",  # two phone numbers: no twelve digits check out together
+    "1234    5678 9018",  # four spaces: two numbers, not one written with gaps
+    "1234:5678:9018",  # a colon is not how the number is written
+])
 def test_contains_ignores_wrong_check_digits_and_longer_runs(text: str) -> None:
     assert not contains_my_number(text)
 

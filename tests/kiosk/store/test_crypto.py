@@ -122,6 +122,8 @@ def test_naive_time_is_refused_without_its_value() -> None:
         "1234 5678 9018",
         "1234-5678-9018",
         "１２３４５６７８９０１８",  # full width, as a Japanese input method types it
+        "1234ー5678ー9018",  # ー, on the kiosk's own kana keyboard
+        "1234−5678−9018", "1234/5678/9018", "1234.5678.9018", "1234\n5678\n9018",
         int(MY_NUMBER),
         [1, {"deep": [MY_NUMBER]}],
         {MY_NUMBER: "as a key"},
