@@ -158,8 +158,11 @@ def _table(form_id: str, rows: list[_Row], library: Library) -> bytes:
     columns = _columns(form, answers)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c[0] for c in LEADING] + [c.key for c in columns] + [FLAGS_COLUMN[0]])
-    writer.writerow([c[1] for c in LEADING] + [c.label for c in columns] + [FLAGS_COLUMN[1]])
+    # The headers too: a form's labels come from files IT staff (or anyone) may write.
+    writer.writerow([_safe(c) for c in [*(c[0] for c in LEADING), *(c.key for c in columns),
+                                        FLAGS_COLUMN[0]]])
+    writer.writerow([_safe(c) for c in [*(c[1] for c in LEADING), *(c.label for c in columns),
+                                        FLAGS_COLUMN[1]]])
     for row, values in zip(rows, answers, strict=True):
         stored = row.opened.application
         proc = row.opened.submission.procedures[row.index]

@@ -18,6 +18,8 @@ import pytest
 from drivers.card.errors import LastPinTryError, WrongPinError
 from drivers.printer.errors import PrinterError, PrinterStopped
 from drivers.printer.file import FileSink
+from forms.loader import Library, LoadedForm
+from forms.text import Text
 from kiosk.application import NEXT_STATUS, Status, card_value_mark
 from kiosk.desk.card import MyNumber
 from kiosk.desk.errors import DeskError
@@ -472,3 +474,22 @@ def test_a_clerk_id_the_audit_cannot_take_is_refused_in_words_before_printing(
         assert "letters and digits" in caught.value.message_en
     assert len(site.desk_sink.output) == printed_before  # nothing went out unrecorded
     assert site.desk_store.get(view.application_id).status == "issued"
+
+
+def test_csv_headers_from_a_form_file_never_run_as_formulas(make_site: SiteFactory,
+                                                             library: Library,
+                                                             tmp_path: Path) -> None:
+    """A label in a form file that starts like a formula (=, +, -, @) is written as text."""
+    jumin = library.forms["juminhyo"]
+    hostile = jumin.form.model_copy(update={"fields": [
+        f.model_copy(update={"label": Text(ja="=HYPERLINK(\"http://x\")", en="@SUM(A1)")})
+        if f.id == "purpose" else f for f in jumin.form.fields]})
+    desk_library = Library(forms={**library.forms,
+                                  "juminhyo": LoadedForm(hostile, jumin.file, "local")})
+    site = make_site(shared=True, desk_library=desk_library)  # the export reads the store
+    site.kiosk.submit(site.submission("juminhyo"))
+    site.desk.export("csv", tmp_path / "export.csv")
+    rows = list(csv.reader(io.StringIO(
+        (tmp_path / "export.juminhyo.csv").read_text(encoding="utf-8-sig"))))
+    label = rows[1][rows[0].index("purpose")]
+    assert label == "'=HYPERLINK(\"http://x\")"  # text to a spreadsheet, never a formula
