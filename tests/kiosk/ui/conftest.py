@@ -26,35 +26,45 @@ SCREENS = ROOT / "test-artifacts" / "screens"
 DRIVER_TIMEOUT_S = 300
 
 
-@pytest.fixture(scope="session")
-def ui_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run_journeys(module: str, *, work: Path, screens: Path, size: tuple[int, int] = (1280, 800),
+                 timeout: int = DRIVER_TIMEOUT_S) -> dict[str, Any]:
+    """Run a journeys module (tests.kiosk.ui.driver, input_steps, ...) in its own process under
+    a private Xvfb, with the catalogues compiled into `work`; its results file, read."""
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb is not installed (Debian package xvfb; scripts/setup installs it)")
-    work = tmp_path_factory.mktemp("kiosk-ui")
     locale = work / "locale"
     shutil.copytree(LOCALE_DIR, locale)
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
                     str(locale), "-D", "kiosk"], check=True, capture_output=True, timeout=60)
-    shutil.rmtree(SCREENS, ignore_errors=True)
+    shutil.rmtree(screens, ignore_errors=True)
     out = work / "results.json"
-    with Xvfb(1280, 800) as display:
+    with Xvfb(*size) as display:
         env = kivy_environment(display, str(work / "kivy-home"))
         run = subprocess.run(
-            [sys.executable, "-m", "tests.kiosk.ui.driver", "--out", str(out), "--screens",
-             str(SCREENS), "--locale-dir", str(locale)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=DRIVER_TIMEOUT_S,
-            check=False)
+            [sys.executable, "-m", module, "--out", str(out), "--screens", str(screens),
+             "--locale-dir", str(locale)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     if run.returncode != 0 or not out.is_file():
         pytest.fail(f"the UI driver failed (exit {run.returncode}):\n{run.stderr[-4000:]}")
     results: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return results
 
 
-@pytest.fixture
-def journey(ui_results: dict[str, Any], request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The result of the journey the test is named after (test_card_juminhyo ...)."""
-    name = request.node.name.removeprefix("test_")
-    found: dict[str, Any] = ui_results["journeys"][name]
+def walked(journeys: dict[str, Any], name: str) -> dict[str, Any]:
+    """One journey's results; the test fails with the journey's own trace if it did."""
+    found: dict[str, Any] = journeys[name]
     if not found["ok"]:
         pytest.fail(f"journey {name} failed on screen {found.get('screen')}:\n{found['trace']}")
     return found
+
+
+@pytest.fixture(scope="session")
+def ui_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_journeys("tests.kiosk.ui.driver", work=tmp_path_factory.mktemp("kiosk-ui"),
+                        screens=SCREENS)
+
+
+@pytest.fixture
+def journey(ui_results: dict[str, Any], request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The result of the journey the test is named after (test_card_juminhyo ...)."""
+    return walked(ui_results["journeys"], request.node.name.removeprefix("test_"))

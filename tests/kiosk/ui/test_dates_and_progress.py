@@ -7,17 +7,12 @@ large text and high contrast, in Japanese and English).
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.ui.headless import Xvfb, kivy_environment
-from kiosk.ui.i18n import LOCALE_DIR
+from tests.kiosk.ui.conftest import run_journeys, walked
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -28,32 +23,10 @@ Result = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def walks(tmp_path_factory: pytest.TempPathFactory) -> Result:
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (Debian package xvfb; scripts/setup installs it)")
-    work = tmp_path_factory.mktemp("kiosk-dates")
-    locale = work / "locale"
-    shutil.copytree(LOCALE_DIR, locale)
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
-                    str(locale), "-D", "kiosk"], check=True, capture_output=True, timeout=60)
-    shutil.rmtree(SCREENS, ignore_errors=True)
-    out = work / "results.json"
-    with Xvfb(1280, 800) as display:
-        env = kivy_environment(display, str(work / "kivy-home"))
-        run = subprocess.run(
-            [sys.executable, "-m", "tests.kiosk.ui.date_and_progress_steps", "--out", str(out),
-             "--screens", str(SCREENS), "--locale-dir", str(locale)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=500, check=False)
-    if run.returncode != 0 or not out.is_file():
-        pytest.fail(f"the UI driver failed (exit {run.returncode}):\n{run.stderr[-4000:]}")
-    journeys: Result = json.loads(out.read_text(encoding="utf-8"))["journeys"]
+    journeys: Result = run_journeys(
+        "tests.kiosk.ui.date_and_progress_steps", work=tmp_path_factory.mktemp("kiosk-dates"),
+        screens=SCREENS, timeout=500)["journeys"]
     return journeys
-
-
-def walked(walks: Result, name: str) -> Result:
-    found: Result = walks[name]
-    if not found["ok"]:
-        pytest.fail(f"journey {name} failed on screen {found.get('screen')}:\n{found['trace']}")
-    return found
 
 
 # -- dates: the clock says 2026-11-23 (令和8年); the move date allows 2025-11-23 to today ----------

@@ -7,18 +7,13 @@ shrink the keys. Screenshots go to test-artifacts/inputs/<size>/.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.ui.headless import Xvfb, kivy_environment
-from kiosk.ui.i18n import LOCALE_DIR
 from kiosk.ui.resident.theme import MIN_TARGET_PX
+from tests.kiosk.ui.conftest import run_journeys, walked
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -33,34 +28,11 @@ Result = dict[str, Any]
 
 @pytest.fixture(scope="module", params=list(SIZES))
 def inputs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Result:
-    if shutil.which("Xvfb") is None:
-        pytest.fail("Xvfb is not installed (Debian package xvfb; scripts/setup installs it)")
     size = str(request.param)
-    work = tmp_path_factory.mktemp(f"kiosk-inputs-{size}")
-    locale = work / "locale"
-    shutil.copytree(LOCALE_DIR, locale)
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
-                    str(locale), "-D", "kiosk"], check=True, capture_output=True, timeout=60)
-    screens = SCREENS / size
-    shutil.rmtree(screens, ignore_errors=True)
-    out = work / "results.json"
-    with Xvfb(*SIZES[size]) as display:
-        env = kivy_environment(display, str(work / "kivy-home"))
-        run = subprocess.run(
-            [sys.executable, "-m", "tests.kiosk.ui.input_steps", "--out", str(out),
-             "--screens", str(screens), "--locale-dir", str(locale)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=500, check=False)
-    if run.returncode != 0 or not out.is_file():
-        pytest.fail(f"the UI driver failed (exit {run.returncode}):\n{run.stderr[-4000:]}")
-    journeys: Result = json.loads(out.read_text(encoding="utf-8"))["journeys"]
+    journeys: Result = run_journeys(
+        "tests.kiosk.ui.input_steps", work=tmp_path_factory.mktemp(f"kiosk-inputs-{size}"),
+        screens=SCREENS / size, size=SIZES[size], timeout=500)["journeys"]
     return journeys
-
-
-def walked(inputs: Result, name: str) -> Result:
-    found: Result = inputs[name]
-    if not found["ok"]:
-        pytest.fail(f"journey {name} failed on screen {found.get('screen')}:\n{found['trace']}")
-    return found
 
 
 def test_system_keyboard_after_text_size_and_language(inputs: Result) -> None:
