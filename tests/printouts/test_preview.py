@@ -19,7 +19,7 @@ LIBRARY = load_library()
 FORM_IDS = sorted(LIBRARY.forms)
 
 
-def _run(*argv: str) -> int:
+def run_preview(*argv: str) -> int:
     """The preview sub-command on its own parser, as forms_cmd.register will mount it."""
     parser = argparse.ArgumentParser(prog="kiosk forms")
     register_preview(parser.add_subparsers(dest="action", required=True))
@@ -29,7 +29,7 @@ def _run(*argv: str) -> int:
 
 
 def test_preview_writes_the_three_documents(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run("juminhyo", "--out", str(tmp_path)) == 0
+    assert run_preview("juminhyo", "--out", str(tmp_path)) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["juminhyo-assisted.pdf", "juminhyo-form.pdf", "juminhyo-slip.pdf"]
     for path in tmp_path.iterdir():
@@ -38,7 +38,7 @@ def test_preview_writes_the_three_documents(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_preview_all_covers_every_loaded_form(tmp_path: Path) -> None:
-    assert _run("--all", "--out", str(tmp_path / "new"), "--slip-paper", "a5") == 0
+    assert run_preview("--all", "--out", str(tmp_path / "new"), "--slip-paper", "a5") == 0
     written = {p.name for p in (tmp_path / "new").iterdir()}
     assert written == {f"{i}-{kind}.pdf" for i in FORM_IDS for kind in ("slip", "form", "assisted")}
 
@@ -46,7 +46,7 @@ def test_preview_all_covers_every_loaded_form(tmp_path: Path) -> None:
 @pytest.mark.parametrize("argv", [(), ("juminhyo", "--all"), ("no_such_form",)])
 def test_preview_refuses_what_it_cannot_do(argv: tuple[str, ...], tmp_path: Path) -> None:
     with pytest.raises(KioskError):
-        _run(*argv, "--out", str(tmp_path))
+        run_preview(*argv, "--out", str(tmp_path))
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

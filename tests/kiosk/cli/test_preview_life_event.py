@@ -3,7 +3,6 @@ codes of the real size for a household of N, read back from the 203-dpi image by
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 
@@ -11,8 +10,6 @@ import pytest
 
 from forms.loader import load_library
 from kiosk.cli.event_preview import event_forms, household_answers
-from kiosk.cli.preview_cmd import register_preview
-from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from tests.printouts.documents_helpers import (
     TODAY,
@@ -24,17 +21,10 @@ from tests.printouts.documents_helpers import (
     without_spaces,
     zbar,
 )
+from tests.printouts.test_preview import run_preview
 
 LIBRARY = load_library()
 LINE = re.compile(r"^  (\d+)\. (.+?): (.+?): (\d+) characters, QR version (\d+)$")
-
-
-def _run(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="kiosk forms")
-    register_preview(parser.add_subparsers(dest="action", required=True))
-    args = parser.parse_args(["preview", *argv])
-    code: int = args.handler(args, KioskConfig())
-    return code
 
 
 def _codes(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
@@ -49,7 +39,7 @@ def _codes(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
 @pytest.mark.parametrize("paper", ["80mm", "58mm"])
 def test_moving_in_prints_one_real_size_code_per_counter(
         paper: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run("moving_in", "--household", "4", "--out", str(tmp_path), "--slip-paper", paper) == 0
+    assert run_preview("moving_in", "--household", "4", "--out", str(tmp_path), "--slip-paper", paper) == 0
     out = capsys.readouterr().out.splitlines()
     path = tmp_path / "moving_in-household4-slip.pdf"
     assert out[0] == str(path)
@@ -73,7 +63,7 @@ def test_moving_in_prints_one_real_size_code_per_counter(
 def test_a_larger_household_makes_longer_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sizes = []
     for n in (1, 6):
-        assert _run("moving_in", "--household", str(n), "--out", str(tmp_path)) == 0
+        assert run_preview("moving_in", "--household", str(n), "--out", str(tmp_path)) == 0
         sizes.append([int(m[4]) for m in map(LINE.match, capsys.readouterr().out.splitlines()[1:]) if m])
     assert len(sizes[0]) == len(sizes[1]) == 4
     assert all(big > small for small, big in zip(*sizes, strict=True))
@@ -91,7 +81,7 @@ def test_household_fills_every_group_with_n_people_of_their_own() -> None:
 
 
 def test_a_procedure_preview_still_works_and_a_bad_household_is_refused(tmp_path: Path) -> None:
-    assert _run("juminhyo", "--out", str(tmp_path)) == 0
+    assert run_preview("juminhyo", "--out", str(tmp_path)) == 0
     assert (tmp_path / "juminhyo-slip.pdf").exists()
     with pytest.raises(KioskError):
-        _run("moving_in", "--household", "0", "--out", str(tmp_path))
+        run_preview("moving_in", "--household", "0", "--out", str(tmp_path))
