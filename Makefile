@@ -1,5 +1,5 @@
 # The few targets people type. A newcomer needs only scripts/run and scripts/test (README).
-.PHONY: run test lint bench setup mutation
+.PHONY: run test lint bench setup mutation lock
 setup:
 	scripts/setup
 run:
@@ -12,3 +12,5 @@ bench: setup
 	.venv/bin/python -m bench
 mutation: setup
 	scripts/mutation
+lock:
+	scripts/lock
