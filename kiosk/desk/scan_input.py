@@ -18,10 +18,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from drivers.scanner.errors import ImageUnreadableError
+from drivers.scanner.errors import FileTooLargeError, ImageUnreadableError, ScannerError
 from drivers.scanner.image import IMAGE_SUFFIXES
 from drivers.scanner.image import codes_in_image as image_codes
-from kiosk.desk.errors import ImageUnreadable, LooksLikeMyNumberCard, NoCodeInImage, NotOurs
+from kiosk.desk.errors import ImageUnreadable, LooksLikeMyNumberCard, NoCodeInImage, NotOurs, ScanRefused
+from kiosk.desk.file_errors import FileTooLarge
 
 # "KS" + version + "-", after the scanner's mix-ups are folded (upper case, full width).
 OUR_PREFIX = re.compile(r"KS[0-9]{1,3}-")
@@ -68,11 +69,21 @@ def looks_like_image_path(arg: str | Path) -> bool:
 
 
 def codes_in_image(path: Path) -> list[str]:
-    """The QR codes' texts in a picture of the slip (drivers/scanner), as the desk's error."""
+    """The QR codes' texts in a picture of the slip (drivers/scanner), as the desk's error.
+
+    The scanner refuses any file it cannot or will not read with a code (too large, not a
+    picture, not a file at all) and never lets a decoder's own error through, so these three
+    are all a hostile file can end in.
+    """
     try:
         return image_codes(path)
+    except FileTooLargeError as exc:
+        raise FileTooLarge.of(exc) from None
     except ImageUnreadableError as exc:
         raise ImageUnreadable(f"{exc.name}: {exc.reason}") from None
+    except ScannerError as exc:  # a refusal added to the scanner later keeps its code and texts
+        raise ScanRefused(exc.detail, code=exc.code, ja=exc.message_ja, en=exc.message_en,
+                          source="scanner") from None
 
 
 def slip_codes_of(texts: list[str]) -> list[str]:

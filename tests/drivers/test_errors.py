@@ -30,6 +30,7 @@ _ARGS: dict[type[BaseException], tuple[object, ...]] = {
     printer.PrinterNotAccepting: ("kiosk-slip", "maintenance"),
     printer.PrintJobFailed: ("kiosk-slip", "kiosk-slip-3", "aborted"),
     scanner.ImageUnreadableError: ("slip.png", "not an image"),
+    scanner.FileTooLargeError: ("slip.pdf", "page_size", 1800, (5000, 5000)),
 }
 _KW: dict[type[BaseException], dict[str, object]] = {
     printer.PrintJobTimeout: {"printer": "kiosk-slip", "job_id": "3", "seconds": 30,
@@ -77,6 +78,7 @@ def test_codes_are_kept() -> None:
         "PrinterStopped": "printer_stopped", "PrinterNotAccepting": "printer_not_accepting",
         "PrintJobFailed": "job_failed", "PrintJobTimeout": "job_timeout",
         "ScannerError": "scanner_error", "ImageUnreadableError": "image_unreadable",
+        "FileTooLargeError": "file_too_large",
     }
 
 
