@@ -1,8 +1,10 @@
 """`kiosk card ...`: what IT staff use to check a reader, read a card, and run the emulator.
 
-Personal data stays off the screen unless `--show` asks for it, and the 12-digit number is
-not even read unless `--my-number` asks for it. The last PIN try is never spent unless
-`--force-last-try` says so: a blocked card can only be unblocked at the city office.
+Personal data stays off the screen unless `--show` asks for it. The 12-digit number is never
+read here: the counter desk reads it, for a procedure the My Number Act names, and audits the
+read (`number_read`); a terminal command would read it with no supervisor and no trace (issue
+15). The last PIN try is never spent unless `--force-last-try` says so: a blocked card can only
+be unblocked at the city office.
 """
 
 from __future__ import annotations
@@ -49,7 +51,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = csub.add_parser("read", help="read the basic four items from a My Number card")
     p.add_argument("--pin", help="the 4-digit PIN, for scripts (default: asked without echo)")
     p.add_argument("--show", action="store_true", help="show the values unmasked")
-    p.add_argument("--my-number", action="store_true", help="also read the 12-digit number")
     p.add_argument(
         "--force-last-try", action="store_true", help="use the PIN even with one try left"
     )
@@ -125,10 +126,9 @@ def cmd_read(args: argparse.Namespace, config: KioskConfig) -> int:
             pin = args.pin if args.pin is not None else _ask_pin(lang)
             card.verify_pin(pin, allow_last_try=args.force_last_try)
             basic = card.read_basic_four()
-            number = card.read_my_number() if args.my_number else None
     except CardError as exc:
         return _fail(lang, exc)
-    _print_basic_four(basic, number, show=args.show, lang=lang)
+    _print_basic_four(basic, show=args.show, lang=lang)
     return 0
 
 
@@ -156,9 +156,7 @@ def mask_address(address: str, keep: int = 4) -> str:
     return address if len(address) <= keep else address[:keep] + "…"
 
 
-def _print_basic_four(
-    basic: BasicFour, number: str | None, *, show: bool, lang: str | None
-) -> None:
+def _print_basic_four(basic: BasicFour, *, show: bool, lang: str | None) -> None:
     name = basic.name if show else mask_name(basic.name)
     address = basic.address if show else mask_address(basic.address)
     birth = basic.birth_date.isoformat() if show else f"{basic.birth_date.year}-**-**"
@@ -169,9 +167,6 @@ def _print_basic_four(
         (_text(lang, "生年月日", "Birth date"), birth),
         (_text(lang, "性別", "Sex"), sex),
     ]
-    if number is not None:
-        shown = number if show else "*" * len(number)
-        rows.append((_text(lang, "個人番号", "My Number"), f"{shown} (check digit OK)"))
     for label, value in rows:
         print(f"{label}: {value}")
     notes = {

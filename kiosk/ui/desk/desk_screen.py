@@ -45,6 +45,7 @@ from kiosk.ui.desk.widgets import ConfirmBox, DButton, FieldRow, ProcedureHeadin
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import N_, Translator, native_name
+from kiosk.ui.text_fields import forget_text
 
 log = logging.getLogger("kiosk.desk.screen")
 
@@ -151,7 +152,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         field (which gets back what it held) and read as a scan; else the field's own Enter."""
         taken = field.watch.entered()
         if taken is not None:
-            field.text = taken.restore
+            forget_text(field, taken.restore)  # no undo step brings the slip's line back
             field.cursor = field.get_cursor_from_index(taken.cursor)
             log.info("desk screen: a scanned line in another field, read as a scan")
             self.ids.scan.focus = True
@@ -230,9 +231,13 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     # --- scanning -----------------------------------------------------------------------------
 
     def scan_text(self, text: str) -> None:
-        self.ids.scan.text = ""  # the next slip starts in an empty field
+        self.clear_scan()  # the next slip starts in an empty field
         if text.strip():
             self._scan(partial(self.desk.scan_text, text))
+
+    def clear_scan(self) -> None:
+        """Empty the scan field (after a scan, Escape): ctrl+z never brings a slip back."""
+        forget_text(self.ids.scan)
 
     def scan_image(self, path: str) -> None:
         if path.strip():
@@ -255,7 +260,7 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             self._run(call, self._scanned)
 
     def _scanned(self, view: DeskView) -> None:
-        self.ids.image_path.text = ""
+        forget_text(self.ids.image_path)
         self.show_view(view)
         self.say_warnings(lambda: self.tr("Slip read."), view.warnings)
 
@@ -360,6 +365,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         """Clear the screen for the next resident: nothing personal stays shown."""
         self._close_popup()
         self.desk.forget()
+        self.clear_scan()
+        forget_text(self.ids.image_path)
         self.show_view(None)
         self.say("info", lambda: self.tr("Cleared.") + " "
                  + self.tr("Scan the QR code on the resident's slip."))

@@ -24,6 +24,7 @@ from kiosk.desk.service import Desk, PrintResult
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
 from kiosk.ui.i18n import N_, Translator
+from kiosk.ui.text_fields import forget_text
 
 log = logging.getLogger("kiosk.desk.screen")
 
@@ -62,7 +63,7 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         ids.last_try_label.text = self.glyphs.markup(
             tr("Use the last try too (only with the resident's consent)"))
         ids.go.text, ids.back.text = tr("Read and print"), tr("Back (do not print)")
-        ids.pin.text = ""
+        forget_text(ids.pin)
         ids.last_try.active = False
         self.say("info", "")
 
@@ -80,7 +81,7 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def read_and_print(self) -> None:
         pin = self.ids.pin.text
-        self.ids.pin.text = ""  # emptied now, whatever the card says
+        forget_text(self.ids.pin)  # emptied now, whatever the card says; no undo brings it back
         if len(pin) != 4 or not pin.isdigit():
             self.say("error", self.tr("The PIN is 4 digits."))
             return
@@ -109,5 +110,5 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.on_enter()
 
     def back(self) -> None:
-        self.ids.pin.text = ""
+        forget_text(self.ids.pin)
         self.done(None)

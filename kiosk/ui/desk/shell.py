@@ -93,7 +93,7 @@ class DeskApp(App):  # type: ignore[misc]  # Kivy is untyped
                 if self.my_number_screen is not None:
                     self.my_number_screen.back()
             else:
-                self.desk_screen.ids.scan.text = ""
+                self.desk_screen.clear_scan()
             return True
         return False
 

@@ -48,12 +48,18 @@ def test_read_masks_without_show(place_card: PlaceCard, capsys: pytest.CaptureFi
     assert "花子" not in out and "中央" not in out and "04-01" not in out
 
 
-def test_read_my_number_when_asked(place_card: PlaceCard, capsys: pytest.CaptureFixture[str]) -> None:
-    place_card()
-    code = main(["card", "read", "--pin", "1234", "--show", "--my-number", "--timeout", "5"])
-    out, _ = capsys.readouterr()
-    assert code == 0
-    assert "123456789018" in out
+def test_the_number_cannot_be_asked_for(
+    place_card: PlaceCard, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the desk reads it, audited (issue 15): the old option is refused before the card."""
+    card = place_card()
+    with pytest.raises(SystemExit) as exited:
+        main(["card", "read", "--pin", "1234", "--show", "--my-number", "--timeout", "5"])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2
+    assert "unrecognized arguments: --my-number" in err
+    assert "123456789018" not in out + err
+    assert card.commands == [] and card.tries_left == 3  # the card was not even selected
 
 
 def test_wrong_pin_says_tries_left(place_card: PlaceCard, capsys: pytest.CaptureFixture[str]) -> None:

@@ -129,3 +129,17 @@ def test_a_slip_scanned_while_the_clerk_is_in_another_field_opens(ui: dict[str, 
     assert path["message"] == LooksLikeMyNumberCard.message_ja
     assert path["field"] == "/tmp/slip" and path["scan_focus"]
     assert ui["after_leaving"] == {"scan_focus": True, "clerk_focus": False}
+
+
+def test_a_cleared_field_gives_nothing_back_on_undo(ui: dict[str, Any]) -> None:
+    """Issue 15: ctrl+z and ctrl+r after the desk emptied a field bring back nothing the last
+    resident's slip, the clerk's field, the image path or the PIN held."""
+    _walked(ui, "undo")
+    undo = ui["undo"]
+    with_x, after_z = undo["undo_reaches"]
+    assert with_x == "x" and after_z == ""  # the keys reach the field and undo works
+    assert undo["scan"] == ""
+    assert undo["clerk"] == "clerk-007"  # what the clerk's field held before the scan
+    assert undo["path_typed"] == "/home/clerk/slips/resident-a.png"
+    assert undo["path_cleared"] == "" and undo["path"] == ""  # "next resident" empties it
+    assert undo["pin"] == ["1234", ""]  # typed, read, and not back on the next opening

@@ -60,6 +60,31 @@ def typed_by_scanner(text: str) -> None:
     Window.dispatch("on_key_up", ENTER[0], ENTER[1])
 
 
+def shortcut(letter: str, times: int = 1) -> None:
+    """ctrl+<letter> as the keyboard sends it (ctrl+z undoes, ctrl+r redoes in a TextInput)."""
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    for _ in range(times):
+        Window.dispatch("on_key_down", ord(letter), 0, letter, ["ctrl"])
+        Window.dispatch("on_key_up", ord(letter), 0)
+
+
+def typed_by_hand(text: str) -> None:
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    for char in text:
+        Window.dispatch("on_textinput", char)
+
+
+async def undone(field: Any) -> str:
+    """What the field holds after the next clerk tries ctrl+z, then ctrl+r, many times."""
+    await frames(1)
+    shortcut("z", 60)
+    shortcut("r", 60)
+    await frames(2)
+    return str(field.text)
+
+
 async def click(widget: Any) -> None:
     """A mouse click at the widget's centre, through the window (focus handling included)."""
     from kivy.tests.common import UnitTestTouch  # noqa: PLC0415 - Kivy's own test touch
@@ -110,7 +135,8 @@ class Scenes:
         await until(lambda: self.screen is not None)
         await frames(10)
         for scene in (self.long_application, self.after_export, self.damaged_after_good,
-                      self.confirmations, self.scan_while_asked, self.scan_into_other_fields):
+                      self.confirmations, self.scan_while_asked, self.scan_into_other_fields,
+                      self.undo_after_clearing):
             try:
                 await scene()
             except Exception:  # reported in the JSON, for the test to show
@@ -243,6 +269,57 @@ class Scenes:
         await frames(3)
         self.results["after_leaving"] = {"scan_focus": ids.scan.focus,
                                          "clerk_focus": ids.clerk.focus}
+
+    async def undo_after_clearing(self) -> None:
+        """Issue 15: a field emptied for the next resident gives nothing back on ctrl+z or
+        ctrl+r: not the scanned slip, not a line taken out of the clerk's field, not a path,
+        not the PIN."""
+        ids = self.screen.ids
+        await self.scan(self.slips["short"])
+        typed_by_hand("x")  # ctrl+z reaches the field: it takes back what was just typed
+        await frames(1)
+        with_x = ids.scan.text
+        shortcut("z")
+        await frames(1)
+        seen: dict[str, Any] = {"undo_reaches": [with_x, ids.scan.text]}
+        # In this order, so that what one field gives back cannot spoil the next one's check.
+        await self.scan(self.slips["long"])
+        seen["pin"] = await self._pin_after_a_read()
+        await click(ids.image_path)
+        typed_by_hand("/home/clerk/slips/resident-a.png")
+        await frames(1)
+        seen["path_typed"] = ids.image_path.text
+        await click(self.kid("next"))
+        seen["path_cleared"] = ids.image_path.text
+        await click(ids.image_path)
+        seen["path"] = await undone(ids.image_path)
+        await self.scan(self.slips["long"])
+        seen["scan"] = await undone(ids.scan)
+        await click(ids.clerk)
+        await self.scan(self.slips["short"])  # into the clerk's field, taken out as a scan
+        await click(ids.clerk)
+        seen["clerk"] = await undone(ids.clerk)
+        self.results["undo"] = seen
+
+    async def _pin_after_a_read(self) -> list[str]:
+        """Read the number once (PIN typed on the keyboard), then open the step again. The
+        buttons are pressed, not clicked: the card step's button may be scrolled out of view."""
+        app = self.app
+        pin = app.my_number_screen.ids.pin
+        self.kid("mynumber:1").dispatch("on_release")
+        await until(lambda: app.manager.current == "mynumber" and pin.focus)
+        typed_by_hand("1234")
+        await frames(1)
+        typed = pin.text
+        self.kid("mynumber:go").dispatch("on_release")
+        await until(lambda: app.manager.current == "desk" and self.idle())
+        self.kid("mynumber:1").dispatch("on_release")
+        await until(lambda: app.manager.current == "mynumber" and pin.focus)
+        left = await undone(pin)
+        self.kid("mynumber:back").dispatch("on_release")
+        await until(lambda: app.manager.current == "desk")
+        await frames(3)  # the desk takes the focus back to its scan field on entering
+        return [typed, left]
 
 
 def main(argv: list[str] | None = None) -> int:

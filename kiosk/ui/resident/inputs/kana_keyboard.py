@@ -22,6 +22,7 @@ from kiosk.ui.resident import kana
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
 from kiosk.ui.resident.kit import UiKit
 from kiosk.ui.resident.widgets import KField, KTextInput, Spacer
+from kiosk.ui.text_fields import forget_text
 
 HIRAGANA, KATAKANA, LATIN = "hiragana", "katakana", "latin"
 # The A–Z board in the order of the keyboards foreign residents know (QWERTY), capitals as
@@ -168,5 +169,4 @@ class KanaInput(FieldInput):
         self.display.plain = ""
         if self.system is not None:
             self.system.focus = False
-            self.system.text = ""
-            self.system.reset_undo()
+            forget_text(self.system)
