@@ -39,9 +39,11 @@ from forms.loader import Library, load_library
 from kiosk.application import ProcedureAnswers, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
+from kiosk.desk.signed import codes_opener
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import Store, open_store
+from kiosk.store.sealing import RecordOpener, RecordSealer
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
 from printouts.payload import init_keys, load_desk_keys, load_kiosk_keys
@@ -83,15 +85,19 @@ class Rig:
 
 def build_rig(root: Path, url: Callable[[str], str], *, shared: bool, library: Library,
               fonts: Fonts) -> Rig:
-    keys = root / "keys"
+    keys = root / "keys"  # the demo's one folder: both roles (docs/security.md)
     init_keys(keys, kiosk_id="K01", office_code=OFFICE.code)
+    desk_keys = load_desk_keys(keys)
     kiosk_url = url("kiosk")
     stores = []
     for name, db_url in (("kiosk", kiosk_url), ("desk", kiosk_url if shared else url("desk"))):
         engine = make_engine(db_url)
         upgrade(engine)
-        key = root / ("kiosk.key" if shared or name == "kiosk" else "desk.key")
-        stores.append(open_store(engine, key))
+        if name == "kiosk":
+            stores.append(open_store(engine, sealer=RecordSealer(load_kiosk_keys(keys))))
+        else:
+            stores.append(open_store(engine, opener=RecordOpener(desk_keys, codes_opener(
+                desk_keys, office_code=OFFICE.code, forms=library.get))))
     slips = root / "slips"
     slips.mkdir()
     sink = FileSink(slips)

@@ -35,10 +35,14 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from threading import Barrier
 
+from sqlalchemy import Engine
+
 from kiosk.application import ProcedureAnswers, Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
-from kiosk.store.repository import open_store
+from kiosk.store.repository import Store, open_store
+from kiosk.store.sealing import RecordSealer
+from printouts.payload import init_keys, load_kiosk_keys
 from tests.support.pgserver import running_postgres
 
 WRITERS = (1, 8, 32)
@@ -67,7 +71,7 @@ class Run:
 
     backend: str
     url: str
-    key_file: Path
+    keys: Path  # a folder of kiosk keys, one per kiosk id (`kiosk_store`)
     writers: int
     total: int
     office: str
@@ -77,13 +81,21 @@ class Run:
         return max(1, self.total // self.writers)
 
 
+def kiosk_store(url: str, keys: Path, office: str, kiosk_id: str) -> tuple[Store, Engine]:
+    """A kiosk's store as the wiring opens it: sealing and signing with this kiosk's own key
+    (made here on first use; the counter key is the folder's own, as in the demo)."""
+    folder = keys / f"{office}-{kiosk_id}"
+    init_keys(folder, kiosk_id=kiosk_id, office_code=office)
+    engine = make_engine(url)
+    return open_store(engine, sealer=RecordSealer(load_kiosk_keys(folder))), engine
+
+
 def writer(job: Run, kiosk_id: str, barrier: Barrier,
            results: Queue[tuple[float, list[float]]]) -> None:
-    engine = make_engine(job.url)
-    store = open_store(engine, job.key_file, create_key=False)
+    store, engine = kiosk_store(job.url, job.keys, job.office, kiosk_id)
     latencies = []
-    # Warm up outside the measured time: connection, statement caches.
-    store.get(store.add_application(sample(-1), office_code="999997", kiosk_id=kiosk_id,
+    # Warm up outside the measured time: connection, statement caches, the first seal.
+    store.get(store.add_application(sample(-1), office_code=job.office, kiosk_id=kiosk_id,
                                     slip_id=os.urandom(12)).id)
     barrier.wait(timeout=300)
     for i in range(job.each):
@@ -133,10 +145,10 @@ def run(job: Run) -> Result:
     )
 
 
-def endless_writer(url: str, key_file: Path, office: str, kiosk_id: str,
+def endless_writer(url: str, keys: Path, office: str, kiosk_id: str,
                    written: Synchronized[int]) -> None:
     """Writes until killed; `written` says how far it got, so the kill lands mid-stream."""
-    store = open_store(make_engine(url), key_file, create_key=False)
+    store, _ = kiosk_store(url, keys, office, kiosk_id)
     i = 0
     while True:
         store.add_application(sample(i), office_code=office, kiosk_id=kiosk_id, slip_id=os.urandom(12))
@@ -144,15 +156,16 @@ def endless_writer(url: str, key_file: Path, office: str, kiosk_id: str,
         written.value = i
 
 
-def next_ticket_after_kill(url: str, key_file: Path, office: str, rounds: int = KILL_ROUNDS) -> list[float]:
+def next_ticket_after_kill(url: str, keys: Path, office: str, rounds: int = KILL_ROUNDS) -> list[float]:
     """Seconds a kiosk that was already running waits for its next ticket after the kills."""
     ctx = multiprocessing.get_context("spawn")
-    engine = make_engine(url)
-    store = open_store(engine, key_file, create_key=False)
+    for n in range(2):  # the writers' keys, made before they race to make them
+        init_keys(keys / f"{office}-K8{n}", kiosk_id=f"K8{n}", office_code=office)
+    store, engine = kiosk_store(url, keys, office, "K90")
     waits = []
     for _ in range(rounds):
         written = [ctx.Value("i", 0) for _ in range(2)]
-        procs = [ctx.Process(target=endless_writer, args=(url, key_file, office, f"K8{n}", written[n]))
+        procs = [ctx.Process(target=endless_writer, args=(url, keys, office, f"K8{n}", written[n]))
                  for n in range(2)]
         for p in procs:
             p.start()
@@ -193,19 +206,18 @@ def main(argv: list[str] | None = None) -> int:
     kills: list[tuple[str, list[float]]] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        key_file = tmp / "data.key"
+        keys = tmp / "keys"
         with databases(tmp) as urls:
             for number, (backend, url) in enumerate(urls.items()):
                 engine = make_engine(url)
                 upgrade(engine)
-                open_store(engine, key_file)  # makes the key and puts it on record
                 engine.dispose()
                 for writers in WRITERS:
-                    r = run(Run(backend, url, key_file, writers, total, f"{number}{writers:05d}"))
+                    r = run(Run(backend, url, keys, writers, total, f"{number}{writers:05d}"))
                     results.append(r)
                     print(f"{r.backend:<11} {r.writers:>7} {r.applications:>6} {r.seconds:>8.2f} "
                           f"{r.per_second:>8.0f} {r.p50_ms:>7.1f} {r.p99_ms:>7.1f}", flush=True)
-                kills.append((backend, next_ticket_after_kill(url, key_file, f"{number}99999")))
+                kills.append((backend, next_ticket_after_kill(url, keys, f"{number}99999")))
     print(f"next ticket after 2 writers killed mid-write ({KILL_ROUNDS} rounds):")
     for backend, waits in kills:
         print(f"  {backend:<11} median {statistics.median(waits) * 1000:7.1f} ms   "

@@ -63,9 +63,6 @@ class FormsConfig(_Strict):
 
 class DatabaseConfig(_Strict):
     url: str = "sqlite:///var/kiosk.sqlite3"
-    # AES-256-GCM data keys (base64url, one per line; the first encrypts, all decrypt) for
-    # personal data at rest. Made on first use when the database holds no data yet.
-    key_file: Path = Path("var/data.key")
     retention_days: int = Field(default=30, ge=1, le=3650)
 
 
@@ -93,6 +90,19 @@ class DeskConfig(_Strict):
     # The counters this desk serves (keys of [counters]); empty: every counter. A slip's code
     # for another counter is refused with that counter's name.
     counters: list[str] = Field(default_factory=list)
+    # A slip older than this many days is refused (`slip_expired`): the resident applies again.
+    slip_valid_days: int = Field(default=14, ge=1, le=365)
+    # Where back-office exports go; `kiosk db purge` removes files here older than the
+    # retention, as it does the rows they came from.
+    export_dir: Path = Path("var/exports")
+
+
+class LoggingConfig(_Strict):
+    # "journald" needs python's systemd module (python3-systemd); without it, the file.
+    target: Literal["file", "journald"] = "file"
+    # Rotated at 5 MB, five old files kept; 0600 in a folder made 0700.
+    file: Path = Path("var/log/kiosk.log")
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
 class KioskConfig(_Strict):
@@ -104,6 +114,7 @@ class KioskConfig(_Strict):
     card: CardConfig = Field(default_factory=CardConfig)
     staff_call: StaffCallConfig = Field(default_factory=StaffCallConfig)
     desk: DeskConfig = Field(default_factory=DeskConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
     keys_dir: Path = Path("var/keys")
     kiosk_id: str = Field(default="K01", pattern=r"^[A-Z0-9]{1,8}$")
     idle_timeout_s: int = Field(default=90, ge=15, le=3600)
@@ -176,7 +187,9 @@ def _rebase(config: KioskConfig, base: Path) -> KioskConfig:
         update={
             "forms": FormsConfig(dirs=[at(d) for d in config.forms.dirs]),
             "keys_dir": at(config.keys_dir),
-            "database": config.database.model_copy(update={"key_file": at(config.database.key_file), "url": url}),
+            "database": config.database.model_copy(update={"url": url}),
             "printer": config.printer.model_copy(update={"out_dir": at(config.printer.out_dir)}),
+            "desk": config.desk.model_copy(update={"export_dir": at(config.desk.export_dir)}),
+            "logging": config.logging.model_copy(update={"file": at(config.logging.file)}),
         }
     )

@@ -26,12 +26,14 @@ from forms.loader import Library, load_library
 from kiosk.application import Receipt, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
+from kiosk.desk.signed import codes_opener
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardProblem, CardUnusable, WrongPin
 from kiosk.session.session import Session
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import open_store
+from kiosk.store.sealing import RecordOpener
 from kiosk.wiring import load_manual_form
 from printouts.layout import Fonts
 from printouts.payload import (
@@ -190,10 +192,12 @@ def desk_world(root: Path, rng: random.Random, library: Library | None = None) -
     init_keys(keys, kiosk_id="K01", office_code=OFFICE.code)
     engine = make_engine(f"sqlite:///{root / 'desk.sqlite3'}")
     upgrade(engine)
-    store = open_store(engine, root / "data-desk.key", clock=utc_now)
+    desk_keys = load_desk_keys(keys)
+    store = open_store(engine, opener=RecordOpener(desk_keys, codes_opener(
+        desk_keys, office_code=OFFICE.code, forms=lib.get)), clock=utc_now)
     forms_out = root / "forms-out"
     forms_out.mkdir()
-    desk = Desk(store=store, keys=load_desk_keys(keys), library=lib, printer=FileSink(forms_out),
+    desk = Desk(store=store, keys=desk_keys, library=lib, printer=FileSink(forms_out),
                 printer_label="file", office=OFFICE, counters=COUNTERS, clock=utc_now,
                 clerk="monkey", desk_id="desk-m", fonts=Fonts.for_pdf())
     return DeskWorld(desk, lib, root, rng)

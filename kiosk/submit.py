@@ -14,6 +14,7 @@ staff see which slips and forms to print again.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +24,16 @@ from drivers.printer.base import Printer
 from drivers.printer.errors import PrinterError
 from forms.loader import Library
 from forms.model import Form
-from kiosk.application import Receipt, SlipOrigin, Submission, build_slip, slip_codes
+from kiosk.application import Receipt, SlipCodes, SlipOrigin, Submission, build_slip, slip_codes
+from kiosk.store.errors import StoreError
 from kiosk.store.repository import PrintKind, Store
 from printouts.assisted_form import render_assisted_form
 from printouts.document import Document
 from printouts.layout import Fonts
 from printouts.payload import QR_V25_M_CHARS, KioskKeys, new_slip_id
 from printouts.slip import RECEIPT_80, SlipPaper
+
+log = logging.getLogger("kiosk.submit")
 
 
 @dataclass
@@ -59,6 +63,7 @@ class KioskSubmitter:
                             issued_at=self.clock())
         codes = slip_codes(submission, forms, origin, keys=self.keys, counters=self.counters,
                            max_chars=self.code_chars)
+        self._keep_codes(slip_id, codes)
         slip = build_slip(submission, forms, origin, keys=self.keys, counters=self.counters,
                           fonts=self.fonts, paper=self.slip_paper, codes=codes)
         error = self._print(slip, f"slip {stored.ticket}", kind="slip",
@@ -68,6 +73,16 @@ class KioskSubmitter:
             error = self._print_filled(paper, stored.ticket, application_id=stored.id)
         return Receipt(stored.ticket, first, printed=error is None, print_error=error,
                        then=tuple(then), paper_forms=tuple(form.id for form, _ in paper))
+
+    def _keep_codes(self, slip_id: bytes, codes: SlipCodes) -> None:
+        """The codes beside the application, for a desk's reprint (a desk never signs). Not
+        kept is not lost: the slip prints, and a reprint then comes without codes."""
+        try:
+            self.store.add_slip_codes(slip_id, [
+                {"counter": c.counter, "titles": list(c.titles), "text": c.text}
+                for c in codes.codes])
+        except StoreError as exc:
+            log.warning("slip codes not stored: %s", exc.code)
 
     def _print_filled(self, forms: Sequence[tuple[Form, Mapping[str, Any]]], ticket: str, *,
                       application_id: int) -> str | None:

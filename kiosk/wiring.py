@@ -31,16 +31,17 @@ from kiosk.config import KioskConfig
 from kiosk.desk.card import PcscMyNumberReader
 from kiosk.desk.errors import desk_error
 from kiosk.desk.service import Desk
+from kiosk.desk.signed import codes_opener
 from kiosk.errors import KioskError
 from kiosk.session.session import Session
 from kiosk.staff_bell import CommandBell
 from kiosk.store.db import make_engine, sqlite_file
 from kiosk.store.errors import StoreError
 from kiosk.store.repository import Store, open_store
+from kiosk.store.sealing import RecordOpener, RecordSealer
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
-from printouts.payload import KeyStoreError, KioskKeys, load_desk_keys, load_kiosk_keys
-from printouts.payload.keys import KIOSK_KEY_FILE
+from printouts.payload import DeskKeys, KeyStoreError, load_desk_keys, load_kiosk_keys
 
 IDENTITY_FORM_DIR = Path(__file__).parent / "session" / "identity_form"
 CLERK_ENV = "KIOSK_CLERK"
@@ -120,9 +121,17 @@ def open_engine(*, config: KioskConfig, make_folder: bool = True) -> Engine:
     return engine
 
 
-def build_store(*, config: KioskConfig, engine: Engine, clock: Clock = utc_now) -> Store:
-    """The store with the data key (made on first use when the database holds no data yet)."""
-    return open_store(engine, config.database.key_file, clock=clock)
+def kiosk_store(*, config: KioskConfig, engine: Engine, clock: Clock = utc_now) -> Store:
+    """A kiosk's store: it seals and signs what it writes, and cannot read any of it."""
+    return open_store(engine, sealer=RecordSealer(load_kiosk_keys(config.keys_dir)), clock=clock)
+
+
+def desk_store(*, config: KioskConfig, engine: Engine, keys: DeskKeys, library: Library,
+               clock: Clock = utc_now) -> Store:
+    """A desk's store: it opens records a trusted kiosk signed, and writes none of its own."""
+    opener = RecordOpener(keys, codes_opener(keys, office_code=config.office.code,
+                                             forms=library.get))
+    return open_store(engine, opener=opener, clock=clock)
 
 
 def _file_sink(config: KioskConfig) -> tuple[Printer, str]:
@@ -159,16 +168,6 @@ def build_card_reader(*, config: KioskConfig) -> PcscMyNumberReader:
     return PcscMyNumberReader(card_readers(config=config))
 
 
-def optional_kiosk_keys(*, config: KioskConfig) -> KioskKeys | None:
-    """The kiosk signing key, if this desk has one beside its sealing key (for reprints)."""
-    if not (config.keys_dir / KIOSK_KEY_FILE).exists():
-        return None
-    try:
-        return load_kiosk_keys(config.keys_dir)
-    except KeyStoreError:
-        return None
-
-
 def default_desk_id() -> str | None:
     """$KIOSK_DESK, else the host name if the store accepts it as an id."""
     name = os.environ.get(DESK_ENV) or socket.gethostname()
@@ -191,7 +190,7 @@ def build_kiosk(*, config: KioskConfig, staff_pin: str, clock: Clock = utc_now,
 
 def _kiosk_on(engine: Engine, *, config: KioskConfig, library: Library, staff_pin: str, clock: Clock,
               printer: tuple[Printer, str] | None) -> KioskParts:
-    store = build_store(config=config, engine=engine, clock=clock)
+    store = kiosk_store(config=config, engine=engine, clock=clock)
     the_printer, label = printer or build_slip_printer(config=config)
     submitter = KioskSubmitter(
         store=store, printer=the_printer, printer_label=label, keys=load_kiosk_keys(config.keys_dir),
@@ -213,21 +212,21 @@ def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = 
                fonts: Fonts | None = None) -> DeskParts:
     """Forms, database, printer, keys; a problem with any of them is a DeskError with its code.
 
-    The desk opens slips with the counter's sealing keys from `keys_dir`; if the same folder
-    holds a kiosk signing key too (the demo, or a desk beside its kiosk), reprinted slips get
-    their code back.
+    The desk opens slips and stored applications with the counter's sealing keys from
+    `keys_dir`, believing only the kiosks of its trust.json; it never signs.
     """
     library = load_forms(config=config)
     engine = open_engine(config=config)
     try:
-        store = build_store(config=config, engine=engine, clock=clock)
+        keys = load_desk_keys(config.keys_dir)
+        store = desk_store(config=config, engine=engine, keys=keys, library=library, clock=clock)
         the_printer, label = printer or build_form_printer(config=config)
         desk = Desk(
-            store=store, keys=load_desk_keys(config.keys_dir), library=library,
+            store=store, keys=keys, library=library,
             printer=the_printer, printer_label=label, office=config.office,
             counters=dict(config.counters), clock=clock, clerk=clerk,
             desk_id=desk_id if desk_id is not None else default_desk_id(), fonts=fonts,
-            kiosk_keys=optional_kiosk_keys(config=config), serves=config.desk.counters)
+            serves=config.desk.counters, slip_valid_days=config.desk.slip_valid_days)
     except (StoreError, KeyStoreError, PrinterError) as exc:
         engine.dispose()
         raise desk_error(exc) from None

@@ -1,19 +1,22 @@
 """`kiosk db ...`: what IT staff run on the database: upgrade the schema, purge, count.
 
-None of these reads personal data or needs the data key: `purge` removes whole rows and `stats`
-counts them. Run `kiosk db purge` once a day (cron or a systemd timer); it is safe to run again.
+None of these reads personal data or needs the data key: `purge` removes whole rows (and the
+printed and exported files of the same age) and `stats` counts them. Run `kiosk db purge` once a
+day (cron or a systemd timer); it is safe to run again.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from kiosk.cli import db_roles
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
-from kiosk.store.crypto import new_key_text
+from kiosk.retention_files import purge_files
 from kiosk.store.db import sqlite_file
 from kiosk.store.errors import SchemaOutdatedError
 from kiosk.store.migrate import check_schema, current_revision, upgrade
@@ -32,15 +35,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     dsub = db.add_subparsers(dest="action", required=True)
     p = dsub.add_parser("upgrade", help="create or update the tables (safe to run again)")
     p.set_defaults(handler=cmd_upgrade)
-    p = dsub.add_parser("purge", help="remove applications older than the retention period")
+    p = dsub.add_parser("purge", help="remove applications, printed files and exports older than the "
+                                           "retention period")
     p.add_argument("--days", type=int, default=None,
                    help="keep this many days (default: database.retention_days in kiosk.toml)")
     p.add_argument("--dry-run", action="store_true", help="only say how many would be removed")
     p.set_defaults(handler=cmd_purge)
     p = dsub.add_parser("stats", help="applications by status, prints, audit events (counts only)")
     p.set_defaults(handler=cmd_stats)
-    p = dsub.add_parser("new-key", help="print a new data key line, for key rotation")
-    p.set_defaults(handler=cmd_new_key)
+    db_roles.register(dsub)
 
 
 def cmd_upgrade(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -60,14 +63,14 @@ def cmd_upgrade(args: argparse.Namespace, config: KioskConfig) -> int:
 
 @contextmanager
 def _maintenance_store(config: KioskConfig) -> Iterator[Store]:
-    """A store without the data key: these commands never open personal data."""
+    """A store without keys: these commands never open personal data."""
     engine = open_engine(config=config, make_folder=False)
     try:
         path = sqlite_file(engine)
         if path is not None and not path.exists():
             raise SchemaOutdatedError(f"no database file at {path}")
         check_schema(engine)
-        yield Store(engine, None)
+        yield Store(engine)
     finally:
         engine.dispose()
 
@@ -84,11 +87,32 @@ def cmd_purge(args: argparse.Namespace, config: KioskConfig) -> int:
             count = store.due_for_purge(older_than)
             print(f"{days} 日より古い申請 {count} 件が削除の対象です（削除していません）。" if ja
                   else f"{count} applications older than {days} days would be removed (dry run).")
-            return 0
-        count = store.purge(older_than, clerk=SYSTEM_CLERK)
-    print(f"{days} 日より古い申請 {count} 件を削除しました（監査記録は残ります）。" if ja else
-          f"Removed {count} applications older than {days} days (their audit trail is kept).")
-    return 0
+        else:
+            count = store.purge(older_than, clerk=SYSTEM_CLERK,
+                                slip_valid=dt.timedelta(days=config.desk.slip_valid_days))
+            print(f"{days} 日より古い申請 {count} 件を削除しました（監査記録は残ります）。" if ja
+                  else f"Removed {count} applications older than {days} days (their audit trail "
+                  "is kept).")
+    return _purge_files(config, older_than, dry_run=args.dry_run, ja=ja)
+
+
+def _purge_files(config: KioskConfig, older_than: dt.timedelta, *, dry_run: bool, ja: bool) -> int:
+    """The printed PDFs and the exports: the same personal data as the rows, the same retention."""
+    days = older_than.days
+    folders = (config.printer.out_dir, config.desk.export_dir)
+    result = purge_files(folders, older_than, dry_run=dry_run)
+    if dry_run:
+        print(f"{days} 日より古い印刷・書き出しファイル {result.removed} 件が削除の対象です"
+              "（削除していません）。" if ja else
+              f"{result.removed} printed or exported files older than {days} days would be "
+              "removed (dry run).")
+        return 0
+    print(f"{days} 日より古い印刷・書き出しファイル {result.removed} 件を削除しました。" if ja else
+          f"Removed {result.removed} printed or exported files older than {days} days.")
+    for path in result.failed:
+        print(f"削除できませんでした: {path}" if ja else f"Could not remove: {path}",
+              file=sys.stderr)
+    return 1 if result.failed else 0
 
 
 def cmd_stats(args: argparse.Namespace, config: KioskConfig) -> int:
@@ -113,12 +137,6 @@ def cmd_stats(args: argparse.Namespace, config: KioskConfig) -> int:
         print("Applications per data key id:")
     for key_id, count in sorted(stats.by_key_id.items()):
         print(f"  {key_id}: {count}")
-    return 0
-
-
-def cmd_new_key(args: argparse.Namespace, config: KioskConfig) -> int:
-    """A key line only: IT staff add it to the key file by hand, as docs/storage.md says."""
-    print(new_key_text())
     return 0
 
 

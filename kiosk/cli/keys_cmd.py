@@ -1,7 +1,9 @@
 """`kiosk keys ...`: make and show the keys that sign and seal the slip's QR code.
 
-IT staff run `kiosk keys init` once per machine set-up; it never overwrites a private key, so
-running it again is harmless. `kiosk keys show` prints key ids only, never private material, so
+IT staff run `kiosk keys init --role kiosk` on each kiosk and `--role desk` on each counter PC,
+once per set-up (docs/security.md, "Keys by role"); it never overwrites a private key, so running
+it again is harmless. The demo (no --config) keeps both roles on its one machine.
+`kiosk keys show` prints key ids only, never private material, so
 its output can be pasted into a ticket or compared between the kiosk and the counter PC.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import cast
 
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
@@ -19,6 +22,7 @@ from printouts.payload.keys import (
     KIOSK_KEY_FILE,
     TRUST_FILE,
     InitResult,
+    Role,
     init_keys,
     list_key_files,
     read_trust,
@@ -44,8 +48,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = sub.add_parser("keys", help="signing and sealing keys of the slip QR code")
     ksub = keys.add_subparsers(dest="action", required=True)
     p = ksub.add_parser(
-        "init", help="make missing key pairs and trust.json in keys_dir (never overwrites)"
+        "init", help="make this machine's missing key pair and trust.json (never overwrites)"
     )
+    p.add_argument("--role", choices=("kiosk", "desk"), default=None,
+                   help="kiosk: a signing key only; desk: a sealing key only (required with "
+                        "--config; the demo makes both)")
     p.set_defaults(handler=cmd_init)
     p = ksub.add_parser("show", help="key ids and the trust list (no private material)")
     p.set_defaults(handler=cmd_show)
@@ -58,11 +65,25 @@ def _language(args: argparse.Namespace) -> str:
     return "en" if os.environ.get("LANG", "").startswith("en") else "ja"
 
 
+def _role(args: argparse.Namespace, lang: str) -> Role:
+    """--role; in the demo (no --config) both; otherwise a clear refusal."""
+    if args.role:
+        return cast(Role, args.role)
+    if getattr(args, "config", None) is None:
+        return "both"
+    raise KioskError(
+        "役割を指定してください: 申請端末なら `kiosk keys init --role kiosk`、窓口端末なら "
+        "`--role desk`。1台に両方の秘密鍵を置くのはデモだけです。" if lang == "ja" else
+        "Say which role this machine has: `kiosk keys init --role kiosk` on a kiosk, "
+        "`--role desk` on a counter desk. Only the demo keeps both private keys on one machine.")
+
+
 def cmd_init(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = _language(args)
+    role = _role(args, lang)
     try:
         result = init_keys(
-            config.keys_dir, kiosk_id=config.kiosk_id, office_code=config.office.code
+            config.keys_dir, kiosk_id=config.kiosk_id, office_code=config.office.code, role=role
         )
     except KeyStoreError as exc:
         raise KioskError(exc.message(lang)) from None
@@ -73,7 +94,8 @@ def cmd_init(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 def _print_init(result: InitResult, lang: str) -> None:
-    ids = {KIOSK_KEY_FILE: result.kiosk_key_id.hex(), COUNTER_KEY_FILE: result.counter_key_id.hex()}
+    ids = {name: kid.hex() for name, kid in (
+        (KIOSK_KEY_FILE, result.kiosk_key_id), (COUNTER_KEY_FILE, result.counter_key_id)) if kid}
     ja = lang == "ja"
     print(f"鍵フォルダ: {result.directory}" if ja else f"keys folder: {result.directory}")
     rows = [(p, True) for p in result.created] + [(p, False) for p in result.kept]
@@ -84,15 +106,16 @@ def _print_init(result: InitResult, lang: str) -> None:
     if not result.created:
         print("すべて既にあります。何も変更していません。" if ja else "All there; nothing changed.")
     elif ja:
-        print(
-            "秘密鍵（.pem）は権限600です。端末には kiosk-signing.pem、窓口PCには "
-            "counter-sealing.pem、両方に trust.json を置きます。"
-        )
+        print("秘密鍵（.pem）は権限600です。trust.json（公開鍵のみ）は端末と窓口の全台で同じものを"
+              "使います。")
     else:
-        print(
-            "Private keys (.pem) have mode 600. A kiosk needs kiosk-signing.pem, the counter PC "
-            "counter-sealing.pem, and both need trust.json."
-        )
+        print("Private keys (.pem) have mode 600. trust.json (public keys only) must be the same "
+              "on every kiosk and desk.")
+    if result.needs_counter_key:
+        print("trust.json に窓口の封印鍵がありません。先に窓口端末で `kiosk keys init --role desk` "
+              "を実行し、その trust.json をここにコピーしてから、もう一度実行してください。" if ja
+              else "trust.json has no counter key yet: run `kiosk keys init --role desk` on the "
+              "desk first, copy its trust.json here, then run this again.")
 
 
 def cmd_show(args: argparse.Namespace, config: KioskConfig) -> int:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
 from kiosk.cli import card_cmd, db_cmd, desk_cmd, forms_cmd, keys_cmd, monkey_cmd, run_cmd
-from kiosk.config import load_config
+from kiosk.config import KioskConfig, load_config
 from kiosk.errors import KioskError
+from kiosk.logs import configure_logging
 
 GROUPS = (forms_cmd, card_cmd, keys_cmd, db_cmd, run_cmd, desk_cmd, monkey_cmd)
+log = logging.getLogger("kiosk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,12 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
-        code: int = args.handler(args, config)
+        with configure_logging(config.logging):
+            code = _run(args, config)
     except KioskError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    return code
+
+
+def _run(args: argparse.Namespace, config: KioskConfig) -> int:
+    """The sub-command, with a log line when it is refused: the error's code, not its text."""
+    command = " ".join(str(v) for v in (args.group, getattr(args, "action", None)) if v)
+    try:
+        code: int = args.handler(args, config)
+    except KioskError as exc:
+        log.warning("kiosk %s refused: %s", command, getattr(exc, "code", type(exc).__name__))
+        raise
     return code
 
 

@@ -16,7 +16,7 @@ from kiosk.store.errors import NotFoundError, StoreError
 from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import AuditEvent, OpenedApplication, Store
 from printouts.layout import Fonts
-from printouts.payload import Application, DeskKeys, KioskKeys
+from printouts.payload import Application, DeskKeys
 from printouts.slip import A5, SlipPaper
 
 
@@ -56,9 +56,9 @@ class DeskBase:
         clerk: str | None,
         desk_id: str | None = None,
         fonts: Fonts | None = None,
-        kiosk_keys: KioskKeys | None = None,
         slip_paper: SlipPaper = A5,
         serves: Collection[str] = (),
+        slip_valid_days: int = 14,
     ) -> None:
         self._store = store
         self._keys = keys
@@ -71,7 +71,8 @@ class DeskBase:
         self.clerk = clerk or None
         self.desk_id = desk_id
         self._fonts = fonts
-        self._kiosk_keys = kiosk_keys
+        # A slip older than this is refused (`slip_expired`, [desk] slip_valid_days).
+        self._slip_valid = dt.timedelta(days=slip_valid_days)
         self._slip_paper = slip_paper
         # The counters this desk serves ([desk] counters); empty: every counter.
         self._serves = frozenset(serves)

@@ -48,6 +48,8 @@ class DeskError(CodedError):
     message_en: str = "The counter desk failed. Call IT staff."
     # Where the error came from: "desk", "payload", "store", "card", "printer".
     source: str = "desk"
+    # The application concerned, when one was found (a `tampered` record): for the audit.
+    application_id: int | None = None
 
     def __init__(self, detail: str = "", *, code: str | None = None, ja: str | None = None,
                  en: str | None = None, source: str | None = None) -> None:
@@ -305,16 +307,16 @@ class NumberInFile(DeskError):
 
 
 class ReprintWithoutQr(DeskError):
-    """Not raised: the warning when the desk holds no signing key of the issuing kiosk."""
+    """Not raised: the warning when no code of the slip is stored (a desk never signs)."""
 
     code = "reprint_without_qr"
     message_ja = (
-        "この窓口端末は発行した端末の署名鍵を持たないため、QRコードなしで控えを再発行しました。"
+        "端末が印刷したQRコードが保存されていないため、QRコードなしで控えを再発行しました。"
         "申請はこの窓口に登録済みなので、番号で開けます。"
     )
     message_en = (
-        "This desk does not hold the issuing kiosk's signing key, so the slip was reprinted "
-        "without its QR code. The application is registered here and opens by its number."
+        "The kiosk's QR codes of this slip are not stored, so the slip was reprinted without "
+        "them. The application is registered here and opens by its number."
     )
 
 

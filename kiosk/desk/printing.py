@@ -2,21 +2,30 @@
 the card, when the form is one the My Number Act names) and the slip again.
 
 Every print is recorded in the store and audited as `printed` with the clerk's id; a failed one
-too, with the printer's code, and then raised as a DeskError.
+too, with the printer's code, and then raised as a DeskError. Every read of the number from the
+card is audited as `number_read` with the form's id; a card that refused as `refused`
+(`number_read:<card code>`). No audit detail or log line holds the number.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from common.clock import JST
 from drivers.card.errors import CardError
 from drivers.printer.errors import PrinterError
 from drivers.printer.file import FileSink
 from forms.model import Form
-from kiosk.application import ProcedureAnswers, SlipOrigin, Status, build_slip, split_marks
+from kiosk.application import (
+    ProcedureAnswers,
+    SlipCodes,
+    SlipOrigin,
+    Status,
+    build_slip,
+    split_marks,
+)
 from kiosk.desk.base import DeskBase, Printed
 from kiosk.desk.card import MyNumber, MyNumberReader
 from kiosk.desk.errors import (
@@ -32,10 +41,10 @@ from kiosk.desk.errors import (
 )
 from kiosk.desk.view import loaded_form
 from kiosk.store.errors import StoreError
-from kiosk.store.repository import OpenedApplication, StoredApplication
+from kiosk.store.repository import OpenedApplication
 from printouts.document import Document
 from printouts.official_form import render_official_form
-from printouts.payload import KioskKeys, SlipEncodeError
+from printouts.slip import SlipCode
 
 log = logging.getLogger("kiosk.desk")
 
@@ -77,7 +86,7 @@ class DeskPrinting(DeskBase):
         names the procedures the number may be used for. Card errors come as DeskErrors with
         the card's code (wrong_pin, no_card, last_pin_try ...).
         """
-        self._need_clerk()
+        clerk = self._need_clerk()
         opened = self._opened(application_id)
         _proc, form = self._procedure(opened, procedure)
         if not form.my_number_required or not form.counter_only_ids():
@@ -85,14 +94,31 @@ class DeskPrinting(DeskBase):
         if opened.application.status == Status.CANCELLED:
             raise Cancelled()
         try:
-            digits = reader.read_my_number(pin, allow_last_try=allow_last_try)
+            number = MyNumber(reader.read_my_number(pin, allow_last_try=allow_last_try))
         except CardError as exc:
             log.info("My Number read failed: %s", exc.code)
+            self._audit_failed_read(clerk, application_id, exc.code)
             raise desk_error(exc) from None
-        number = MyNumber(digits)
-        del digits
+        try:
+            # A read of the number is its own event, naming the form it is read for (the
+            # procedure the Act allows it for): the clerk's use of it can be accounted for.
+            self._store.audit(clerk, "number_read", application_id, desk=self.desk_id,
+                              detail=form.id)
+        except StoreError as exc:
+            number.forget()  # not audited, not printed
+            raise desk_error(exc) from None
         log.info("My Number read for application %d, procedure %d", application_id, procedure)
         return number
+
+    def _audit_failed_read(self, clerk: str, application_id: int, code: str) -> None:
+        """A card that refused (wrong PIN, no card...) read nothing, so it is no `number_read`;
+        it is kept as `refused` with the card's code. A store that fails here is logged and the
+        card's error stays what the clerk reads: it says what to do next."""
+        try:
+            self._store.audit(clerk, "refused", application_id, desk=self.desk_id,
+                              detail=f"number_read:{code}")
+        except StoreError as exc:
+            log.warning("the failed My Number read was not audited: %s", exc.code)
 
     def official_form(self, application_id: int, procedure: int, *,
                       my_number: MyNumber | None = None) -> Document:
@@ -173,12 +199,12 @@ class DeskPrinting(DeskBase):
             raise desk_error(exc) from None
 
     def reprint_slip(self, application_id: int) -> PrintResult:
-        """The slip again, from the stored application, built as the kiosk built it.
+        """The slip again, from the stored application, with the codes the kiosk printed.
 
-        The code is re-made from the stored answers with the same slip id (so this desk's
-        replay check knows it), signed with the issuing kiosk's key, which only a desk set up
-        beside that kiosk holds. Without it the slip is printed without a code and the result
-        says `reprint_without_qr`: the application is registered at this desk already.
+        A desk never signs: the codes are the kiosk's own, stored beside the application when
+        it printed them (`Store.add_slip_codes`). An application this desk recorded from its
+        slip has none stored: the slip is printed without codes and the result says
+        `reprint_without_qr` (the application is registered at this desk already).
         """
         opened = self._opened(application_id)
         stored, submission = opened.application, opened.submission
@@ -191,28 +217,21 @@ class DeskPrinting(DeskBase):
         origin = SlipOrigin(office_code=stored.office_code, office_name=self._office.name,
                             kiosk_id=stored.kiosk_id, ticket=ticket,
                             slip_id=bytes.fromhex(stored.slip_id), issued_at=stored.created_at)
-        fonts = self._need_fonts()
-
-        def slip(keys: KioskKeys | None) -> Document:
-            return build_slip(submission, forms, origin, keys=keys, counters=self._counters,
-                              fonts=fonts, paper=self._slip_paper)
-
-        keys = self._signing_keys(stored)
         try:
-            document = slip(keys)
-        except SlipEncodeError as exc:
-            log.warning("reprint without a code: %s", exc.code)
-            keys = None
-            document = slip(None)
-        warnings = () if keys else (ReprintWithoutQr.warning(stored.kiosk_id),)
+            codes = stored_codes(self._store.slip_codes_of(stored.slip_id))
+        except StoreError as exc:
+            raise desk_error(exc) from None
+        document = build_slip(submission, forms, origin, keys=None, counters=self._counters,
+                              fonts=self._need_fonts(), paper=self._slip_paper, codes=codes)
+        warnings = () if codes else (ReprintWithoutQr.warning(stored.kiosk_id),)
         return self._print(application_id, document, title=f"slip {ticket} reprint", kind="slip",
                            paper=REPRINT_SHEET, warnings=warnings,
                            names=(f"受付控え {ticket}（再発行）", f"slip {ticket} (reprint)"))
 
-    def _signing_keys(self, stored: StoredApplication) -> KioskKeys | None:
-        """The issuing kiosk's keys, if this desk holds them (a desk set up beside it)."""
-        keys = self._kiosk_keys
-        if keys is None or (keys.kiosk.kiosk_id, keys.kiosk.office_code) != (
-                stored.kiosk_id, stored.office_code):
-            return None
-        return keys
+
+def stored_codes(rows: list[dict[str, Any]] | None) -> SlipCodes | None:
+    """The kiosk's codes as stored ({"counter", "titles", "text"}), or None."""
+    if not rows:
+        return None
+    return SlipCodes(tuple(SlipCode(str(r["counter"]), tuple(str(t) for t in r["titles"]),
+                                    None if r["text"] is None else str(r["text"])) for r in rows))

@@ -3,9 +3,11 @@
 The Kivy clerk screen, the `kiosk desk` commands and the tests drive this one class; it never
 imports Kivy. Its collaborators come in by keyword from the wiring (kiosk/wiring.py).
 
-A scan is a check-in in pretix's sense: verify and open the slip (printouts.payload), then find
-the application by the slip id in the store, locked, and note the scan in the audit trail in the
-same transaction (`Store.open_by_slip`). A desk that shares the city's PostgreSQL with the kiosks
+A scan is a check-in in pretix's sense: verify and open the slip (printouts.payload), refuse it
+outside its validity window, then find the application by the slip id in the store, locked, and
+note the scan in the audit trail in the same transaction (`Store.open_by_slip`). What is shown is
+the stored record a trusted kiosk signed, once it agrees with the scanned code (signed.py); every
+refusal is an audit event of its own (`refused`, its code). A desk that shares the city's PostgreSQL with the kiosks
 finds the kiosk's own row. A desk on another network finds nothing, because the slip is the only
 bridge: it then stores the application from the slip under the kiosk's ticket
 (`Store.record_scanned`) and opens that. Either way a second scan of the same slip is harmless:
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from common.clock import JST
-from kiosk.application import FlagCode, ProcedureAnswers, Status, Submission
+from kiosk.application import Status
 from kiosk.desk.errors import DeskError, NotFound, OtherCounter, desk_error
 from kiosk.desk.export import csv_paths, export_csv, export_json, write_private
 from kiosk.desk.printing import REPRINT_SHEET, DeskPrinting, PrintResult
@@ -37,42 +39,31 @@ from kiosk.desk.scan_input import (
     slip_codes_of,
     wedge_line,
 )
+from kiosk.desk.signed import (
+    SlipSpent,
+    check_agrees,
+    check_fresh,
+    submission_from_slip,
+)
 from kiosk.desk.view import DeskView
 from kiosk.store.errors import DuplicateSlipError, StoreError
+from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import OpenedApplication, SlipScan, StoredApplication
 from printouts.payload import Application, PayloadError, decode
 
 __all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult",
-           "submission_from_slip"]
+           "submission_from_slip"]  # submission_from_slip: signed.py's, kept importable here
 
 log = logging.getLogger("kiosk.desk")
 
 ExportFormat = Literal["json", "csv"]
+ANONYMOUS = "anonymous"  # the audit's clerk of a scan refused before anyone signed in
 
 
 @dataclass(frozen=True)
 class ExportResult:
     paths: tuple[Path, ...]
     applications: int
-
-
-def submission_from_slip(app: Application) -> Submission:
-    """The Submission a desk stores for an application that reached it on a slip.
-
-    The slip does not say whether staff helped or which language the resident used; the
-    identity came from the card if any answer is marked `from_card`.
-    """
-    marks = {m for p in app.procedures for ms in p.flags.values() for m in ms}
-    return Submission(
-        procedures=tuple(
-            ProcedureAnswers(p.form_id, p.form_version, dict(p.answers),
-                             {path: list(ms) for path, ms in p.flags.items()})
-            for p in app.procedures),
-        identity_source="card" if FlagCode.FROM_CARD in marks else "manual",
-        staff_assisted=False,
-        lang="ja",
-        created_at=app.issued_at,
-    )
 
 
 class Desk(DeskPrinting):
@@ -96,6 +87,7 @@ class Desk(DeskPrinting):
             return self._check_in([wedge_line(text)])
         except DeskError as exc:
             log.info("scan refused: %s", exc.code)  # the code only: never the text
+            self._audit_refusal(exc)
             raise
 
     def scan_image(self, path: Path) -> DeskView:
@@ -105,7 +97,18 @@ class Desk(DeskPrinting):
             return self._check_in(slip_codes_of(codes_in_image(path)))
         except DeskError as exc:
             log.info("image scan refused: %s", exc.code)
+            self._audit_refusal(exc)
             raise
+
+    def _audit_refusal(self, exc: DeskError) -> None:
+        """A refused scan is an audit event (its code, the application when one was found):
+        a forged, replayed or expired slip leaves a trace. Never the scanned text."""
+        clerk = self.clerk if self.clerk and STAFF_ID.fullmatch(self.clerk) else ANONYMOUS
+        try:
+            self._store.audit(clerk, "refused", exc.application_id, desk=self.desk_id,
+                              detail=exc.code)
+        except StoreError as failed:
+            log.warning("refusal %s not audited: %s", exc.code, failed.code)
 
     def _check_in(self, texts: list[str]) -> DeskView:
         for text in texts:
@@ -116,19 +119,26 @@ class Desk(DeskPrinting):
                            forms=self._library.get).application for text in texts]
         except PayloadError as exc:
             raise desk_error(exc) from None
-        del texts
-        ours = [app for app in apps if app.counter is None or not self._serves
-                or app.counter in self._serves]
+        now = self._clock()
+        for app in apps:
+            check_fresh(app.issued_at, now, self._slip_valid)
+        ours = [(text, app) for text, app in zip(texts, apps, strict=True)
+                if app.counter is None or not self._serves or app.counter in self._serves]
         if not ours:
             counter = apps[0].counter or ""
             raise OtherCounter.to(self._counters.get(counter, counter))
         try:
-            opened = [self._open_code(app, clerk) for app in ours]
+            opened = [self._open_code(text, app, clerk) for text, app in ours]
+            for (_, app), (scan, _) in zip(ours, opened, strict=True):
+                check_agrees(app, scan.opened)
         except StoreError as exc:
-            raise desk_error(exc) from None
+            error = desk_error(exc)
+            error.application_id = getattr(exc, "application_id", None)
+            raise error from None
+        codes = [app for _, app in ours]
         (first, _), (last, _) = opened[0], opened[-1]
-        code = ours[-1] if len(ours) == 1 else replace(
-            ours[-1], procedures=tuple(p for app in ours for p in app.procedures))
+        code = codes[-1] if len(codes) == 1 else replace(
+            codes[-1], procedures=tuple(p for app in codes for p in app.procedures))
         view = self._show(last.opened, earlier=first.earlier,
                           recorded=any(recorded for _, recorded in opened),
                           code=code if code.counter is not None else None)
@@ -136,28 +146,31 @@ class Desk(DeskPrinting):
                  ", recorded from the slip" if view.recorded_from_slip else "")
         return view
 
-    def _open_code(self, app: Application, clerk: str) -> tuple[SlipScan, bool]:
+    def _open_code(self, text: str, app: Application, clerk: str) -> tuple[SlipScan, bool]:
         """The stored application of a scanned code (audited), and whether this desk took it
         (or this code's procedures) from the slip just now. A slip's codes (one a counter)
         share its slip id: each is told apart by its forms. On a separate network, a later
-        counter's code of a slip recorded from an earlier one adds its procedures first."""
+        counter's code of a slip recorded from an earlier one adds its procedures first; a
+        slip whose application was purged is never recorded again."""
         forms = [p.form_id for p in app.procedures] if len(app.route) > 1 else []
         added = self._store.add_scanned_procedures(
-            app.slip_id, submission_from_slip(app).procedures)
+            app.slip_id, text, submission_from_slip(app).procedures)
         check = self._store.open_by_slip(app.slip_id, clerk, desk=self.desk_id, forms=forms)
         recorded = False
         if check is None:
-            recorded = self._record(app)
+            if self._store.is_spent(app.slip_id):
+                raise SlipSpent(f"slip {app.slip_id.hex()}")
+            recorded = self._record(text, app)
             check = self._store.open_by_slip(app.slip_id, clerk, desk=self.desk_id, forms=forms)
         if check is None:  # purged between the two calls: nothing left to show
             raise NotFound(f"slip {app.slip_id.hex()}")
         return check, recorded or added
 
-    def _record(self, app: Application) -> bool:
+    def _record(self, text: str, app: Application) -> bool:
         """Store an application that reached this desk on a slip; False if a desk beat us."""
         try:
             self._store.record_scanned(
-                submission_from_slip(app), office_code=app.office_code,
+                submission_from_slip(app), codes=[text], office_code=app.office_code,
                 kiosk_id=app.kiosk_id, slip_id=app.slip_id, ticket=app.ticket,
                 issued_at=app.issued_at)
         except DuplicateSlipError:

@@ -1,11 +1,10 @@
 """Storage of applications: SQLAlchemy 2 Core on an SQLite file or a shared PostgreSQL.
 
 Wiring: ``engine = make_engine(config.database.url)``, ``upgrade(engine)`` (or `kiosk db
-upgrade`), ``store = open_store(engine, config.database.key_file)``. Nothing is built at import.
+upgrade`), ``store = open_store(engine, sealer=..., opener=...)`` (sealing.py). Nothing is built at import.
 See docs/storage.md.
 """
 
-from kiosk.store.crypto import DataKeys, load_or_create_key
 from kiosk.store.db import make_engine
 from kiosk.store.errors import StoreError
 from kiosk.store.migrate import upgrade
@@ -19,18 +18,19 @@ from kiosk.store.repository import (
     StoreStats,
     open_store,
 )
+from kiosk.store.sealing import RecordOpener, RecordSealer
 
 __all__ = [
     "AuditEvent",
-    "DataKeys",
     "FormRef",
     "OpenedApplication",
     "PrintJob",
+    "RecordOpener",
+    "RecordSealer",
     "Store",
     "StoreError",
     "StoreStats",
     "StoredApplication",
-    "load_or_create_key",
     "make_engine",
     "open_store",
     "upgrade",

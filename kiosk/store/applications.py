@@ -7,8 +7,13 @@ RETURNING last_number`` locks that one row until the application row is in and t
 has committed, so concurrent kiosks queue on it and each gets the next number; a rollback gives
 the number back. UNIQUE(office_code, ticket_day, ticket) is the last line of defence: should the
 counter ever lag (a restored backup), the clash moves the counter past the highest number in use
-and the write is retried. Encryption happens before the transaction opens, so the lock is held
-for a few statements only.
+and the write is retried. Sealing and signing happen before the transaction opens, so the lock
+is held for a few statements only.
+
+The kiosk writes what it cannot read (sealing.py): every write here is an INSERT, but for the
+ticket counter's row, so on PostgreSQL the kiosk's role needs no SELECT on personal data
+(`kiosk db roles`). The slip's codes are stored beside the application once made
+(`add_slip_codes`), so a desk can reprint them without a signing key.
 
 A resident who writes a paper form instead gets the next number of the same counter
 (`draw_paper_ticket`), so paper and kiosk tickets never share one. No application holds it; a
@@ -21,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Text, case, func, insert, literal, select, update
@@ -32,10 +36,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from common.clock import JST
 from kiosk.application import ProcedureAnswers, Status, Submission
 from kiosk.store.audit import PAPER_CLERK, insert_audit, paper_detail
-from kiosk.store.crypto import seal, unseal
 from kiosk.store.errors import InvalidValueError
-from kiosk.store.models import applications, ticket_counters
-from kiosk.store.payload import from_payload, to_payload
+from kiosk.store.models import applications, slip_codes, ticket_counters
 from kiosk.store.records import (
     FORM_ID,
     KIOSK,
@@ -44,15 +46,16 @@ from kiosk.store.records import (
     FormRef,
     PaperTicket,
     StoredApplication,
-    aad,
     check,
     form_refs,
     slip_hex,
     ticket_text,
 )
+from kiosk.store.sealing import RecordMeta, refuse_my_number, slip_record, slip_record_codes
 from kiosk.store.transactions import StoreBase
 
 _TRAILING_NUMBER = re.compile(r"([0-9]+)$")
+SLIP_KEY_ID = "slip"  # the key_id of a record a desk took from the slip (sealing.py, version 3)
 
 
 class ApplicationWrites(StoreBase):
@@ -68,8 +71,11 @@ class ApplicationWrites(StoreBase):
         check(KIOSK, kiosk_id, "kiosk_id")
         slip = slip_hex(slip_id)
         forms = form_refs(submission)
-        key_id, blob = self._seal(submission, slip)
+        sealer = self._need_sealer()
         now = self._now()
+        meta = RecordMeta(slip, office_code, kiosk_id, now,
+                          tuple((f["id"], f["version"]) for f in forms))
+        blob, key_id = sealer.seal(submission, meta), sealer.counter_key_id
         day = now.astimezone(JST).date()
         row = {
             "ticket_day": day, "office_code": office_code, "kiosk_id": kiosk_id, "slip_id": slip,
@@ -125,34 +131,37 @@ class ApplicationWrites(StoreBase):
         return PaperTicket(ticket=self._write(write), ticket_day=day, office_code=office_code,
                            kiosk_id=kiosk_id, form_ids=forms, at=now)
 
-    def add_scanned_procedures(self, slip_id: bytes | str,
+    def add_slip_codes(self, slip_id: bytes | str, codes: Sequence[dict[str, Any]]) -> None:
+        """The codes printed on the slip ({"counter", "titles", "text"}, each text sealed and
+        signed), for a desk's reprint. Written once, after the application, by the kiosk."""
+        slip = slip_hex(slip_id)
+        at = self._now()
+        self._write(lambda conn: conn.execute(
+            insert(slip_codes).values(slip_id=slip, codes=list(codes), at=at)))
+
+    def add_scanned_procedures(self, slip_id: bytes | str, code: str,
                                procedures: Sequence[ProcedureAnswers]) -> bool:
-        """A later code of a slip this store recorded from an earlier one (separate networks:
-        each counter's code carries only its own procedures): the procedures the row lacks
-        join it, so the desk can show and print them. True when anything was added."""
+        """A later code of a slip this desk recorded from an earlier one (separate networks:
+        each counter's code carries only its own procedures): the code joins the row's record
+        when it brings procedures the row lacks. True when anything was added."""
         slip = slip_hex(slip_id)
 
         def write(conn: Connection) -> bool:
             row = conn.execute(select(applications).where(applications.c.slip_id == slip)
                                .with_for_update()).first()
-            if row is None:
-                return False
-            held = from_payload(unseal(self._need_keys(), row.payload, aad=aad(slip)))
-            have = {p.form_id for p in held.procedures}
-            missing = tuple(p for p in procedures if p.form_id not in have)
+            if row is None or row.key_id != SLIP_KEY_ID:
+                return False  # a kiosk's own record holds every procedure already
+            have = {str(f["id"]) for f in row.forms}
+            missing = [p for p in procedures if p.form_id not in have]
             if not missing:
                 return False
-            merged = replace(held, procedures=held.procedures + missing)
-            key_id, blob = self._seal(merged, slip)
+            codes = [*slip_record_codes(row.payload), code]
+            forms = [*row.forms, *({"id": p.form_id, "version": p.form_version} for p in missing)]
             conn.execute(update(applications).where(applications.c.id == row.id).values(
-                payload=blob, key_id=key_id, forms=form_refs(merged)))
+                payload=slip_record(codes), forms=forms))
             return True
 
         return self._write(write)
-
-    def _seal(self, submission: Submission, slip: str) -> tuple[str, bytes]:
-        """(key id, blob); MyNumberRefusedError before anything is encrypted or written."""
-        return seal(self._need_keys(), to_payload(submission), aad=aad(slip))
 
     @staticmethod
     def _counter_upsert(upsert: Any, office_code: str, day: dt.date) -> Any:
@@ -191,6 +200,7 @@ class ApplicationWrites(StoreBase):
         self,
         submission: Submission,
         *,
+        codes: Sequence[str],
         office_code: str,
         kiosk_id: str,
         slip_id: bytes | str,
@@ -199,6 +209,10 @@ class ApplicationWrites(StoreBase):
     ) -> StoredApplication:
         """Store an application that reached a desk on its slip (kiosk and desk on separate
         networks): under the kiosk's own ticket and issue day, status `issued`.
+
+        What is kept is the slip's `codes` as scanned, signed by the kiosk (sealing.py, version
+        3): the desk cannot sign, and opens them again as it opened the slip. `submission` is
+        what the codes hold, for the forms column and the My Number refusal.
 
         No ticket number is drawn: the resident holds the kiosk's. `created_at` is the issue
         time, so the retention purge counts from the same moment as on the kiosk. Should two
@@ -213,7 +227,8 @@ class ApplicationWrites(StoreBase):
         if issued_at.tzinfo is None or issued_at.utcoffset() is None:
             raise InvalidValueError("issued_at must be an aware datetime")
         slip = slip_hex(slip_id)
-        key_id, blob = self._seal(submission, slip)
+        refuse_my_number([dict(p.values) for p in submission.procedures])
+        key_id, blob = SLIP_KEY_ID, slip_record(codes)
         digits = _TRAILING_NUMBER.search(ticket)
         row: dict[str, Any] = {
             "ticket_no": max(1, int(digits.group(1))) if digits else 1,

@@ -12,7 +12,6 @@ from typing import cast
 from sqlalchemy import Connection, insert, select
 
 from common.clock import JST
-from kiosk.store.crypto import refuse_my_number
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import AUDIT_ACTIONS, PRINT_KINDS, audit_events, print_jobs
 from kiosk.store.records import (
@@ -27,6 +26,7 @@ from kiosk.store.records import (
     clean_error,
     event_of,
 )
+from kiosk.store.sealing import refuse_my_number
 from kiosk.store.transactions import StoreBase
 
 MAX_DETAIL = 200

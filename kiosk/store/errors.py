@@ -105,11 +105,11 @@ class InvalidValueError(StoreError):
     message_en = "A value has the wrong format; check the configuration or the caller."
 
 
-# --- keys -----------------------------------------------------------------------------------------
+# --- keys and records -------------------------------------------------------------------------
 
 
 class DataKeyError(StoreError):
-    """The data key file is missing, unreadable or not the one the database was written with."""
+    """This machine lacks the key a record needs, or a record is not what a kiosk sealed."""
 
     code = "key_error"
 
@@ -117,42 +117,60 @@ class DataKeyError(StoreError):
 class KeyMissingError(DataKeyError):
     code = "key_missing"
     message_ja = (
-        "暗号鍵ファイルがありません。このデータベースは既に鍵を使っているため、新しい鍵は作りません。"
-        "バックアップまたは他の端末から鍵ファイルを設定の場所にコピーしてください。"
+        "この機器には申請を封印または開封する鍵がありません。端末なら `kiosk keys init --role "
+        "kiosk`、窓口なら `kiosk keys init --role desk` で用意し、trust.json を配置してください。"
     )
     message_en = (
-        "The data key file is missing. This database already uses a key, so no new one is made; "
-        "copy the key file from the backup or another kiosk to the configured path."
+        "This machine holds no key to seal or open applications. On a kiosk run `kiosk keys "
+        "init --role kiosk`, on a desk `kiosk keys init --role desk`, and put trust.json in place."
     )
 
 
 class KeyMismatchError(DataKeyError):
     code = "key_mismatch"
     message_ja = (
-        "暗号鍵ファイルがこのデータベースの鍵と一致しません。"
-        "このデータベースを使う他の端末と同じ鍵ファイルをコピーしてください。"
+        "この申請は、この窓口にない封印鍵あてに保存されています。以前の窓口鍵を "
+        "counter-sealing-（年）.pem の名前で鍵フォルダに置いてください。"
     )
     message_en = (
-        "The data key file does not match this database. Copy the key file used by the other "
-        "kiosks and desks of this database."
+        "This application was sealed to a counter key this desk does not hold. Put the earlier "
+        "counter key in the keys folder as counter-sealing-<year>.pem."
     )
-
-
-class KeyFileError(DataKeyError):
-    code = "key_file"
-    message_ja = "暗号鍵ファイルを読み込めません。ファイルの内容と権限（600）を確認してください。"
-    message_en = "The data key file cannot be used; check its content and permissions (600)."
 
 
 class DecryptError(DataKeyError):
     code = "decrypt_failed"
     message_ja = (
-        "申請データを復号できません。データが改ざんされたか、鍵が違います。"
-        "情報システム担当に連絡してください。"
+        "申請データを開けません。データが壊れています。情報システム担当に連絡してください。"
+    )
+    message_en = "The application data cannot be opened: it is damaged. Contact IT staff."
+
+
+class TamperedError(DataKeyError):
+    """The stored record is not what a trusted kiosk signed for this row, or disagrees with the
+    scanned slip: nothing of it is shown."""
+
+    code = "tampered"
+    application_id: int | None = None  # the row, when the store knows it
+    message_ja = (
+        "保存されている申請が、端末の署名した内容と一致しません（書き換えの疑い）。表示しません。"
+        "控えをお預かりし、情報システム担当に連絡してください。記録済みです。"
     )
     message_en = (
-        "The application data cannot be decrypted: it was altered or the key is wrong. Contact "
-        "IT staff."
+        "The stored application does not match what the kiosk signed (it may have been "
+        "altered), so it is not shown. Keep the slip and call IT staff. This was recorded."
+    )
+
+
+class LegacyRecordError(DataKeyError):
+    code = "legacy_record"
+    message_ja = (
+        "この申請は旧形式（共通データ鍵）で保存されており、開けません。紙の控えから受け付けて"
+        "ください。保存期間が過ぎると削除されます。"
+    )
+    message_en = (
+        "This application was stored in the old format (shared data key) and cannot be opened. "
+        "Take it from the paper slip; the retention purge removes it in time."
     )
 
 

@@ -1,5 +1,5 @@
 """Maintenance: the retention purge and the counts `kiosk db stats` prints. Neither reads
-personal data, so a store opened without the data key (`keys=None`) can run both."""
+personal data, so a store opened without keys can run both."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from kiosk.store.models import (
     applications,
     audit_events,
     print_jobs,
+    slip_codes,
+    spent_slips,
     ticket_counters,
 )
 from kiosk.store.records import STAFF_ID, StoreStats, as_utc, check
@@ -26,11 +28,15 @@ SYSTEM_CLERK = "system"
 
 
 class Maintenance(StoreBase):
-    def purge(self, older_than: dt.timedelta, *, clerk: str = SYSTEM_CLERK) -> int:
-        """Remove applications created more than `older_than` ago, with their print jobs.
+    def purge(self, older_than: dt.timedelta, *, clerk: str = SYSTEM_CLERK,
+              slip_valid: dt.timedelta = dt.timedelta(0)) -> int:
+        """Remove applications created more than `older_than` ago, with their print jobs and
+        slip codes.
 
         Each removed application leaves a `purged` audit event; its earlier audit events stay
-        (they hold no personal data). Returns how many applications were removed. On SQLite the
+        (they hold no personal data). A removed application whose slip is still valid
+        (`slip_valid`, the desk's window) leaves its slip id in `spent_slips` until the slip
+        expires, so that slip never registers again. Returns how many applications were removed. On SQLite the
         WAL is checkpointed after, so the removed blobs leave the -wal file too (secure_delete
         overwrites them in the main file).
         """
@@ -50,6 +56,14 @@ class Maintenance(StoreBase):
                 )
             )
             conn.execute(print_jobs.delete().where(print_jobs.c.application_id.in_(due)))
+            conn.execute(slip_codes.delete().where(slip_codes.c.slip_id.in_(
+                select(applications.c.slip_id).where(applications.c.created_at < cutoff))))
+            conn.execute(insert(spent_slips).from_select(
+                ["slip_id", "issued_at"],
+                select(applications.c.slip_id, applications.c.created_at).where(
+                    applications.c.created_at < cutoff,
+                    applications.c.created_at >= now - slip_valid)))
+            conn.execute(spent_slips.delete().where(spent_slips.c.issued_at < now - slip_valid))
             removed = conn.execute(applications.delete().where(applications.c.created_at < cutoff))
             conn.execute(ticket_counters.delete().where(
                 ticket_counters.c.day < cutoff.astimezone(JST).date()))

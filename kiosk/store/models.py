@@ -1,9 +1,11 @@
 """The tables, as SQLAlchemy Core metadata. The migrations in migrations/versions are the truth
 for a database; tests/kiosk/store/test_migrations.py checks that both say the same.
 
-Only `applications.payload` holds personal data, sealed (crypto.py). Everything else is what
+Only `applications.payload` holds personal data, sealed to the counter and signed by the kiosk
+(sealing.py); `slip_codes` holds the slip's codes, sealed the same way. Everything else is what
 the counter needs to find, count and route an application without opening it: ticket, office,
-kiosk, status, times, which forms. Times are timezone-aware UTC everywhere (SQLite keeps them as
+kiosk, status, times, which forms. Ids are never reused (SQLite: AUTOINCREMENT), so a new row
+never inherits a purged row's audit events. Times are timezone-aware UTC everywhere (SQLite keeps them as
 text, so `UtcDateTime` puts the zone back on the way out); `ticket_day` is the day in Japan.
 """
 
@@ -38,7 +40,7 @@ from kiosk.application import Status
 STATUSES = tuple(s.value for s in Status)
 PRINT_KINDS = ("slip", "form", "assisted")
 PRINT_STATUSES = ("ok", "failed")
-AUDIT_ACTIONS = ("viewed", "printed", "status_changed", "exported", "purged")
+AUDIT_ACTIONS = ("viewed", "printed", "status_changed", "exported", "purged", "refused", "number_read")
 
 # Deterministic constraint names: migrations can name what they alter, on SQLite too.
 NAMING = {
@@ -101,7 +103,8 @@ applications = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     # [{"id": form id, "version": n}, ...]: which procedures, not what was answered.
     Column("forms", JSON, nullable=False),
-    # Which key sealed `payload` (crypto.key_id_of), for rotation and a clear wrong-key error.
+    # The counter key `payload` is sealed to (16 hex digits), for key rotation and a clear
+    # wrong-key error; "slip" for a record a desk took from the slip's codes (sealing.py).
     Column("key_id", String(16), nullable=False),
     Column("payload", LargeBinary, nullable=False),
     UniqueConstraint("slip_id"),
@@ -111,6 +114,7 @@ applications = Table(
     CheckConstraint("ticket_no > 0", name="ticket_no"),
     Index(None, "created_at"),
     Index(None, "office_code", "ticket_day", "ticket_no"),
+    sqlite_autoincrement=True,
 )
 
 print_jobs = Table(
@@ -130,6 +134,7 @@ print_jobs = Table(
     CheckConstraint(_in("kind", PRINT_KINDS), name="kind"),
     CheckConstraint(_in("status", PRINT_STATUSES), name="status"),
     Index(None, "application_id"),
+    sqlite_autoincrement=True,
 )
 
 # Not a foreign key on purpose: the trail outlives the application it tells about (retention
@@ -148,6 +153,7 @@ audit_events = Table(
     CheckConstraint(_in("action", AUDIT_ACTIONS), name="action"),
     Index(None, "application_id"),
     Index(None, "at"),
+    sqlite_autoincrement=True,
 )
 
 ticket_counters = Table(
@@ -158,12 +164,22 @@ ticket_counters = Table(
     Column("last_number", Integer, nullable=False),
 )
 
-# Every key id that has sealed data here. A kiosk whose key file shares no key with this list
-# is refused (two kiosks that each made their own key on an empty database would otherwise
-# write rows that half of the desks cannot open).
-data_keys = Table(
-    "data_keys",
+# The codes the kiosk printed on the slip, as printed (each sealed and signed like the slip):
+# a desk's reprint renders these, since a desk never signs. [{"counter", "titles", "text"}].
+slip_codes = Table(
+    "slip_codes",
     metadata,
-    Column("key_id", String(16), primary_key=True),
-    Column("first_used_at", UtcDateTime, nullable=False),
+    Column("slip_id", String(24), ForeignKey("applications.slip_id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("codes", JSON, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+# The slip ids of purged applications, kept while their slips are still within the validity
+# window ([desk] slip_valid_days), so an old slip never registers again at a desk.
+spent_slips = Table(
+    "spent_slips",
+    metadata,
+    Column("slip_id", String(24), primary_key=True),
+    Column("issued_at", UtcDateTime, nullable=False),
 )

@@ -2,7 +2,9 @@
 
 Personal data leaves the store only through `open_for_clerk`, `open_by_slip` (a `viewed`
 audit event) and `open_for_export` (an `exported` event per application), each writing its
-audit event in the same transaction as the read.
+audit event in the same transaction as the read. Each record is opened only after its signature
+is checked against the row (sealing.py): what a desk shows is what a trusted kiosk signed, and
+anything else is `tampered`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,8 @@ from sqlalchemy import Connection, Row, select, update
 
 from kiosk.application import Status
 from kiosk.store.audit import MAX_DETAIL, insert_audit
-from kiosk.store.crypto import unseal
-from kiosk.store.errors import InvalidValueError, NotFoundError, StatusError
-from kiosk.store.models import applications, audit_events
-from kiosk.store.payload import from_payload
+from kiosk.store.errors import InvalidValueError, NotFoundError, StatusError, TamperedError
+from kiosk.store.models import applications, audit_events, slip_codes, spent_slips
 from kiosk.store.records import (
     OFFICE,
     STAFF_ID,
@@ -27,12 +27,12 @@ from kiosk.store.records import (
     OpenedApplication,
     SlipScan,
     StoredApplication,
-    aad,
     check,
     event_of,
     slip_hex,
     stored_of,
 )
+from kiosk.store.sealing import meta_of
 from kiosk.store.status import check_transition
 from kiosk.store.transactions import StoreBase
 
@@ -70,17 +70,35 @@ class DeskQueries(StoreBase):
             ).order_by(applications.c.id)).all())
         return [stored_of(r) for r in rows]
 
+    def slip_codes_of(self, slip_id: bytes | str) -> list[dict[str, Any]] | None:
+        """The codes the kiosk printed on the slip (for a reprint), or None."""
+        slip = slip_hex(slip_id)
+        codes = self._read(lambda conn: conn.execute(
+            select(slip_codes.c.codes).where(slip_codes.c.slip_id == slip)).scalar())
+        return None if codes is None else list(codes)
+
+    def is_spent(self, slip_id: bytes | str) -> bool:
+        """Whether the slip's application was purged while the slip is still within its
+        validity window: such a slip must not register again."""
+        slip = slip_hex(slip_id)
+        return self._read(lambda conn: conn.execute(
+            select(spent_slips.c.slip_id).where(spent_slips.c.slip_id == slip)).first()
+        ) is not None
+
     def _opened(self, row: Row[Any]) -> OpenedApplication:
-        stored = stored_of(row)
-        submission = from_payload(unseal(self._need_keys(), row.payload, aad=aad(stored.slip_id)))
-        return OpenedApplication(stored, submission)
+        try:
+            submission = self._need_opener().open(row.payload, meta_of(row))
+        except TamperedError as exc:
+            exc.application_id = row.id  # for the desk's `refused` audit event
+            raise
+        return OpenedApplication(stored_of(row), submission)
 
     def open_for_clerk(
         self, application_id: int, clerk: str, *, desk: str | None = None
     ) -> OpenedApplication:
         """Decrypt an application for a clerk; the `viewed` audit event commits with the read."""
         check(STAFF_ID, clerk, "clerk")
-        self._need_keys()
+        self._need_opener()
         now = self._now()
 
         def write(conn: Connection) -> OpenedApplication:
@@ -113,7 +131,7 @@ class DeskQueries(StoreBase):
         """
         check(STAFF_ID, clerk, "clerk")
         slip = slip_hex(slip_id)
-        self._need_keys()
+        self._need_opener()
         now = self._now()
 
         def write(conn: Connection) -> SlipScan | None:
@@ -187,7 +205,7 @@ class DeskQueries(StoreBase):
             check(OFFICE, office_code, "office_code")
         if since is not None and since.utcoffset() is None:
             raise InvalidValueError("since must be an aware datetime")
-        self._need_keys()
+        self._need_opener()
         now = self._now()
         query = select(applications).order_by(applications.c.id)
         if since is not None:

@@ -12,10 +12,11 @@ from typing import Any, Literal, cast
 from sqlalchemy import Row
 
 from kiosk.application import Status, Submission
-from kiosk.store.crypto import refuse_my_number
 from kiosk.store.errors import InvalidValueError, StoreError
+from kiosk.store.sealing import refuse_my_number
 
-AuditAction = Literal["viewed", "printed", "status_changed", "exported", "purged"]
+AuditAction = Literal["viewed", "printed", "status_changed", "exported", "purged", "refused",
+                      "number_read"]
 PrintKind = Literal["slip", "form", "assisted"]
 
 SLIP_ID_BYTES = 12
@@ -139,11 +140,6 @@ def slip_hex(slip_id: bytes | str) -> str:
     if isinstance(slip_id, str) and _HEX24.fullmatch(slip_id.lower()):
         return slip_id.lower()
     raise InvalidValueError("slip_id must be 12 bytes (or 24 hex digits)")
-
-
-def aad(slip: str) -> bytes:
-    # Binds the sealed blob to its row: a blob copied onto another row does not open.
-    return b"kiosk.store applications v1\x00" + slip.encode("ascii")
 
 
 def clean_error(error: str | None) -> str | None:

@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from common.clock import utc_now
-from kiosk.store.crypto import DataKeys
 from kiosk.store.db import IMMEDIATE
 from kiosk.store.errors import (
     DatabaseBusyError,
@@ -30,22 +29,24 @@ from kiosk.store.errors import (
 )
 from kiosk.store.models import applications, ticket_counters
 from kiosk.store.records import PREFIX
+from kiosk.store.sealing import RecordOpener, RecordSealer
 
 T = TypeVar("T")
 _RETRY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock wait
 
 
 class StoreBase:
-    """The engine, the data keys, the clock and the transaction runner every part of the store
-    shares. `keys` may be None for maintenance (purge, stats): those never read personal data,
-    and a purge job then needs no access to the key file.
+    """The engine, the keys, the clock and the transaction runner every part of the store
+    shares. A kiosk's store has a `sealer` (it writes, and cannot read), a desk's an `opener`;
+    maintenance (purge, stats) needs neither, since it never reads personal data.
     """
 
     def __init__(
         self,
         engine: Engine,
-        keys: DataKeys | None,
         *,
+        sealer: RecordSealer | None = None,
+        opener: RecordOpener | None = None,
         clock: Callable[[], dt.datetime] = utc_now,
         ticket_prefix: str = "A",
         retries: int = 8,
@@ -53,7 +54,8 @@ class StoreBase:
         if not PREFIX.fullmatch(ticket_prefix):
             raise InvalidValueError("ticket_prefix: 1 to 4 capital letters or digits, e.g. A")
         self._engine = engine
-        self._keys = keys
+        self._sealer = sealer
+        self._opener = opener
         self._clock = clock
         self._prefix = ticket_prefix
         self._retries = retries
@@ -64,10 +66,15 @@ class StoreBase:
             raise InvalidValueError("the store's clock must give aware datetimes")
         return now.astimezone(dt.UTC)
 
-    def _need_keys(self) -> DataKeys:
-        if self._keys is None:
-            raise KeyMissingError("this store was opened without the data key")
-        return self._keys
+    def _need_sealer(self) -> RecordSealer:
+        if self._sealer is None:
+            raise KeyMissingError("this store has no kiosk signing key: it cannot store")
+        return self._sealer
+
+    def _need_opener(self) -> RecordOpener:
+        if self._opener is None:
+            raise KeyMissingError("this store has no counter sealing key: it cannot open")
+        return self._opener
 
     def _read(self, work: Callable[[Connection], T]) -> T:
         try:

@@ -5,8 +5,10 @@ Two key pairs per office set-up:
 - each kiosk signs with its own Ed25519 key (``kiosk-signing.pem``, private, 0600);
 - the counter opens seals with an X25519 key (``counter-sealing.pem``, private, 0600).
 
-The public halves are in the trust list (trust.py). A kiosk needs its signing key and
-trust.json; a desk needs its sealing key(s) and trust.json. A desk loads every
+The public halves are in the trust list (trust.py). Each machine holds only what its role needs
+(`init_keys(role=...)`): a kiosk its signing key and trust.json (so it seals to the counter's
+public key and can open nothing); a desk its sealing key(s) and trust.json (so it opens and
+never signs). Only the demo, one machine playing both, holds both private keys. A desk loads every
 ``counter-sealing*.pem`` it finds, so a retired counter key is kept under another name, e.g.
 ``counter-sealing-2025.pem``, and slips sealed to it still open.
 
@@ -108,15 +110,20 @@ class KeyFile:
     key_id: bytes
 
 
+Role = Literal["kiosk", "desk", "both"]
+
+
 @dataclass(frozen=True)
 class InitResult:
     """What `init_keys` made and what it found already there."""
 
     directory: Path
-    kiosk_key_id: bytes
-    counter_key_id: bytes
+    kiosk_key_id: bytes | None
+    counter_key_id: bytes | None
     created: tuple[Path, ...]
     kept: tuple[Path, ...]
+    # A kiosk whose trust.json has no counter key of its office yet: copy the desk's first.
+    needs_counter_key: bool = False
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -190,22 +197,30 @@ def _existing_or_new(
     return key
 
 
-def init_keys(directory: Path, *, kiosk_id: str, office_code: str) -> InitResult:
-    """Make whatever is missing of a kiosk signing pair, a counter sealing pair and trust.json.
+def init_keys(directory: Path, *, kiosk_id: str, office_code: str, role: Role = "both"
+              ) -> InitResult:
+    """Make whatever is missing of the role's key pair(s) and trust.json.
 
+    kiosk: a signing pair, listed in trust.json; desk: a sealing pair, listed in trust.json as
+    the office's current counter key if it has none; both: the two (the demo). A folder that
+    holds the other role's private key is refused: that key must not be on this machine.
     Existing private keys are kept and put into trust.json if they are not there yet, so running
     it twice changes nothing. A kept kiosk key already listed for another kiosk id or office is an
     error rather than a silent re-labelling.
     """
+    _refuse_other_role(directory, role)
+    if role == "desk":
+        _refuse_second_counter_key(directory, office_code)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     made: list[Path] = []
     kept: list[Path] = []
-    signing = _existing_or_new(
-        directory / KIOSK_KEY_FILE, read_signing_key, Ed25519PrivateKey.generate, made, kept
-    )
-    sealing = _existing_or_new(
-        directory / COUNTER_KEY_FILE, read_sealing_key, X25519PrivateKey.generate, made, kept
-    )
+    signing = sealing = None
+    if role != "desk":
+        signing = _existing_or_new(
+            directory / KIOSK_KEY_FILE, read_signing_key, Ed25519PrivateKey.generate, made, kept)
+    if role != "kiosk":
+        sealing = _existing_or_new(
+            directory / COUNTER_KEY_FILE, read_sealing_key, X25519PrivateKey.generate, made, kept)
     trust_path = directory / TRUST_FILE
     trust = read_trust(directory) if trust_path.exists() else TrustList()
     updated = _with_entries(trust, signing, sealing, kiosk_id=kiosk_id, office_code=office_code)
@@ -216,35 +231,66 @@ def init_keys(directory: Path, *, kiosk_id: str, office_code: str) -> InitResult
         kept.append(trust_path)
     return InitResult(
         directory=directory,
-        kiosk_key_id=key_id(signing.public_key()),
-        counter_key_id=key_id(sealing.public_key()),
+        kiosk_key_id=None if signing is None else key_id(signing.public_key()),
+        counter_key_id=None if sealing is None else key_id(sealing.public_key()),
         created=tuple(made),
         kept=tuple(kept),
+        needs_counter_key=updated.current_counter(office_code) is None,
     )
+
+
+def _refuse_second_counter_key(directory: Path, office_code: str) -> None:
+    """A second desk of an office copies the first desk's sealing key: a new one would not be
+    the office's current key, so kiosks would never seal to it and that desk would open nothing."""
+    if any(directory.glob(COUNTER_KEY_GLOB)) or not (directory / TRUST_FILE).exists():
+        return
+    current = read_trust(directory).current_counter(office_code)
+    if current is not None:
+        raise KeyStoreError(
+            f"office {office_code} has a counter key already (id {current.key_id.hex()}): copy "
+            f"{COUNTER_KEY_FILE} from the first desk (mode 600) into {directory} instead")
+
+
+def _refuse_other_role(directory: Path, role: Role) -> None:
+    if role == "kiosk" and any(directory.glob(COUNTER_KEY_GLOB)):
+        raise KeyStoreError(f"{directory} holds a counter sealing key ({COUNTER_KEY_GLOB}); a "
+                            "kiosk must not: move it to the desk, then run this again")
+    if role == "desk" and (directory / KIOSK_KEY_FILE).exists():
+        raise KeyStoreError(f"{directory / KIOSK_KEY_FILE} is a kiosk's signing key; a desk "
+                            "must not hold one: remove it, then run this again")
 
 
 def _with_entries(
     trust: TrustList,
-    signing: Ed25519PrivateKey,
-    sealing: X25519PrivateKey,
+    signing: Ed25519PrivateKey | None,
+    sealing: X25519PrivateKey | None,
     *,
     kiosk_id: str,
     office_code: str,
 ) -> TrustList:
-    kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id=kiosk_id, office_code=office_code)
-    listed = trust.kiosk(kiosk.key_id)
-    if listed is None:
-        trust = replace(trust, kiosks=(*trust.kiosks, kiosk))
-    elif (listed.kiosk_id, listed.office_code) != (kiosk_id, office_code):
-        raise KeyStoreError(
-            f"kiosk key {kiosk.key_id.hex()} is listed for kiosk {listed.kiosk_id} of office "
-            f"{listed.office_code}, not {kiosk_id} of {office_code}"
-        )
+    if signing is not None:
+        trust = _with_kiosk(trust, signing, kiosk_id=kiosk_id, office_code=office_code)
+    if sealing is None:
+        return trust
     counter_id = key_id(sealing.public_key())
     if trust.counter(counter_id) is None:
         first = trust.current_counter(office_code) is None
         counter = CounterKey.of(sealing.public_key(), office_code=office_code, current=first)
         trust = replace(trust, counters=(*trust.counters, counter))
+    return trust
+
+
+def _with_kiosk(trust: TrustList, signing: Ed25519PrivateKey, *, kiosk_id: str,
+                office_code: str) -> TrustList:
+    kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id=kiosk_id, office_code=office_code)
+    listed = trust.kiosk(kiosk.key_id)
+    if listed is None:
+        return replace(trust, kiosks=(*trust.kiosks, kiosk))
+    if (listed.kiosk_id, listed.office_code) != (kiosk_id, office_code):
+        raise KeyStoreError(
+            f"kiosk key {kiosk.key_id.hex()} is listed for kiosk {listed.kiosk_id} of office "
+            f"{listed.office_code}, not {kiosk_id} of {office_code}"
+        )
     return trust
 
 

@@ -131,3 +131,8 @@ def test_a_wrong_pin_at_the_desk(make_site: SiteFactory, place_card: PlaceCard) 
                                       procedure=0, allow_last_try=True)
     assert number.reveal() == MY_NUMBER and card.tries_left == 3
     number.forget()
+    # Each read is audited with its form, each refusal with the card's code; never the number.
+    trail = [(e.action, e.detail) for e in site.desk_store.audit_trail(view.application_id)
+             if e.action in ("number_read", "refused")]
+    assert trail == [("refused", "number_read:wrong_pin"), ("refused", "number_read:last_pin_try"),
+                     ("number_read", "kokuho")]

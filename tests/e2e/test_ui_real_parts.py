@@ -34,7 +34,8 @@ from kiosk.demo import prepare_storage
 from kiosk.desk.view import FieldView
 from kiosk.store.repository import Store
 from kiosk.ui.headless import Xvfb, kivy_environment
-from kiosk.wiring import build_desk, build_store, open_engine
+from kiosk.wiring import build_desk, desk_store, load_forms, open_engine
+from printouts.payload import load_desk_keys
 from tests.conftest import PlaceCard
 from tests.kiosk.desk.world import decode_image, rasterise
 from tests.support.cupsd import PdfQueue
@@ -100,11 +101,12 @@ def run_journey(kiosk: RealKiosk, work: Path, name: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def opened_store(config: KioskConfig) -> Iterator[Store]:
-    """The kiosk's store opened again from its kiosk.toml after the journey, as `kiosk db`
-    would (opened before, it could make the data key that the kiosk should have made)."""
+    """The store opened again from the kiosk.toml after the journey, as the desk opens it (the
+    demo's keys folder holds both roles)."""
     engine = open_engine(config=config, make_folder=False)
     try:
-        yield build_store(config=config, engine=engine)
+        yield desk_store(config=config, engine=engine, keys=load_desk_keys(config.keys_dir),
+                         library=load_forms(config=config))
     finally:
         engine.dispose()
 

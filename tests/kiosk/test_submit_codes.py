@@ -106,7 +106,7 @@ def code_lengths(site: Site, sub: Submission) -> dict[tuple[str, ...], int]:
     forms = [site.library.get(p.form_id) for p in sub.procedures]
     origin = SlipOrigin(office_code=OFFICE.code, office_name=OFFICE.name, kiosk_id="K01",
                         ticket="A-001", slip_id=new_slip_id(), issued_at=site.clock())
-    keys = load_kiosk_keys(site.keys_dir)
+    keys = load_kiosk_keys(site.kiosk.keys_dir)
     out: dict[tuple[str, ...], int] = {}
     for picks in ([[i] for i in range(len(forms))]
                   + [[i for i, f in enumerate(forms) if f.counter == "resident"]]):
@@ -238,7 +238,7 @@ def test_a_household_of_ten_never_ends_without_a_ticket_and_a_slip(
         length: int, make_site: SiteFactory, tmp_path: Path) -> None:
     """Names of 20 characters (and kana), no two alike; of 60 (the forms' most), 転入 alone is
     too large for any code and comes out on paper. Whatever does not fit is on paper, named."""
-    site = make_site(desk_holds_kiosk_key=True)
+    site = make_site(shared=True)  # the kiosk's codes stored beside it, for the reprint
     sub = household(site.library, site.today(), site.clock(), 10, length)
     assert len(sub.procedures[0].values["members"]) == 10
     too_large = tuple(forms[0] for forms, n in code_lengths(site, sub).items()

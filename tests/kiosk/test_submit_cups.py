@@ -75,9 +75,9 @@ def site(tmp_path: Path, library: Library, fonts: Fonts, pdf_queue: PdfQueue) ->
     def url(name: str) -> str:
         return f"sqlite:///{tmp_path / 'db' / name}.sqlite3"
 
-    # The desk beside the kiosk holds its key, so a reprint carries the code the kiosk signed.
+    # One shared database: the kiosk stores its codes there, so a reprint carries them.
     return build_site(tmp_path / "site", url=url, shared=True, library=library, fonts=fonts,
-                      clock=lambda: NOW, desk_holds_kiosk_key=True,
+                      clock=lambda: NOW,
                       desk_printer=(pdf_queue.printer(), pdf_queue.name))
 
 
@@ -85,7 +85,7 @@ def _kiosk_on_cups(site: Site, queue: PdfQueue) -> KioskSubmitter:
     """The kiosk's own submitter, built as kiosk/wiring.py builds it, printing to the real queue."""
     return KioskSubmitter(
         store=site.kiosk.store, printer=queue.printer(), printer_label=queue.name,
-        keys=load_kiosk_keys(site.keys_dir), fonts=site.fonts, library=site.library,
+        keys=load_kiosk_keys(site.kiosk.keys_dir), fonts=site.fonts, library=site.library,
         office_code=OFFICE.code, office_name=OFFICE.name, kiosk_id="K01", counters=COUNTERS,
         clock=site.clock)
 

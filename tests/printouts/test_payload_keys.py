@@ -32,7 +32,7 @@ from printouts.payload import (
     load_kiosk_keys,
     new_slip_id,
 )
-from printouts.payload.keys import COUNTER_KEY_FILE, KIOSK_KEY_FILE, KioskKeys
+from printouts.payload.keys import COUNTER_KEY_FILE, KIOSK_KEY_FILE, KioskKeys, Role
 from printouts.payload.trust import TRUST_FILE, CounterKey, TrustedKiosk, TrustList, read_trust
 from tests.support.examples import small_application
 
@@ -61,6 +61,7 @@ def test_init_makes_both_pairs_and_the_trust_list(tmp_path: Path) -> None:
     assert _mode(keys_dir / COUNTER_KEY_FILE) == 0o600
     assert _mode(keys_dir) == 0o700
     trust = json.loads((keys_dir / TRUST_FILE).read_text(encoding="utf-8"))
+    assert result.kiosk_key_id is not None and result.counter_key_id is not None
     assert trust["kiosks"][0]["key_id"] == result.kiosk_key_id.hex()
     assert trust["kiosks"][0]["kiosk_id"] == "K01"
     assert trust["counters"][0] == {
@@ -254,6 +255,96 @@ def test_counter_key_rotation(tmp_path: Path) -> None:
     (tmp_path / COUNTER_KEY_FILE).unlink()
     with pytest.raises(NotForThisCounterError):
         decode(new_slip, load_desk_keys(tmp_path), office_code=OFFICE)
+
+
+
+# --- keys by role -----------------------------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@posix_only
+def test_kiosk_role_makes_only_the_signing_key_and_waits_for_the_counter_key(
+    tmp_path: Path,
+) -> None:
+    kiosk = tmp_path / "kiosk"
+    first = init_keys(kiosk, kiosk_id="K01", office_code=OFFICE, role="kiosk")
+    assert {p.name for p in first.created} == {KIOSK_KEY_FILE, TRUST_FILE}
+    assert set(_files(kiosk)) == {KIOSK_KEY_FILE, TRUST_FILE}
+    assert _mode(kiosk / KIOSK_KEY_FILE) == 0o600
+    assert first.counter_key_id is None and first.kiosk_key_id is not None
+    assert first.needs_counter_key
+    listed = read_trust(kiosk)
+    assert [(k.key_id, k.kiosk_id, k.office_code) for k in listed.kiosks] == [
+        (first.kiosk_key_id, "K01", OFFICE)]
+    assert listed.counters == ()
+    with pytest.raises(KeysMissingError, match="no current counter key"):
+        load_kiosk_keys(kiosk)
+
+    desk = tmp_path / "desk"
+    made = init_keys(desk, kiosk_id="K01", office_code=OFFICE, role="desk")
+    (kiosk / TRUST_FILE).write_bytes((desk / TRUST_FILE).read_bytes())
+    again = init_keys(kiosk, kiosk_id="K01", office_code=OFFICE, role="kiosk")
+    assert not again.needs_counter_key
+    assert again.kiosk_key_id == first.kiosk_key_id
+    assert {p.name for p in again.created} == {TRUST_FILE}  # its own entry put back
+    assert {p.name for p in again.kept} == {KIOSK_KEY_FILE}
+    merged = read_trust(kiosk)
+    assert merged.kiosk(first.kiosk_key_id) is not None
+    assert merged.current_counter(OFFICE) == read_trust(desk).current_counter(OFFICE)
+    assert load_kiosk_keys(kiosk).counter.key_id == made.counter_key_id
+    assert set(_files(kiosk)) == {KIOSK_KEY_FILE, TRUST_FILE}
+
+
+@posix_only
+def test_desk_role_makes_only_the_sealing_key(tmp_path: Path) -> None:
+    result = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role="desk")
+    assert {p.name for p in result.created} == {COUNTER_KEY_FILE, TRUST_FILE}
+    assert set(_files(tmp_path)) == {COUNTER_KEY_FILE, TRUST_FILE}
+    assert _mode(tmp_path / COUNTER_KEY_FILE) == 0o600
+    assert result.kiosk_key_id is None
+    assert not result.needs_counter_key
+    trust = read_trust(tmp_path)
+    assert trust.kiosks == ()
+    current = trust.current_counter(OFFICE)
+    assert current is not None and current.key_id == result.counter_key_id
+    assert list(load_desk_keys(tmp_path).sealing_keys) == [result.counter_key_id]
+    with pytest.raises(KeysMissingError):
+        load_kiosk_keys(tmp_path)  # a desk never signs
+
+
+def test_kiosk_role_refused_where_a_counter_key_lies(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role="desk")
+    (tmp_path / COUNTER_KEY_FILE).rename(tmp_path / "counter-sealing-2025.pem")  # retired too
+    before = _files(tmp_path)
+    with pytest.raises(KeyStoreError, match="counter sealing key"):
+        init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role="kiosk")
+    assert _files(tmp_path) == before
+    assert not (tmp_path / KIOSK_KEY_FILE).exists()
+
+
+def test_desk_role_refused_where_a_kiosk_key_lies(tmp_path: Path) -> None:
+    init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role="kiosk")
+    before = _files(tmp_path)
+    with pytest.raises(KeyStoreError, match="kiosk's signing key"):
+        init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role="desk")
+    assert _files(tmp_path) == before
+    assert not list(tmp_path.glob("counter-sealing*.pem"))
+
+
+@pytest.mark.parametrize("role", ["kiosk", "desk", "both"])
+def test_each_role_run_twice_changes_nothing(tmp_path: Path, role: Role) -> None:
+    first = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role=role)
+    before = _files(tmp_path)
+    again = init_keys(tmp_path, kiosk_id="K01", office_code=OFFICE, role=role)
+    assert again.created == ()
+    assert {p.name for p in again.kept} == {p.name for p in first.created}
+    assert (again.kiosk_key_id, again.counter_key_id) == (first.kiosk_key_id,
+                                                          first.counter_key_id)
+    assert again.needs_counter_key == first.needs_counter_key
+    assert _files(tmp_path) == before
 
 
 # --- the CLI ----------------------------------------------------------------------------------

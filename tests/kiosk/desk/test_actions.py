@@ -18,12 +18,14 @@ import pytest
 from drivers.card.errors import LastPinTryError, WrongPinError
 from drivers.printer.errors import PrinterError, PrinterStopped
 from drivers.printer.file import FileSink
+from drivers.scanner.image import codes_in_image
 from forms.loader import Library, LoadedForm
 from forms.text import Text
 from kiosk.application import NEXT_STATUS, Status, card_value_mark
 from kiosk.desk.card import MyNumber
 from kiosk.desk.errors import DeskError
 from kiosk.desk.view import DeskView
+from kiosk.store.errors import DatabaseUnavailableError
 from tests.kiosk.desk.conftest import SiteFactory
 from tests.kiosk.desk.test_scan import slip_text
 from tests.kiosk.desk.world import (
@@ -207,6 +209,7 @@ def test_the_number_is_read_only_for_procedures_that_need_it(make_site: SiteFact
         site.desk.read_my_number(reader, "1234", application_id=view.application_id, procedure=0)
     assert caught.value.code == "my_number_not_needed"
     assert reader.calls == []  # the card was not even asked
+    assert _card_events(site, view.application_id) == []  # no read, no read event
     with pytest.raises(DeskError) as caught:
         site.desk.print_form(view.application_id, 0, my_number=MyNumber(MY_NUMBER))
     assert caught.value.code == "my_number_not_needed"
@@ -227,6 +230,51 @@ def test_card_errors_come_with_the_cards_code(make_site: SiteFactory) -> None:
                                       procedure=0, allow_last_try=True)
     assert number.reveal() == MY_NUMBER
     number.forget()
+
+
+def _card_events(site: Site, application_id: int) -> list[tuple[str, str | None, str, str | None]]:
+    return [(e.action, e.detail, e.clerk_id, e.desk_id)
+            for e in site.desk_store.audit_trail(application_id)
+            if e.action in ("number_read", "refused")]
+
+
+def test_each_read_of_the_number_is_audited_with_its_procedure(
+        make_site: SiteFactory, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 15: reading the number is its own audit event, naming the form it was read for;
+    a card that refused read nothing and is kept as `refused` with the card's code."""
+    caplog.set_level(logging.DEBUG)
+    site = make_site()
+    view = scanned(site, "juminhyo", "kokuho")
+    reader = RecordingReader()
+    with pytest.raises(DeskError):
+        site.desk.read_my_number(reader, "9999", application_id=view.application_id, procedure=1)
+    assert _card_events(site, view.application_id) == [
+        ("refused", "number_read:wrong_pin", CLERK, DESK_ID)]
+    number = site.desk.read_my_number(reader, "1234", application_id=view.application_id,
+                                      procedure=1)
+    site.desk.print_form(view.application_id, 1, my_number=number)
+    assert _card_events(site, view.application_id) == [
+        ("refused", "number_read:wrong_pin", CLERK, DESK_ID),
+        ("number_read", "kokuho", CLERK, DESK_ID)]
+    details = "".join(e.detail or "" for e in site.desk_store.audit_trail(view.application_id))
+    for spelling in my_number_spellings():
+        assert spelling not in details.encode("utf-8")
+    assert MY_NUMBER not in caplog.text
+
+
+def test_a_read_the_store_cannot_audit_gives_no_number(
+        make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site()
+    view = scanned(site, "kokuho")
+
+    def down(*_args: object, **_kwargs: object) -> int:
+        raise DatabaseUnavailableError("test")
+
+    monkeypatch.setattr(site.desk_store, "audit", down)
+    with pytest.raises(DeskError) as caught:
+        site.desk.read_my_number(RecordingReader(), "1234", application_id=view.application_id,
+                                 procedure=0)
+    assert caught.value.code == DatabaseUnavailableError.code and MY_NUMBER not in str(caught.value)
 
 
 class BrokenPrinter(FileSink):
@@ -275,20 +323,25 @@ def test_opening_by_id_is_audited(make_site: SiteFactory) -> None:
 # --- the slip again ---------------------------------------------------------------------------
 
 
-def test_reprint_with_the_kiosks_key_scans_as_the_same_slip(make_site: SiteFactory) -> None:
-    site = make_site(desk_holds_kiosk_key=True)
+def test_reprint_carries_the_kiosks_own_codes_and_scans_as_the_same_slip(
+        make_site: SiteFactory) -> None:
+    site = make_site(shared=True)  # the kiosk stored its codes beside the application
     view = scanned(site, "juminhyo", "kokuho")
+    printed = codes_in_image(site.kiosk.sink.output[-1].path)
+    assert len(printed) == 2  # one a counter: 住民記録係, then 国保
     result = site.desk.reprint_slip(view.application_id)
     assert result.warnings == ()
     reprinted = site.desk_sink.output[-1]
-    texts = decode_image(rasterise(reprinted.path))
-    assert len(texts) == 1
+    texts = codes_in_image(reprinted.path)  # the A5 reprint: a page a counter
+    assert texts == printed  # the very codes the kiosk signed: a desk never signs
     again = site.desk.scan(texts[0])
     assert again.application_id == view.application_id and again.codes == ("already_scanned",)
     assert [j.kind for j in site.desk_store.print_jobs_of(view.application_id)][-1] == "slip"
 
 
-def test_reprint_without_the_kiosks_key_has_no_code(site: Site) -> None:
+def test_reprint_of_an_application_recorded_from_its_slip_has_no_code(
+        make_site: SiteFactory) -> None:
+    site = make_site(shared=False)  # the desk took it from the slip: no kiosk codes stored
     view = scanned(site, "juminhyo")
     result = site.desk.reprint_slip(view.application_id)
     assert [w.code for w in result.warnings] == ["reprint_without_qr"]

@@ -86,11 +86,15 @@ def test_status_print_reprint_export(site: Site, tmp_path: Path,
     printed = sorted((site.root / "desk-print").glob("*form_kokuho*.pdf"))
     assert len(printed) == 1
 
-    # This keys folder holds kiosk K01's signing key too (as the demo's does): the code is back.
+    # This desk took the application from the slip: it holds no code the kiosk stored, and a
+    # desk never signs one, so the reprint has none and says so (test_actions.py reprints the
+    # kiosk's own codes from a shared database).
     assert run(site, "reprint", "1") == 0
-    assert "reprint_without_qr" not in capsys.readouterr().out
+    assert "reprint_without_qr" in capsys.readouterr().out
     reprinted = next((site.root / "desk-print").glob("*slip_A-001_reprint*.pdf"))
-    assert run(site, "scan", str(reprinted), "--json") == 0
+    assert run(site, "scan", str(reprinted), "--json") == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "no_code_in_image"
+    assert run(site, "scan", str(slip), "--json") == 0  # the resident's own slip still opens
     assert json.loads(capsys.readouterr().out)["warnings"][0]["code"] == "already_scanned"
 
     assert run(site, "export", "--format", "csv", "--out", str(tmp_path / "x.csv"),

@@ -37,6 +37,7 @@ from tests.kiosk.desk.world import (
     counter_desk,
     decode_image,
     rasterise,
+    refused,
 )
 from tests.printouts.documents_helpers import zbar
 
@@ -192,13 +193,14 @@ def test_one_character_changed(site: Site) -> None:
     with pytest.raises(DeskError) as caught:
         site.desk.scan(tampered)
     assert caught.value.code == "damaged"
-    assert site.desk_store.stats().audit_events == 0
+    assert refused(site) == ["damaged"]  # the trail holds the refusal, and nothing else
+    assert site.desk_store.stats().audit_events == 1
 
 
 def _foreign(site: Site, *, office: str = OFFICE.code, kiosk_id: str = "K09",
              counter: CounterKey | None = None, forge_as_trusted: bool = False) -> str:
     """A slip from a kiosk this desk does not trust (or claiming to be one it does)."""
-    ours = load_kiosk_keys(site.keys_dir)
+    ours = load_kiosk_keys(site.kiosk.keys_dir)
     signing = Ed25519PrivateKey.generate()
     kiosk = TrustedKiosk.of(signing.public_key(), kiosk_id=kiosk_id, office_code=office)
     seal_to = counter or (ours.counter if office == OFFICE.code else CounterKey.of(
@@ -229,7 +231,8 @@ def test_foreign_slips_are_refused_with_their_code(site: Site, make: object, cod
     assert caught.value.code == code
     assert caught.value.message_ja and caught.value.message_en
     stats = site.desk_store.stats()
-    assert stats.audit_events == 0 and sum(stats.by_status.values()) == 0
+    assert stats.audit_events == 1 and sum(stats.by_status.values()) == 0
+    assert refused(site) == [code]
 
 
 @pytest.mark.parametrize("scanned", [MY_NUMBER, f"{MY_NUMBER}\r\n", "１２３４５６７８９０１８"])
@@ -243,7 +246,7 @@ def test_a_my_number_card_is_refused_unread(make_site: SiteFactory, scanned: str
     assert MY_NUMBER not in str(caught.value) and MY_NUMBER not in caught.value.detail
     assert "looks_like_my_number_card" in caplog.text
     assert MY_NUMBER not in caplog.text and "１２３４" not in caplog.text
-    assert site.desk_store.stats().audit_events == 0
+    assert refused(site) == ["looks_like_my_number_card"]
 
 
 def test_a_photo_of_a_card_beside_the_slip(make_site: SiteFactory, tmp_path: Path,

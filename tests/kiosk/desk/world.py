@@ -18,7 +18,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from common.clock import JST
 from drivers.printer.base import Printer
@@ -28,9 +28,12 @@ from forms.loader import Library
 from kiosk.application import ProcedureAnswers, Receipt, Submission
 from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
+from kiosk.desk.signed import codes_opener
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
+from kiosk.store.models import audit_events
 from kiosk.store.repository import Store, open_store
+from kiosk.store.sealing import RecordOpener, RecordSealer
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
 from printouts.payload import init_keys, load_desk_keys, load_kiosk_keys
@@ -85,6 +88,7 @@ def rasterise(pdf: Path, dpi: int = 203) -> Image.Image:
 @dataclass
 class Kiosk:
     kiosk_id: str
+    keys_dir: Path  # its signing key and trust.json: nothing that opens an application
     store: Store
     sink: FileSink
     submitter: KioskSubmitter
@@ -108,7 +112,6 @@ class Site:
     desk_sink: FileSink
     shared: bool
     desk_url: str
-    desk_key_file: Path
     kiosks: dict[str, Kiosk] = field(default_factory=dict)
     engines: list[Engine] = field(default_factory=list)
 
@@ -126,7 +129,7 @@ class Site:
         lines = [
             f'keys_dir = "{self.keys_dir}"', "",  # top-level keys before the first table
             "[office]", f'name = "{OFFICE.name}"', f'code = "{OFFICE.code}"', "",
-            "[database]", f'url = "{self.desk_url}"', f'key_file = "{self.desk_key_file}"', "",
+            "[database]", f'url = "{self.desk_url}"', "",
             "[printer]", f'backend = "{printer.get("backend", "file")}"', f'out_dir = "{out}"',
             f'form_queue = "{printer.get("form_queue", "kiosk-a4")}"',
         ]
@@ -139,57 +142,70 @@ class Site:
                           answers=answers, when=self.clock())
 
 
-def _store(url: str, key_file: Path, clock: Callable[[], dt.datetime],
-           engines: list[Engine]) -> Store:
+def _store(url: str, engines: list[Engine], clock: Callable[[], dt.datetime], *,
+           sealer: RecordSealer | None = None, opener: RecordOpener | None = None) -> Store:
     engine = make_engine(url)
     engines.append(engine)
     upgrade(engine)
-    return open_store(engine, key_file, clock=clock)
+    return open_store(engine, sealer=sealer, opener=opener, clock=clock)
+
+
+def desk_opener(keys_dir: Path, library: Library) -> RecordOpener:
+    """A desk's opener of stored records, as the wiring builds it."""
+    keys = load_desk_keys(keys_dir)
+    return RecordOpener(keys, codes_opener(keys, office_code=OFFICE.code, forms=library.get))
 
 
 def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: Library,
                fonts: Fonts, clock: Callable[[], dt.datetime], kiosk_ids: Sequence[str] = ("K01",),
-               desk_library: Library | None = None, desk_holds_kiosk_key: bool = False,
+               desk_library: Library | None = None,
                desk_printer: tuple[Printer, str] | None = None,
                serves: Sequence[str] = ()) -> Site:
-    """Keys by `init_keys` (one per kiosk, one counter key), a store per kiosk unless shared."""
+    """Keys by role as docs/security.md sets them up: the desk's sealing key first, each kiosk's
+    signing key in a folder of its own with the trust list copied over, and the desk's trust
+    list naming every kiosk. A store per kiosk unless shared."""
     keys_dir = root / "keys"
+    init_keys(keys_dir, kiosk_id="K01", office_code=OFFICE.code, role="desk")
     engines: list[Engine] = []
     kiosk_url = url("kiosk")
     kiosks: dict[str, Kiosk] = {}
     for n, kiosk_id in enumerate(kiosk_ids):
-        own = keys_dir if n == 0 else root / f"keys-{kiosk_id}"
-        if n:  # a second kiosk: its own signing key; the office's trust list (public keys)
-            own.mkdir(mode=0o700, parents=True)
-            (own / "trust.json").write_bytes((keys_dir / "trust.json").read_bytes())
-        init_keys(own, kiosk_id=kiosk_id, office_code=OFFICE.code)
-        if n:  # the desk trusts it: its trust list now names both kiosks
-            (keys_dir / "trust.json").write_bytes((own / "trust.json").read_bytes())
+        own = root / f"keys-{kiosk_id}"
+        own.mkdir(mode=0o700, parents=True)
+        (own / "trust.json").write_bytes((keys_dir / "trust.json").read_bytes())
+        init_keys(own, kiosk_id=kiosk_id, office_code=OFFICE.code, role="kiosk")
+        (keys_dir / "trust.json").write_bytes((own / "trust.json").read_bytes())
         store_url = kiosk_url if (shared or n == 0) else url(f"kiosk_{kiosk_id.lower()}")
-        store = _store(store_url, root / f"data-{kiosk_id if not shared else 'K01'}.key", clock,
-                       engines)
+        kiosk_keys = load_kiosk_keys(own)
+        store = _store(store_url, engines, clock, sealer=RecordSealer(kiosk_keys))
         slips = root / f"slips-{kiosk_id}"
         slips.mkdir()
         sink = FileSink(slips)
         submitter = KioskSubmitter(
-            store=store, printer=sink, printer_label="file", keys=load_kiosk_keys(own),
+            store=store, printer=sink, printer_label="file", keys=kiosk_keys,
             fonts=fonts, library=library, office_code=OFFICE.code, office_name=OFFICE.name,
             kiosk_id=kiosk_id, counters=COUNTERS, clock=clock)
-        kiosks[kiosk_id] = Kiosk(kiosk_id, store, sink, submitter)
+        kiosks[kiosk_id] = Kiosk(kiosk_id, own, store, sink, submitter)
     desk_url = kiosk_url if shared else url("desk")
-    desk_key_file = root / ("data-K01.key" if shared else "data-desk.key")
-    desk_store = _store(desk_url, desk_key_file, clock, engines)
+    desk_lib = desk_library or library
+    desk_store = _store(desk_url, engines, clock, opener=desk_opener(keys_dir, desk_lib))
     forms_out = root / "forms-out"
     forms_out.mkdir()
     desk_sink = FileSink(forms_out)
     printer, label = desk_printer or (desk_sink, "file")
     desk = Desk(
-        store=desk_store, keys=load_desk_keys(keys_dir), library=desk_library or library,
+        store=desk_store, keys=load_desk_keys(keys_dir), library=desk_lib,
         printer=printer, printer_label=label, office=OFFICE, counters=COUNTERS, clock=clock,
-        clerk=CLERK, desk_id=DESK_ID, fonts=fonts,
-        kiosk_keys=load_kiosk_keys(keys_dir) if desk_holds_kiosk_key else None, serves=serves)
+        clerk=CLERK, desk_id=DESK_ID, fonts=fonts, serves=serves)
     return Site(root, library, fonts, clock, keys_dir, desk, desk_store, desk_sink, shared,
-                desk_url, desk_key_file, kiosks, engines)
+                desk_url, kiosks, engines)
+
+
+def refused(site: Site) -> list[str | None]:
+    """The codes of the refused scans in the desk's audit trail, oldest first."""
+    with site.engines[-1].connect() as conn:  # the desk's store is built last
+        return list(conn.execute(select(audit_events.c.detail).where(
+            audit_events.c.action == "refused").order_by(audit_events.c.id)).scalars())
 
 
 def counter_desk(site: Site, *serves: str, desk_id: str) -> Desk:

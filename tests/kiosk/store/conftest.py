@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from kiosk.store.crypto import DataKeys, load_or_create_key
+from kiosk.application import Submission
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import Store, open_store
+from kiosk.store.sealing import RecordMeta, RecordOpener, RecordSealer
+from printouts.payload import DeskKeys, KioskKeys, init_keys, load_desk_keys, load_kiosk_keys
+from tests.kiosk.store.samples import submission
 from tests.support.pgserver import PgServer
 
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)  # 10:00 in Japan
@@ -58,13 +61,38 @@ def migrated(engine: Engine) -> Engine:
 
 
 @pytest.fixture
-def key_file(tmp_path: Path) -> Path:
-    return tmp_path / "keys" / "data.key"
+def keys_dir(tmp_path: Path) -> Path:
+    """One office's keys, both roles in one folder (as the demo has them)."""
+    folder = tmp_path / "keys"
+    init_keys(folder, kiosk_id="K01", office_code="999997")
+    return folder
 
 
 @pytest.fixture
-def keys(key_file: Path) -> DataKeys:
-    return load_or_create_key(key_file)
+def kiosk_keys(keys_dir: Path) -> KioskKeys:
+    return load_kiosk_keys(keys_dir)
+
+
+@pytest.fixture
+def desk_keys(keys_dir: Path) -> DeskKeys:
+    return load_desk_keys(keys_dir)
+
+
+@pytest.fixture
+def sealer(kiosk_keys: KioskKeys) -> RecordSealer:
+    return RecordSealer(kiosk_keys)
+
+
+def sample_codes(codes: Sequence[str], meta: RecordMeta) -> Submission:
+    """Stands in for the desk's opener of slip codes (kiosk/desk/signed.py, tested with real
+    codes in tests/kiosk/desk): the store's tests record `samples.submission()` only."""
+    assert codes, "a record taken from a slip holds its codes"
+    return submission()
+
+
+@pytest.fixture
+def opener(desk_keys: DeskKeys) -> RecordOpener:
+    return RecordOpener(desk_keys, sample_codes)
 
 
 @pytest.fixture
@@ -73,5 +101,6 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(migrated: Engine, key_file: Path, clock: Clock) -> Store:
-    return open_store(migrated, key_file, clock=clock)
+def store(migrated: Engine, sealer: RecordSealer, opener: RecordOpener, clock: Clock) -> Store:
+    """A store that both writes (a kiosk's half) and reads (a desk's half), as the demo's."""
+    return open_store(migrated, sealer=sealer, opener=opener, clock=clock)

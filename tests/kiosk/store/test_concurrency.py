@@ -59,19 +59,18 @@ def check_consistent(engine: Engine, db_url: str) -> None:
 class Target:
     url: str
     engine: Engine
-    key_file: Path
+    keys_dir: Path
     store: Store
     tmp: Path
 
     def job(self, number: int, count: int) -> WriterJob:
-        return WriterJob(self.url, self.key_file, f"K{number:02d}", count,
+        return WriterJob(self.url, self.keys_dir, f"K{number:02d}", count,
                          self.tmp / f"ack-{number}", START, OFFICE)
 
 
 @pytest.fixture
-def target(db_url: str, migrated: Engine, key_file: Path, store: Store, tmp_path: Path
-           ) -> Target:
-    return Target(db_url, migrated, key_file, store, tmp_path)
+def target(db_url: str, migrated: Engine, store: Store, tmp_path: Path) -> Target:
+    return Target(db_url, migrated, tmp_path / "writer-keys", store, tmp_path)
 
 
 def test_eight_kiosks_write_at_once_without_duplicate_or_loss(target: Target) -> None:
@@ -139,6 +138,6 @@ def test_a_kiosk_killed_mid_write_loses_nothing_it_acknowledged(target: Target, 
     check_consistent(migrated, db_url)
     # The dead writers' locks are gone: the next kiosk gets the next number (how long it
     # waits is a figure in bench/store.py).
-    nxt = store.add_application(submission(), office_code=OFFICE, kiosk_id="K9",
+    nxt = store.add_application(submission(), office_code=OFFICE, kiosk_id="K01",
                                 slip_id=os.urandom(12))
     assert nxt.ticket == f"A-{len(found) + 1:03d}"

@@ -6,26 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from common.clock import JST
 from kiosk.store.errors import DuplicateSlipError, InvalidValueError, MyNumberRefusedError
+from kiosk.store.models import applications
 from kiosk.store.repository import SCAN_DETAIL, SlipScan, Store, open_store
+from kiosk.store.sealing import RecordOpener, RecordSealer, slip_record_codes
 from tests.kiosk.store.conftest import Clock
 from tests.kiosk.store.samples import MY_NUMBER, submission
 
 OFFICE = "999997"
 ISSUED = dt.datetime(2026, 11, 23, 9, 58, 30, tzinfo=JST)
+CODE = "KS2-NOT-OPENED-HERE"  # what the desk scanned; the desk's tests open real codes
 
 
 def record(store: Store, *, ticket: str = "A-007", kiosk: str = "K02", slip: bytes | None = None,
            issued_at: dt.datetime = ISSUED, office: str = OFFICE) -> tuple[bytes, int]:
     slip = slip or os.urandom(12)
-    row = store.record_scanned(submission(), office_code=office, kiosk_id=kiosk, slip_id=slip,
-                               ticket=ticket, issued_at=issued_at)
+    row = store.record_scanned(submission(), codes=[CODE], office_code=office, kiosk_id=kiosk,
+                               slip_id=slip, ticket=ticket, issued_at=issued_at)
     return slip, row.id
 
 
@@ -58,10 +60,10 @@ def test_an_open_by_id_is_not_a_scan(store: Store) -> None:
     assert found is not None and found.earlier is None
 
 
-def test_concurrent_scans_of_one_slip_take_turns(migrated: Engine, key_file: Path,
-                                                clock: Clock) -> None:
+def test_concurrent_scans_of_one_slip_take_turns(migrated: Engine, sealer: RecordSealer,
+                                                opener: RecordOpener, clock: Clock) -> None:
     """The row is locked while it is checked: of eight desks scanning at once, one is first."""
-    seed = open_store(migrated, key_file, clock=clock)
+    seed = open_store(migrated, sealer=sealer, clock=clock)
     slip = os.urandom(12)
     seed.add_application(submission(), office_code=OFFICE, kiosk_id="K01", slip_id=slip)
     barrier = threading.Barrier(8)
@@ -69,7 +71,7 @@ def test_concurrent_scans_of_one_slip_take_turns(migrated: Engine, key_file: Pat
     errors: list[BaseException] = []
 
     def desk(n: int) -> None:
-        store = open_store(migrated, key_file, clock=clock)
+        store = open_store(migrated, opener=opener, clock=clock)
         barrier.wait()
         try:
             results.append(store.open_by_slip(slip, f"clerk{n}", desk=f"desk{n}"))
@@ -86,7 +88,7 @@ def test_concurrent_scans_of_one_slip_take_turns(migrated: Engine, key_file: Pat
     assert sum(1 for r in results if r is not None and r.earlier is None) == 1
 
 
-def test_an_application_from_its_slip(store: Store, clock: Clock) -> None:
+def test_an_application_from_its_slip(store: Store, migrated: Engine, clock: Clock) -> None:
     slip, app_id = record(store)
     row = store.get(app_id)
     assert (row.ticket, row.kiosk_id, row.status) == ("A-007", "K02", "issued")
@@ -94,8 +96,9 @@ def test_an_application_from_its_slip(store: Store, clock: Clock) -> None:
     assert row.created_at == ISSUED.astimezone(dt.UTC)  # the issue time, for the purge
     assert row.updated_at == clock.now
     assert store.find_by_slip(slip) == row
-    opened = store.open_for_clerk(app_id, "c1")
-    assert opened.submission == submission()
+    with migrated.connect() as conn:
+        kept = conn.execute(select(applications.c.payload, applications.c.key_id)).one()
+    assert (slip_record_codes(kept.payload), kept.key_id) == ([CODE], "slip")  # as scanned
     with pytest.raises(DuplicateSlipError):
         record(store, slip=slip)
     # No ticket was drawn: the kiosks of a shared database still start at A-001.
@@ -125,7 +128,8 @@ def test_the_same_ticket_from_two_kiosks_is_kept_apart(store: Store) -> None:
 
 def test_what_a_slip_may_not_bring(store: Store) -> None:
     with pytest.raises(MyNumberRefusedError):
-        store.record_scanned(submission(note=MY_NUMBER), office_code=OFFICE, kiosk_id="K01",
+        store.record_scanned(submission(note=MY_NUMBER), codes=[CODE], office_code=OFFICE,
+                             kiosk_id="K01",
                              slip_id=os.urandom(12), ticket="A-001", issued_at=ISSUED)
     for bad in ({"ticket": "a-1"}, {"kiosk": "k1"}, {"office": "12345"},
                 {"issued_at": ISSUED.replace(tzinfo=None)}):

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
-from kiosk.store.errors import SchemaOutdatedError
+from kiosk.store.errors import LegacyRecordError, SchemaOutdatedError
 from kiosk.store.migrate import check_schema, current_revision, downgrade, head_revision, upgrade
 from kiosk.store.models import metadata
-from kiosk.store.repository import open_store
+from kiosk.store.repository import Store, open_store
 from tests.kiosk.store.samples import submission
 
-TABLES = {"applications", "print_jobs", "audit_events", "ticket_counters", "data_keys"}
+TABLES = {"applications", "print_jobs", "audit_events", "ticket_counters", "slip_codes",
+          "spent_slips"}
+TABLES_0001 = {"applications", "print_jobs", "audit_events", "ticket_counters", "data_keys"}
 
 
 def tables(engine: Engine) -> set[str]:
@@ -44,26 +46,49 @@ def test_models_and_migrations_agree(migrated: Engine) -> None:
         assert compare_metadata(context, metadata) == []
 
 
-def test_downgrade_to_base_then_upgrade_to_head(migrated: Engine, key_file: Path) -> None:
-    # Only one revision exists so far: this is the "upgrade from the previous revision" test.
-    open_store(migrated, key_file).add_application(
-        submission(), office_code="999997", kiosk_id="K01", slip_id=bytes(12))
+def test_downgrade_to_base_then_upgrade_to_head(migrated: Engine, store: Store) -> None:
+    store.add_application(submission(), office_code="999997", kiosk_id="K01", slip_id=bytes(12))
+    store.audit("c1", "refused", detail="tampered")
+    downgrade(migrated, "0001")
+    assert tables(migrated) == TABLES_0001
     downgrade(migrated, "base")
     assert tables(migrated) == set()
     with migrated.connect() as conn:
         assert current_revision(conn) is None
     upgrade(migrated)
     assert tables(migrated) == TABLES
-    store = open_store(migrated, key_file)
     assert store.stats().by_status["issued"] == 0
 
 
-def test_store_refuses_a_database_without_schema(engine: Engine, key_file: Path) -> None:
+def test_upgrade_from_0001_keeps_old_rows_which_open_as_legacy(engine: Engine, store: Store
+                                                               ) -> None:
+    """A database of the first release: its rows stay, sealed with the data key that no
+    longer exists; the desk says so (legacy_record) instead of failing."""
+    upgrade(engine, "0001")
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO applications (id, ticket, ticket_no, ticket_day, office_code, kiosk_id, "
+            "slip_id, status, created_at, updated_at, forms, key_id, payload) VALUES (7, 'A-001', "
+            "1, :day, '999997', 'K01', :slip, 'issued', :now, :now, '[]', 'k', :blob)"),
+            {"day": now.date(), "slip": "ab" * 12, "now": now.replace(tzinfo=None),
+             "blob": b"\x01" + bytes(40)})
+    upgrade(engine)
+    assert tables(engine) == TABLES
+    assert store.get(7).ticket == "A-001"
+    with pytest.raises(LegacyRecordError) as caught:
+        store.open_for_clerk(7, "c1")
+    assert caught.value.code == "legacy_record"
+    newer = store.add_application(submission(), office_code="999997", kiosk_id="K01",
+                                  slip_id=bytes(12))
+    assert newer.id > 7
+
+
+def test_store_refuses_a_database_without_schema(engine: Engine) -> None:
     with pytest.raises(SchemaOutdatedError) as caught:
-        open_store(engine, key_file)
+        open_store(engine)
     assert caught.value.code == "schema_outdated"
     assert "kiosk db upgrade" in str(caught.value)
-    assert not key_file.exists()
 
 
 def test_kiosks_starting_at_once_upgrade_once(engine: Engine) -> None:

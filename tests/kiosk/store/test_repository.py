@@ -11,26 +11,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select, text, update
 
-from kiosk.store.crypto import load_or_create_key, new_key_text
 from kiosk.store.db import make_engine
 from kiosk.store.errors import (
     AlreadyCancelledError,
     AlreadyCompletedError,
     AlreadyReceivedError,
-    DecryptError,
     DuplicateSlipError,
     InvalidValueError,
-    KeyMismatchError,
     KeyMissingError,
     MyNumberRefusedError,
     NotFoundError,
     NotReceivedError,
     StatusError,
     StoreError,
+    TamperedError,
 )
 from kiosk.store.migrate import upgrade
 from kiosk.store.models import applications, audit_events, ticket_counters
 from kiosk.store.repository import Store, StoredApplication, open_store
+from kiosk.store.sealing import RecordOpener, RecordSealer
+from printouts.payload import init_keys, load_kiosk_keys
 from tests.kiosk.store.conftest import Clock
 from tests.kiosk.store.samples import HANAKO, MY_NUMBER, submission
 
@@ -52,9 +52,13 @@ def count(engine: Engine, table: object) -> int:
 # --- tickets and the round trip -----------------------------------------------------------------
 
 
-def test_tickets_count_up_per_office_and_day(store: Store, clock: Clock) -> None:
+def test_tickets_count_up_per_office_and_day(store: Store, migrated: Engine, clock: Clock,
+                                             tmp_path: Path) -> None:
     assert [add(store).ticket for _ in range(3)] == ["A-001", "A-002", "A-003"]
-    assert add(store, OTHER_OFFICE).ticket == "A-001"
+    init_keys(tmp_path / "other", kiosk_id="K01", office_code=OTHER_OFFICE)
+    other = open_store(migrated, sealer=RecordSealer(load_kiosk_keys(tmp_path / "other")),
+                       clock=clock)
+    assert add(other, OTHER_OFFICE).ticket == "A-001"
     clock.advance(hours=15)  # 10:00 -> 01:00 the next day in Japan (16:00 UTC)
     later = add(store)
     assert later.ticket == "A-001"
@@ -108,7 +112,7 @@ def test_duplicate_slip_is_refused(store: Store, migrated: Engine) -> None:
     slip = os.urandom(12)
     store.add_application(submission(), office_code=OFFICE, kiosk_id="K01", slip_id=slip)
     with pytest.raises(DuplicateSlipError) as caught:
-        store.add_application(submission(), office_code=OFFICE, kiosk_id="K02", slip_id=slip)
+        store.add_application(submission(), office_code=OFFICE, kiosk_id="K01", slip_id=slip)
     assert caught.value.code == "duplicate_slip"
     assert slip.hex() not in str(caught.value)
     assert count(migrated, applications) == 1
@@ -190,7 +194,7 @@ def test_paper_tickets_refuse_malformed_ids(store: Store, migrated: Engine) -> N
 def test_paper_and_kiosk_tickets_drawn_at_once_never_clash(store: Store) -> None:
     """Four kiosks, each alternating applications and paper forms, on one counter."""
     def kiosk(n: int) -> list[str]:
-        return [add(store, kiosk=f"K{n}").ticket if i % 2 else paper(store) for i in range(10)]
+        return [add(store).ticket if i % 2 else paper(store) for i in range(10)]
 
     with ThreadPoolExecutor(4) as pool:
         drawn = [t for tickets in pool.map(kiosk, range(4)) for t in tickets]
@@ -206,9 +210,10 @@ def test_a_blob_moved_to_another_row_does_not_open(store: Store, migrated: Engin
                             .where(applications.c.id == first.id)).scalar_one()
         conn.execute(update(applications).where(applications.c.id == second.id)
                      .values(payload=blob))
-    with pytest.raises(DecryptError) as caught:
+    with pytest.raises(TamperedError) as caught:
         store.open_for_clerk(second.id, "clerk01")
-    assert caught.value.code == "decrypt_failed"
+    assert caught.value.code == "tampered"
+    assert store.open_for_clerk(first.id, "clerk01").submission == submission()
 
 
 # --- status ---------------------------------------------------------------------------------------
@@ -345,12 +350,13 @@ def test_purge_removes_what_is_due_and_nothing_else(
         store.purge(dt.timedelta(0))
 
 
-def test_purge_on_sqlite_leaves_no_trace_in_the_files(tmp_path: Path, clock: Clock) -> None:
+def test_purge_on_sqlite_leaves_no_trace_in_the_files(tmp_path: Path, clock: Clock,
+                                                       sealer: RecordSealer) -> None:
     path = tmp_path / "kiosk.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     try:
         upgrade(engine)
-        store = open_store(engine, tmp_path / "data.key", clock=clock)
+        store = open_store(engine, sealer=sealer, clock=clock)
         marker = "ZZMARKERZZ"  # plain text, to find it should encryption ever be skipped
         app = store.add_application(submission(), office_code=OFFICE, kiosk_id="K01",
                                     slip_id=os.urandom(12))
@@ -371,62 +377,65 @@ def test_purge_on_sqlite_leaves_no_trace_in_the_files(tmp_path: Path, clock: Clo
     assert marker.encode() not in raw
 
 
-# --- keys -------------------------------------------------------------------------------------------
+# --- keys, records and ids -----------------------------------------------------------------------
 
 
-def test_lost_key_with_rows_is_a_clear_error(store: Store, migrated: Engine, key_file: Path
-                                             ) -> None:
-    add(store)
-    key_file.unlink()
-    with pytest.raises(KeyMissingError) as caught:
-        open_store(migrated, key_file)
-    assert caught.value.code == "key_missing"
-    assert not key_file.exists()  # no new key made over the lost one
-
-
-def test_another_key_file_is_refused(store: Store, migrated: Engine, tmp_path: Path) -> None:
-    add(store)
-    other = tmp_path / "other.key"
-    load_or_create_key(other)
-    with pytest.raises(KeyMismatchError) as caught:
-        open_store(migrated, other)
-    assert caught.value.code == "key_mismatch"
-
-
-def test_second_kiosk_with_its_own_key_on_an_empty_database_is_refused(
-    migrated: Engine, tmp_path: Path
-) -> None:
-    # Both made a key file on first use, before either had written anything.
-    load_or_create_key(tmp_path / "kiosk2.key")
-    open_store(migrated, tmp_path / "kiosk1.key")
-    with pytest.raises(KeyMismatchError):
-        open_store(migrated, tmp_path / "kiosk2.key")
-    # A third, started with no key file at all, does not make one.
+def test_a_kiosk_writes_what_it_cannot_read(migrated: Engine, sealer: RecordSealer,
+                                            opener: RecordOpener) -> None:
+    kiosk = open_store(migrated, sealer=sealer)
+    app = add(kiosk)
     with pytest.raises(KeyMissingError):
-        open_store(migrated, tmp_path / "kiosk3.key")
-    assert not (tmp_path / "kiosk3.key").exists()
+        kiosk.open_for_clerk(app.id, "clerk01")
+    desk = open_store(migrated, opener=opener)
+    assert desk.open_for_clerk(app.id, "clerk01").submission == submission()
+    with pytest.raises(KeyMissingError):
+        add(desk)  # a desk never signs a record of its own
+    with migrated.connect() as conn:
+        sealed = conn.execute(select(applications.c.payload)).scalar_one()
+    assert HANAKO.encode() not in sealed
+    assert app.key_id == sealer.counter_key_id
 
 
-def test_rotation_keeps_old_rows_readable(store: Store, migrated: Engine, key_file: Path,
-                                          clock: Clock) -> None:
-    old = add(store)
-    key_file.write_text(f"{new_key_text()}\n{key_file.read_text()}")
-    rotated = open_store(migrated, key_file, clock=clock)
-    new = add(rotated)
-    assert new.key_id != old.key_id
-    assert rotated.open_for_clerk(old.id, "clerk01").submission == submission()
-    assert rotated.stats().by_key_id == {old.key_id: 1, new.key_id: 1}
-    # Once the purge has removed the old key's rows, the old key may go.
+@pytest.mark.parametrize("change", [
+    {"kiosk_id": "K02"},  # another kiosk's row now
+    {"forms": [{"id": "juminhyo", "version": 9}]},
+    {"slip_id": "cd" * 12},  # another slip's row
+    {"created_at": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)},
+])
+def test_a_rewritten_row_opens_as_tampered(store: Store, migrated: Engine,
+                                           change: dict[str, object]) -> None:
+    app = add(store)
+    with migrated.begin() as conn:
+        conn.execute(update(applications).where(applications.c.id == app.id).values(**change))
+    with pytest.raises(TamperedError) as caught:
+        store.open_for_clerk(app.id, "clerk01")
+    assert caught.value.code == "tampered" and caught.value.application_id == app.id
+    assert store.audit_trail(app.id) == []  # nothing was shown, so nothing was viewed
+
+
+def test_ids_are_never_reused_after_a_purge(store: Store, clock: Clock) -> None:
+    old = [add(store) for _ in range(3)]
+    store.open_for_clerk(old[-1].id, "clerk01")
     clock.advance(days=31)
-    add(rotated)
-    rotated.purge(dt.timedelta(days=30))
-    key_file.write_text(key_file.read_text().split("\n")[0] + "\n")
-    assert open_store(migrated, key_file, clock=clock).stats().by_key_id == {new.key_id: 1}
+    assert store.purge(dt.timedelta(days=30)) == 3
+    new = add(store)
+    assert new.id > max(a.id for a in old)
+    assert store.audit_trail(new.id) == []  # inherits no purged row's events
+
+
+def test_a_purged_slip_stays_spent_while_it_is_valid(store: Store, clock: Clock) -> None:
+    app = add(store)
+    clock.advance(days=3)
+    assert store.purge(dt.timedelta(days=2), slip_valid=dt.timedelta(days=14)) == 1
+    assert store.is_spent(app.slip_id)
+    clock.advance(days=12)
+    store.purge(dt.timedelta(days=2), slip_valid=dt.timedelta(days=14))
+    assert not store.is_spent(app.slip_id)  # expired now: the desk refuses it as such
 
 
 def test_maintenance_store_needs_no_key(store: Store, migrated: Engine) -> None:
     app = add(store)
-    maintenance = Store(migrated, None)
+    maintenance = Store(migrated)
     assert maintenance.stats().by_status["issued"] == 1
     with pytest.raises(KeyMissingError):
         maintenance.open_for_clerk(app.id, "clerk01")

@@ -15,13 +15,15 @@ from threading import Barrier
 
 from kiosk.store.db import make_engine
 from kiosk.store.repository import open_store
+from kiosk.store.sealing import RecordSealer
+from printouts.payload import init_keys, load_kiosk_keys
 from tests.kiosk.store.samples import submission
 
 
 @dataclass(frozen=True)
 class WriterJob:
     url: str
-    key_file: Path
+    keys_dir: Path  # each writer makes its own kiosk key here
     kiosk_id: str
     count: int
     ack_path: Path
@@ -31,7 +33,10 @@ class WriterJob:
 
 def write_applications(job: WriterJob, barrier: Barrier | None) -> None:
     engine = make_engine(job.url)
-    store = open_store(engine, job.key_file, create_key=False, clock=lambda: job.now)
+    folder = job.keys_dir / job.kiosk_id
+    init_keys(folder, kiosk_id=job.kiosk_id, office_code=job.office)
+    sealer = RecordSealer(load_kiosk_keys(folder))
+    store = open_store(engine, sealer=sealer, clock=lambda: job.now)
     ack = os.open(job.ack_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         if barrier is not None:
