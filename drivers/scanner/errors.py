@@ -61,19 +61,23 @@ def _over(limit: str, cap: int, found: tuple[int, ...]) -> tuple[str, str]:
         case "pixels":
             ja = f"画像の画素数が上限 {cap // 10_000} 万画素を超えています"
             en = f"the image is over the {cap / 1e6:g} megapixel limit"
+        case "time":
+            ja, en = f"読み込みが上限の {cap} 秒で終わりません", f"reading it takes longer than the {cap} s limit"
         case _:
             ja, en = "読み込むためのメモリーが足りません", "reading it needs more memory than there is"
     return (f"{ja}：{has[0]}", f"{en}: {has[1]}") if has else (ja, en)
 
 
 class FileTooLargeError(ScannerError):
-    """The file, a page of it or its picture is over a cap, so it is not decoded at all.
+    """The file, a page of it or its picture is over a cap, so it is not decoded at all; or
+    decoding it went over the child process's memory or time limit, and was stopped there.
 
     A slip's picture or PDF is far below every cap; a file over one is a mistake or an attack,
     and decoding it anyway could take the desk's memory (a 551-byte PDF once asked for 1.9 GB).
     The clerk scans the paper slip instead. `limit` names the cap (file_size, pdf_pages,
-    page_size, pixels, memory) for the desk and the tests; `found` is what the file has, when
-    it is known before anything is decoded.
+    page_size, pixels, or memory and time: the limits of the child process that decodes it) for
+    the desk and the tests; `found` is what the file has, when it is known before anything is
+    decoded.
     """
 
     code = "file_too_large"

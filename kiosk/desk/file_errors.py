@@ -20,7 +20,7 @@ class FileTooLarge(ScanRefused):
     code = "file_too_large"
     message_ja = "ファイルが大きすぎるため読み取りません。紙の控えの QR コードを QR スキャナーで読み取ってください。"
     message_en = "The file is too large to read. Scan the QR code on the paper slip with the QR scanner instead."
-    # file_size, pdf_pages, page_size, pixels or memory (FileTooLargeError.limit).
+    # file_size, pdf_pages, page_size, pixels, memory or time (FileTooLargeError.limit).
     limit: str = ""
 
     @classmethod

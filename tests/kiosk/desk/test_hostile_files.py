@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from drivers.scanner import sandbox
 from kiosk.cli.main import main
 from kiosk.desk.errors import DeskError, ScanRefused
 from kiosk.desk.file_errors import FileTooLarge
-from tests.drivers.scanner.test_hostile_files import HOSTILE, hostile_file
+from tests.drivers.scanner.test_hostile_files import HOSTILE, content_bomb_pdf, hostile_file
 from tests.kiosk.desk.conftest import SiteFactory
 from tests.kiosk.desk.world import CLERK, Site
 
@@ -69,6 +70,24 @@ def test_the_huge_page_pdf_is_refused_at_once(site: Site, tmp_path: Path) -> Non
     print(f"huge-page PDF refused by the desk in {elapsed * 1000:.1f} ms")  # reported, not asserted
 
 
+@pytest.mark.timeout(30)
+def test_a_file_that_takes_too_long_is_refused_saying_so(site: Site, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF that takes about 7 s to read, at a 1 s limit: the child is stopped, the clerk told."""
+    path = tmp_path / "slow.pdf"
+    path.write_bytes(content_bomb_pdf(20))
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", 1.0)
+    with pytest.raises(FileTooLarge) as caught:
+        site.desk.scan(path)
+    assert caught.value.code == "file_too_large" and caught.value.limit == "time"
+    assert caught.value.message("ja") == (
+        "ファイル「slow.pdf」は読み取りません（読み込みが上限の 1 秒で終わりません）。"
+        "紙の控えの QR コードを QR スキャナーで読み取ってください。 [file_too_large]")
+    assert caught.value.message("en") == (
+        "The file 'slow.pdf' is not read (reading it takes longer than the 1 s limit)."
+        " Scan the QR code on the paper slip with the QR scanner instead. [file_too_large]")
+
+
 @pytest.mark.timeout(20)
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_kiosk_desk_scan_refuses_it_with_exit_2(site: Site, tmp_path: Path, name: str,
@@ -82,7 +101,7 @@ def test_kiosk_desk_scan_refuses_it_with_exit_2(site: Site, tmp_path: Path, name
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("name", ["huge-page.pdf", "fifo.png", "header-100000.png"])
+@pytest.mark.parametrize("name", ["huge-page.pdf", "fifo.png", "header-100000.png", "content-bomb.pdf"])
 def test_the_command_in_its_own_process_prints_no_traceback(site: Site, tmp_path: Path, name: str) -> None:
     """As IT staff run it: a real process, whose stderr is what a terminal shows."""
     path = hostile_file(tmp_path, name)
