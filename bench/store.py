@@ -10,7 +10,7 @@ connection), or every kiosk of the office would stand still.
 
 Each writer is a process of its own (spawn) with its own engine and Store, as a kiosk is; all
 start together at a barrier, and the clock runs from the barrier to the last writer's last
-commit. Every application is a full `Store.add_application`: My Number scan, CBOR, AES-GCM,
+commit. Every application is a full `Store.add_application`: My Number scan, CBOR, HPKE seal and signature,
 ticket allocation and insert in one transaction, committed durably (SQLite synchronous=FULL;
 PostgreSQL with fsync and synchronous_commit on, unlike the test server). All writers use one
 office, so they all contend for the same ticket counter: the worst case.

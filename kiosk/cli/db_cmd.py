@@ -1,6 +1,6 @@
 """`kiosk db ...`: what IT staff run on the database: upgrade the schema, purge, count.
 
-None of these reads personal data or needs the data key: `purge` removes whole rows (and the
+None of these reads personal data or needs a key: `purge` removes whole rows (and the
 printed and exported files of the same age) and `stats` counts them. Run `kiosk db purge` once a
 day (cron or a systemd timer); it is safe to run again.
 """
@@ -129,12 +129,12 @@ def cmd_stats(args: argparse.Namespace, config: KioskConfig) -> int:
         print(f"監査記録: {stats.audit_events}")
         oldest = _local(stats.oldest_created_at) or "なし"
         print(f"最も古い申請: {oldest}")
-        print("暗号鍵ID別の申請数:")
+        print("封印先の窓口鍵ID別の申請数:")
     else:
         print(f"Prints: ok {stats.prints_ok} / failed {stats.prints_failed}")
         print(f"Audit events: {stats.audit_events}")
         print(f"Oldest application: {_local(stats.oldest_created_at) or 'none'}")
-        print("Applications per data key id:")
+        print("Applications per counter key id (\"slip\": taken from a slip at a desk):")
     for key_id, count in sorted(stats.by_key_id.items()):
         print(f"  {key_id}: {count}")
     return 0

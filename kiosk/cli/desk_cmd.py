@@ -192,7 +192,7 @@ def cmd_screen(args: argparse.Namespace, config: KioskConfig) -> int:
     try:
         run_desk(parts.desk, card_reader=lambda: build_card_reader(config=config),
                  fullscreen=not args.windowed,
-                 export_dir=config.printer.out_dir.parent / "exports")
+                 export_dir=config.desk.export_dir)
     finally:
         parts.close()
     return 0

@@ -66,8 +66,7 @@ def real_kiosk(tmp_path: Path, pdf_queue: PdfQueue, place_card: PlaceCard) -> Re
     lines = [
         f'keys_dir = "{var / "keys"}"', 'kiosk_id = "K01"', "",
         "[office]", 'name = "みほん市役所"', 'code = "999997"', "",
-        "[database]", f'url = "sqlite:///{var / "kiosk.sqlite3"}"',
-        f'key_file = "{var / "data.key"}"', "",
+        "[database]", f'url = "sqlite:///{var / "kiosk.sqlite3"}"', "",
         "[printer]", 'backend = "cups"', f'slip_queue = "{pdf_queue.name}"',
         f'form_queue = "{pdf_queue.name}"', f'out_dir = "{var / "print"}"', "",
         "[card]", f'reader = "{card.reader_name}"',

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import stat
 from collections.abc import Callable
 from dataclasses import replace
@@ -391,3 +392,19 @@ def test_cli_reports_a_broken_key_store_as_a_kiosk_error(tmp_path: Path) -> None
         _run(config, "keys", "init")
     with pytest.raises(KioskError):
         _run(config, "keys", "show")
+
+
+def test_a_second_desk_copies_the_first_desks_key_instead_of_making_one(tmp_path: Path) -> None:
+    """A new counter key would not be the office's current one: no kiosk would seal to it, and
+    that desk would open nothing. init says what to do instead."""
+    first, second = tmp_path / "desk1", tmp_path / "desk2"
+    init_keys(first, kiosk_id="K01", office_code=OFFICE, role="desk")
+    second.mkdir(mode=0o700)
+    (second / TRUST_FILE).write_bytes((first / TRUST_FILE).read_bytes())
+    with pytest.raises(KeyStoreError, match=f"copy {COUNTER_KEY_FILE}"):
+        init_keys(second, kiosk_id="K01", office_code=OFFICE, role="desk")
+    assert not (second / COUNTER_KEY_FILE).exists()
+    shutil.copy2(first / COUNTER_KEY_FILE, second / COUNTER_KEY_FILE)
+    again = init_keys(second, kiosk_id="K01", office_code=OFFICE, role="desk")
+    assert again.created == () and load_desk_keys(second).sealing_keys.keys() == \
+        load_desk_keys(first).sealing_keys.keys()

@@ -68,20 +68,21 @@ def test_upgrade_from_0001_keeps_old_rows_which_open_as_legacy(engine: Engine, s
     now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
     with engine.begin() as conn:
         conn.execute(text(
-            "INSERT INTO applications (id, ticket, ticket_no, ticket_day, office_code, kiosk_id, "
-            "slip_id, status, created_at, updated_at, forms, key_id, payload) VALUES (7, 'A-001', "
+            "INSERT INTO applications (ticket, ticket_no, ticket_day, office_code, kiosk_id, "
+            "slip_id, status, created_at, updated_at, forms, key_id, payload) VALUES ('A-001', "
             "1, :day, '999997', 'K01', :slip, 'issued', :now, :now, '[]', 'k', :blob)"),
             {"day": now.date(), "slip": "ab" * 12, "now": now.replace(tzinfo=None),
              "blob": b"\x01" + bytes(40)})
+        old = conn.execute(text("SELECT id FROM applications")).scalar_one()
     upgrade(engine)
     assert tables(engine) == TABLES
-    assert store.get(7).ticket == "A-001"
+    assert store.get(old).ticket == "A-001"
     with pytest.raises(LegacyRecordError) as caught:
-        store.open_for_clerk(7, "c1")
+        store.open_for_clerk(old, "c1")
     assert caught.value.code == "legacy_record"
     newer = store.add_application(submission(), office_code="999997", kiosk_id="K01",
                                   slip_id=bytes(12))
-    assert newer.id > 7
+    assert newer.id > old
 
 
 def test_store_refuses_a_database_without_schema(engine: Engine) -> None:
