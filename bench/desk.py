@@ -109,7 +109,7 @@ def build_rig(root: Path, url: Callable[[str], str], *, shared: bool, library: L
     forms.mkdir()
     desk = Desk(store=stores[1], keys=load_desk_keys(keys), library=library,
                 printer=FileSink(forms), printer_label="file", office=OFFICE, counters={},
-                clock=utc_now, clerk="bench", desk_id="bench", fonts=fonts)
+                clock=utc_now, clerk="bench", role="supervisor", desk_id="bench", fonts=fonts)
     return Rig(submitter, sink, desk, stores)
 
 

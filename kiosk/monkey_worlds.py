@@ -199,5 +199,5 @@ def desk_world(root: Path, rng: random.Random, library: Library | None = None) -
     forms_out.mkdir()
     desk = Desk(store=store, keys=desk_keys, library=lib, printer=FileSink(forms_out),
                 printer_label="file", office=OFFICE, counters=COUNTERS, clock=utc_now,
-                clerk="monkey", desk_id="desk-m", fonts=Fonts.for_pdf())
+                clerk="monkey", role="supervisor", desk_id="desk-m", fonts=Fonts.for_pdf())
     return DeskWorld(desk, lib, root, rng)

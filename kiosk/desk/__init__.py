@@ -3,14 +3,15 @@ form, record its status, export it. Plain Python; the clerk's Kivy screen is kio
 See docs/desk.md.
 """
 
-from kiosk.desk import errors, file_errors, signed
+from kiosk.desk import access, errors, file_errors, signed
 from kiosk.desk.card import MyNumber, MyNumberReader, PcscMyNumberReader
 from kiosk.desk.errors import DeskError, DeskMessage, desk_error
 from kiosk.desk.service import Desk, ExportResult, PrintResult
 from kiosk.desk.view import DeskView, FieldView, Flag, ProcedureView
 
 # Every code a clerk may meet, for docs/desk.md.
-CODES: tuple[str, ...] = (*errors.CODES, file_errors.FileTooLarge.code, *signed.CODES)
+CODES: tuple[str, ...] = (*errors.CODES, file_errors.FileTooLarge.code, *signed.CODES,
+                          *access.CODES)
 
 __all__ = [
     "CODES",

@@ -1,23 +1,36 @@
-"""What every part of the counter desk shares: its collaborators, the clerk signed in, and the
-application on screen (kept so that printing it does not open, and audit, it again)."""
+"""What every part of the counter desk shares: its collaborators, the person signed in (and
+their role), and the application on screen (kept so that printing it does not open, and audit,
+it again).
+
+Nobody acts at the desk without signing in with their own staff id and password (the store's
+accounts, kiosk/store/staff.py); each action asks for its role (access.py), and a refusal is
+an audit event. `lock()` hides the application until the same person's password is given again
+(the screen's idle lock); `sign_out()` forgets it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from drivers.printer.base import Printer
 from forms.loader import Library
 from kiosk.config import OfficeConfig
-from kiosk.desk.errors import ClerkInvalid, ClerkRequired, NotFound, desk_error
+from kiosk.desk.access import NEEDS, DeskLocked, RoleRequired, SignedOut
+from kiosk.desk.errors import ClerkInvalid, ClerkRequired, DeskError, NotFound, desk_error
 from kiosk.desk.view import DeskView, build_view
 from kiosk.store.errors import NotFoundError, StoreError
 from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import AuditEvent, OpenedApplication, Store
+from kiosk.store.staff import Role, StaffMember, at_least
 from printouts.layout import Fonts
 from printouts.payload import Application, DeskKeys
 from printouts.slip import A5, SlipPaper
+
+log = logging.getLogger("kiosk.desk")
+ANONYMOUS = "anonymous"  # the audit's clerk of a refusal before anyone signed in
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class DeskBase:
         counters: Mapping[str, str],
         clock: Callable[[], dt.datetime],
         clerk: str | None,
+        role: Role = "clerk",
         desk_id: str | None = None,
         fonts: Fonts | None = None,
         slip_paper: SlipPaper = A5,
@@ -69,6 +83,8 @@ class DeskBase:
         self._counters = dict(counters)
         self._clock = clock
         self.clerk = clerk or None
+        self.role: Role = role
+        self.locked = False
         self.desk_id = desk_id
         self._fonts = fonts
         # A slip older than this is refused (`slip_expired`, [desk] slip_valid_days).
@@ -79,11 +95,72 @@ class DeskBase:
         self._current: _Current | None = None
 
     def _need_clerk(self) -> str:
+        if self.locked:
+            raise DeskLocked()
         if not self.clerk:
             raise ClerkRequired()
         if not STAFF_ID.fullmatch(self.clerk):  # the store's rule, checked before any action
             raise ClerkInvalid()
         return self.clerk
+
+    def _need_role(self, action: str) -> str:
+        """The signed-in id, if their role may do `action`; else RoleRequired, audited."""
+        clerk = self._need_clerk()
+        if not at_least(self.role, NEEDS[action]):
+            refused = RoleRequired.for_action(action)
+            self._audit_refusal(refused)
+            raise refused
+        return clerk
+
+    def _audit_refusal(self, exc: DeskError) -> None:
+        """A refusal is an audit event (its code, the application when one was found): a
+        forged, replayed or expired slip, or an action beyond one's role, leaves a trace.
+        Never the scanned text."""
+        clerk = self.clerk if self.clerk and STAFF_ID.fullmatch(self.clerk) else ANONYMOUS
+        try:
+            self._store.audit(clerk, "refused", exc.application_id, desk=self.desk_id,
+                              detail=exc.code)
+        except StoreError as failed:
+            log.warning("refusal %s not audited: %s", exc.code, failed.code)
+
+    # --- people ------------------------------------------------------------------------------
+
+    def sign_in(self, staff_id: str, password: str) -> StaffMember:
+        """Sign a person in with their own id and password (audited by the store, a wrong
+        password counted towards the lockout); whoever was signed in is forgotten first."""
+        self.sign_out()
+        try:
+            member = self._store.sign_in(staff_id, password, desk=self.desk_id)
+        except StoreError as exc:
+            raise desk_error(exc) from None
+        self.clerk, self.role = member.staff_id, member.role
+        return member
+
+    def sign_out(self) -> None:
+        """Forget the application on screen and the person; audited."""
+        who = self.clerk
+        self.forget()
+        self.clerk, self.role, self.locked = None, "clerk", False
+        if who and STAFF_ID.fullmatch(who):
+            try:
+                self._store.sign_out(who, desk=self.desk_id)
+            except StoreError as failed:
+                log.warning("sign-out not audited: %s", failed.code)
+
+    def lock(self) -> None:
+        """Hide everything personal until the same person gives their password again."""
+        if self.clerk:
+            self.locked = True
+
+    def unlock(self, password: str) -> None:
+        """The signed-in person's password again (checked and counted like a sign-in)."""
+        if not self.clerk:
+            raise SignedOut()
+        try:
+            self._store.sign_in(self.clerk, password, desk=self.desk_id)
+        except StoreError as exc:
+            raise desk_error(exc) from None
+        self.locked = False
 
     @property
     def office_name(self) -> str:
@@ -95,7 +172,8 @@ class DeskBase:
 
     @property
     def current(self) -> DeskView | None:
-        return self._current.view if self._current else None
+        """The application on screen; None while the desk is locked."""
+        return self._current.view if self._current and not self.locked else None
 
     @property
     def printed(self) -> Mapping[int, Printed]:
@@ -132,8 +210,9 @@ class DeskBase:
         """The application on screen, or the store's (opening it is audited as `viewed`)."""
         current = self._current
         if current is not None and current.opened.application.id == application_id:
+            self._need_clerk()
             return current.opened
-        clerk = self._need_clerk()
+        clerk = self._need_role("open")
         try:
             return self._store.open_for_clerk(application_id, clerk, desk=self.desk_id)
         except NotFoundError:

@@ -86,7 +86,7 @@ class DeskPrinting(DeskBase):
         names the procedures the number may be used for. Card errors come as DeskErrors with
         the card's code (wrong_pin, no_card, last_pin_try ...).
         """
-        clerk = self._need_clerk()
+        clerk = self._need_role("read_my_number")
         opened = self._opened(application_id)
         _proc, form = self._procedure(opened, procedure)
         if not form.my_number_required or not form.counter_only_ids():
@@ -148,7 +148,7 @@ class DeskPrinting(DeskBase):
         caller's object is emptied); without it a form that needs one prints empty boxes and
         says `my_number_not_read`.
         """
-        self._need_clerk()
+        self._need_role("print_form")
         try:
             opened = self._opened(application_id)
             if opened.application.status == Status.CANCELLED:
@@ -206,6 +206,7 @@ class DeskPrinting(DeskBase):
         slip has none stored: the slip is printed without codes and the result says
         `reprint_without_qr` (the application is registered at this desk already).
         """
+        self._need_role("reprint")
         opened = self._opened(application_id)
         stored, submission = opened.application, opened.submission
         forms = [loaded_form(self._library, p.form_id, p.form_version)

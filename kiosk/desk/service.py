@@ -47,7 +47,6 @@ from kiosk.desk.signed import (
 )
 from kiosk.desk.view import DeskView
 from kiosk.store.errors import DuplicateSlipError, StoreError
-from kiosk.store.records import STAFF_ID
 from kiosk.store.repository import OpenedApplication, SlipScan, StoredApplication
 from printouts.payload import Application, PayloadError, decode
 
@@ -57,7 +56,6 @@ __all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult
 log = logging.getLogger("kiosk.desk")
 
 ExportFormat = Literal["json", "csv"]
-ANONYMOUS = "anonymous"  # the audit's clerk of a scan refused before anyone signed in
 
 
 @dataclass(frozen=True)
@@ -99,16 +97,6 @@ class Desk(DeskPrinting):
             log.info("image scan refused: %s", exc.code)
             self._audit_refusal(exc)
             raise
-
-    def _audit_refusal(self, exc: DeskError) -> None:
-        """A refused scan is an audit event (its code, the application when one was found):
-        a forged, replayed or expired slip leaves a trace. Never the scanned text."""
-        clerk = self.clerk if self.clerk and STAFF_ID.fullmatch(self.clerk) else ANONYMOUS
-        try:
-            self._store.audit(clerk, "refused", exc.application_id, desk=self.desk_id,
-                              detail=exc.code)
-        except StoreError as failed:
-            log.warning("refusal %s not audited: %s", exc.code, failed.code)
 
     def _check_in(self, texts: list[str]) -> DeskView:
         for text in texts:
@@ -180,7 +168,8 @@ class Desk(DeskPrinting):
     # --- opening by number -----------------------------------------------------------------
 
     def open(self, application_id: int) -> DeskView:
-        """An application by its id (the CLI, a reprint): audited as `viewed`."""
+        """An application by its id (the CLI, a reprint): a supervisor's, audited as `viewed`."""
+        self._need_role("open")
         return self._show(self._opened(application_id))
 
     def resolve(self, ref: str) -> int:
@@ -204,7 +193,7 @@ class Desk(DeskPrinting):
 
     def set_status(self, application_id: int, new: Status | str) -> StoredApplication:
         """received / completed / cancelled, through the store's checked transitions."""
-        clerk = self._need_clerk()
+        clerk = self._need_role("set_status")
         try:
             stored = self._store.set_status(application_id, new, clerk, desk=self.desk_id)
         except StoreError as exc:
@@ -223,7 +212,7 @@ class Desk(DeskPrinting):
         Audited: one `exported` event per application, with the format. JSON goes to `out`;
         CSV to one file per form beside it (export.csv -> export.juminhyo.csv ...).
         """
-        clerk = self._need_clerk()
+        clerk = self._need_role("export")
         start = dt.datetime.combine(since, dt.time(0), JST) if since else None
         try:
             apps = self._store.open_for_export(clerk, since=start, office_code=self._office.code,

@@ -12,6 +12,7 @@ from typing import cast
 from sqlalchemy import Connection, insert, select
 
 from common.clock import JST
+from kiosk.store.audit_chain import advance, event_hash, next_link
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import AUDIT_ACTIONS, PRINT_KINDS, audit_events, print_jobs
 from kiosk.store.records import (
@@ -60,7 +61,8 @@ def _paper_ticket_of(detail: str, kiosk_id: str | None, at: dt.datetime) -> Pape
 
 def insert_audit(conn: Connection, *, clerk: str, action: str, application_id: int | None,
                  desk: str | None, detail: str | None, at: dt.datetime) -> int:
-    """One audit event, inside the caller's transaction (so it commits with what it records)."""
+    """One audit event, inside the caller's transaction (so it commits with what it records),
+    chained to the one before (audit_chain.py)."""
     if action not in AUDIT_ACTIONS:
         raise InvalidValueError(f"audit action must be one of {', '.join(AUDIT_ACTIONS)}")
     if desk is not None:
@@ -69,12 +71,16 @@ def insert_audit(conn: Connection, *, clerk: str, action: str, application_id: i
         if len(detail) > MAX_DETAIL:
             raise InvalidValueError(f"audit detail: at most {MAX_DETAIL} characters")
         refuse_my_number(detail, "audit detail")
+    seq, prev = next_link(conn)
+    digest = event_hash(prev, seq, clerk=clerk, action=action, application_id=application_id,
+                        desk=desk, detail=detail, at=at)
     event_id = conn.execute(
         insert(audit_events).values(
             clerk_id=clerk, action=action, application_id=application_id, desk_id=desk,
-            detail=detail, at=at,
+            detail=detail, at=at, seq=seq, prev_hash=prev, hash=digest,
         ).returning(audit_events.c.id)
     ).scalar_one()
+    advance(conn, seq, digest)
     return int(event_id)
 
 

@@ -174,6 +174,30 @@ class LegacyRecordError(DataKeyError):
     )
 
 
+# --- people -------------------------------------------------------------------------------------
+
+
+class SignInError(StoreError):
+    """A wrong id, password or PIN, or a disabled account: one answer for all, so a try tells
+    nothing about which ids exist."""
+
+    code = "sign_in_failed"
+    message_ja = "職員IDまたはパスワード（暗証番号）が違います。もう一度入力してください。"
+    message_en = "The staff ID or the password (PIN) is not right. Try again."
+
+
+class AccountLockedError(StoreError):
+    code = "account_locked"
+    message_ja = (
+        "続けて5回間違えたため、このアカウントは15分間ロックされています。時間をおくか、"
+        "監督者（supervisor）にロックの解除を依頼してください。"
+    )
+    message_en = (
+        "Five wrong tries in a row have locked this account for 15 minutes. Wait, or ask a "
+        "supervisor to unlock it."
+    )
+
+
 # --- the database itself --------------------------------------------------------------------------
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, insert, literal, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from common.clock import JST
 from kiosk.application import Status
+from kiosk.store.audit import insert_audit
 from kiosk.store.db import is_sqlite
 from kiosk.store.errors import InvalidValueError
 from kiosk.store.models import (
-    UtcDateTime,
     applications,
     audit_events,
     print_jobs,
@@ -48,13 +48,9 @@ class Maintenance(StoreBase):
         due = select(applications.c.id).where(applications.c.created_at < cutoff)
 
         def write(conn: Connection) -> int:
-            conn.execute(
-                insert(audit_events).from_select(
-                    ["clerk_id", "action", "application_id", "at"],
-                    select(literal(clerk), literal("purged"), applications.c.id,
-                           literal(now, UtcDateTime())).where(applications.c.created_at < cutoff),
-                )
-            )
+            for app_id in conn.execute(due.order_by(applications.c.id)).scalars().all():
+                insert_audit(conn, clerk=clerk, action="purged", application_id=app_id,
+                             desk=None, detail=None, at=now)
             conn.execute(print_jobs.delete().where(print_jobs.c.application_id.in_(due)))
             conn.execute(slip_codes.delete().where(slip_codes.c.slip_id.in_(
                 select(applications.c.slip_id).where(applications.c.created_at < cutoff))))

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -40,7 +41,9 @@ from kiosk.application import Status
 STATUSES = tuple(s.value for s in Status)
 PRINT_KINDS = ("slip", "form", "assisted")
 PRINT_STATUSES = ("ok", "failed")
-AUDIT_ACTIONS = ("viewed", "printed", "status_changed", "exported", "purged", "refused", "number_read")
+AUDIT_ACTIONS = ("viewed", "printed", "status_changed", "exported", "purged", "refused", "number_read",
+                 "signed_in", "signed_out", "staff_changed")
+STAFF_ROLES = ("clerk", "supervisor", "admin")
 
 # Deterministic constraint names: migrations can name what they alter, on SQLite too.
 NAMING = {
@@ -150,7 +153,13 @@ audit_events = Table(
     # e.g. "issued->received", "form", "count=3": codes, never personal data.
     Column("detail", String(200), nullable=True),
     Column("at", UtcDateTime, nullable=False),
+    # The hash chain (audit_chain.py): this event's number in the chain, the hash of the one
+    # before and its own (SHA-256, hex). A changed, removed or inserted event breaks it.
+    Column("seq", Integer, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     CheckConstraint(_in("action", AUDIT_ACTIONS), name="action"),
+    UniqueConstraint("seq"),
     Index(None, "application_id"),
     Index(None, "at"),
     sqlite_autoincrement=True,
@@ -182,4 +191,30 @@ spent_slips = Table(
     metadata,
     Column("slip_id", String(24), primary_key=True),
     Column("issued_at", UtcDateTime, nullable=False),
+)
+
+# The chain's head: the last event's number and hash, locked by each insert so events chain in
+# one order; `kiosk audit verify` checks the events against it (a removed last event shows).
+audit_heads = Table(
+    "audit_heads",
+    metadata,
+    Column("chain", String(16), primary_key=True),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Staff accounts (staff.py): passwords and kiosk PINs as Argon2id hashes, the lockout counter.
+staff = Table(
+    "staff",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("pin_hash", String(200), nullable=True),
+    Column("disabled", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint(_in("role", STAFF_ROLES), name="role"),
 )

@@ -40,6 +40,7 @@ from kiosk.store.records import (
     slip_hex,
 )
 from kiosk.store.sealing import RecordOpener, RecordSealer
+from kiosk.store.staff import StaffAccounts
 from kiosk.store.status import check_transition
 
 __all__ = [
@@ -64,7 +65,7 @@ __all__ = [
 ]
 
 
-class Store(ApplicationWrites, DeskQueries, AuditLog, Maintenance):
+class Store(ApplicationWrites, DeskQueries, AuditLog, Maintenance, StaffAccounts):
     """The kiosk's and the desk's one door to the database (StoreBase says which keys each
     side holds)."""
 

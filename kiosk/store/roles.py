@@ -6,7 +6,9 @@ insert applications, their slip codes, print jobs and audit events, and draw tic
 it may read back only the columns its inserts return and the ticket counter needs (ids, ticket
 numbers, office and day), never a payload. A desk reads, records an application from its slip,
 changes its status, and inserts print jobs and audit events. Neither may UPDATE or DELETE an
-audit event, a print job or a slip code; the purge and the migrations run as the owner.
+audit event, a print job or a slip code; the purge and the migrations run as the owner. For
+signing in, a kiosk reads the staff's PIN hashes and a desk their password hashes, never both,
+and either counts wrong tries; staff accounts are added and changed under the owner's login.
 
 `kiosk db roles` prints these statements, and applies them with `--apply`; the login roles
 themselves are the city's to create (with their passwords), as docs/security.md shows.
@@ -24,7 +26,9 @@ from kiosk.store.transactions import translate
 
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 TABLES = ("applications", "slip_codes", "print_jobs", "audit_events", "ticket_counters",
-          "spent_slips", "alembic_version")
+          "spent_slips", "alembic_version", "audit_heads", "staff")
+# What signing in reads and counts (staff.py); a kiosk reads PIN hashes, a desk passwords'.
+_SIGN_IN = "staff_id, role, disabled, failures, locked_until"
 SEQUENCES = ("applications_id_seq", "print_jobs_id_seq", "audit_events_id_seq")
 
 
@@ -41,6 +45,11 @@ def grants(kiosk: str, desk: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {both}",
         f"GRANT SELECT ON alembic_version TO {both}",
         f"GRANT USAGE ON SEQUENCE {sequences} TO {both}",
+        # Every audit event takes the next link of the chain (audit_chain.py).
+        f"GRANT SELECT, UPDATE ON audit_heads TO {both}",
+        f"GRANT SELECT ({_SIGN_IN}, pin_hash) ON staff TO {kiosk}",
+        f"GRANT SELECT ({_SIGN_IN}, password_hash) ON staff TO {desk}",
+        f"GRANT UPDATE (failures, locked_until, updated_at) ON staff TO {both}",
         # The kiosk: writes, and reads back nothing personal.
         f"GRANT INSERT ON applications, slip_codes, print_jobs, audit_events TO {kiosk}",
         f"GRANT SELECT (id, ticket, ticket_no, office_code, ticket_day) ON applications TO "

@@ -34,6 +34,7 @@ from kiosk.store.migrate import upgrade
 from kiosk.store.models import audit_events
 from kiosk.store.repository import Store, open_store
 from kiosk.store.sealing import RecordOpener, RecordSealer
+from kiosk.store.staff import Role
 from kiosk.submit import KioskSubmitter
 from printouts.layout import Fonts
 from printouts.payload import init_keys, load_desk_keys, load_kiosk_keys
@@ -160,10 +161,11 @@ def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: 
                fonts: Fonts, clock: Callable[[], dt.datetime], kiosk_ids: Sequence[str] = ("K01",),
                desk_library: Library | None = None,
                desk_printer: tuple[Printer, str] | None = None,
-               serves: Sequence[str] = ()) -> Site:
+               serves: Sequence[str] = (), role: Role = "supervisor") -> Site:
     """Keys by role as docs/security.md sets them up: the desk's sealing key first, each kiosk's
     signing key in a folder of its own with the trust list copied over, and the desk's trust
-    list naming every kiosk. A store per kiosk unless shared."""
+    list naming every kiosk. A store per kiosk unless shared. The desk's person is signed in
+    as a supervisor (every desk action); tests of the roles sign in as others."""
     keys_dir = root / "keys"
     init_keys(keys_dir, kiosk_id="K01", office_code=OFFICE.code, role="desk")
     engines: list[Engine] = []
@@ -196,7 +198,7 @@ def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: 
     desk = Desk(
         store=desk_store, keys=load_desk_keys(keys_dir), library=desk_lib,
         printer=printer, printer_label=label, office=OFFICE, counters=COUNTERS, clock=clock,
-        clerk=CLERK, desk_id=DESK_ID, fonts=fonts, serves=serves)
+        clerk=CLERK, role=role, desk_id=DESK_ID, fonts=fonts, serves=serves)
     return Site(root, library, fonts, clock, keys_dir, desk, desk_store, desk_sink, shared,
                 desk_url, kiosks, engines)
 
@@ -214,4 +216,5 @@ def counter_desk(site: Site, *serves: str, desk_id: str) -> Desk:
     return Desk(
         store=site.desk_store, keys=load_desk_keys(site.keys_dir), library=site.library,
         printer=site.desk_sink, printer_label="file", office=OFFICE, counters=COUNTERS,
-        clock=site.clock, clerk=CLERK, desk_id=desk_id, fonts=site.fonts, serves=serves)
+        clock=site.clock, clerk=CLERK, role="supervisor", desk_id=desk_id, fonts=site.fonts,
+        serves=serves)

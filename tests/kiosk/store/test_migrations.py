@@ -17,7 +17,7 @@ from kiosk.store.repository import Store, open_store
 from tests.kiosk.store.samples import submission
 
 TABLES = {"applications", "print_jobs", "audit_events", "ticket_counters", "slip_codes",
-          "spent_slips"}
+          "spent_slips", "staff", "audit_heads"}
 TABLES_0001 = {"applications", "print_jobs", "audit_events", "ticket_counters", "data_keys"}
 
 
