@@ -7,17 +7,21 @@ Source with the path and line of the offending key.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
+from common.clock import japan_date, utc_now
 from forms import events, expr
 from forms.errors import Code, ExpressionError
 from forms.field_types import BINDINGS, SEX_VALUES
 from forms.model import Form, FormField
 from forms.text import T, Text
+from forms.value_checks import check_values
 from forms.yamlsource import PathKey, Source
 
 
@@ -44,13 +48,18 @@ def index_fields(form: Form) -> list[Located]:
     return out
 
 
-def check_form(form: Form, src: Source, *, counters: set[str] | None, strict: bool) -> None:
+def check_form(form: Form, src: Source, *, counters: set[str] | None, strict: bool,
+               today: dt.date | None = None) -> None:
+    """`today` decides the bounds counted from the day (`min: today`) against fixed dates."""
     located = index_fields(form)
     _unique_ids(located, src)
     _choices(located, src)
     _bindings(form, located, src)
     _expressions(form, located, src)
     _cycles(located, src)
+    check_values(form, [(loc.field, loc.path) for loc in located], src,
+                 today=today or japan_date(utc_now()))
+    _outside_group(form, src)
     if counters is not None and form.counter not in counters:
         src.error(Code.UNKNOWN_COUNTER, ("counter",), T(
             f"窓口「{form.counter}」は設定 (kiosk.toml の counters) にありません。",
@@ -164,8 +173,9 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
                       f"外からは count({by_id[name].group}) を使ってください。",
                       f"'{name}' is inside a repeated group; "
                       f"from outside use count({by_id[name].group})")
-                    if name in by_id else
-                    T("id の綴りを確かめてください。", "Check the spelling of the field id."))
+                    if name in by_id else _did_you_mean(name, scope - {"value"}))
+            if where is not None and name in by_id:
+                hint = _dedented_hint(where, by_id[str(by_id[name].group)], hint)
             src.error(Code.UNKNOWN_REFERENCE, path, T(
                 f"式「{source}」の「{name}」という項目はありません。",
                 f"expression '{source}' refers to '{name}', which is not a field here."), hint)
@@ -180,9 +190,76 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
                 f"規則の field「{rule.field}」という項目はありません。",
                 f"rule field '{rule.field}' is not a field of this form "
                 "(outside repeated groups)."),
-                T("メッセージを表示する項目の id を書いてください。",
-                  "Write the id of the field where the message is shown."))
+                _did_you_mean(rule.field, top_level,
+                              T("メッセージを表示する項目の id を書いてください。",
+                                "Write the id of the field where the message is shown.")))
     _fee_copies(form, by_id, src)
+
+
+def _dedented_hint(where: Located, group: Located, hint: Text) -> Text:
+    """A field after a group, speaking of the group's questions: most likely indented out."""
+    base, index = group.path[:-1], group.path[-1]
+    after = (where.path[:-1] == base and isinstance(index, int)
+             and isinstance(where.path[-1], int) and where.path[-1] > index)
+    if not after:
+        return hint
+    gid = group.field.id
+    return T(f"{hint.ja}「{where.field.id}」は字下げがずれて繰り返し項目「{gid}」の外に出て"
+             f"いませんか。中に入れるなら、{gid} の fields の項目と同じ字下げにしてください。",
+             f"{hint.en}. Is '{where.field.id}' indented out of the repeated group '{gid}'? "
+             f"To put it inside, indent it like the other questions under {gid}'s fields.")
+
+
+def _did_you_mean(name: str, known: set[str], otherwise: Text | None = None) -> Text:
+    """The closest field id a misspelt one (`purpse`) was meant to be."""
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    if close:
+        return T(f"「{close[0]}」の書き間違いではありませんか。", f"Did you mean '{close[0]}'?")
+    return otherwise or T("id の綴りを確かめてください。", "Check the spelling of the field id.")
+
+
+def _outside_group(form: Form, src: Source) -> None:
+    """A question dedented out of its repeated group still loads, asked once for the whole
+    form: warned when the file shows it (the group's questions depend on it, or it shares
+    the id prefix the group's questions share)."""
+    located = index_fields(form)
+    by_path = {loc.path: loc for loc in located}
+    for loc in located:
+        last = loc.path[-1]
+        nxt = by_path.get((*loc.path[:-1], last + 1)) if isinstance(last, int) else None
+        if nxt is None or not loc.field.kind.repeats:
+            continue
+        group, gid, fid = loc.field, loc.field.id, nxt.field.id
+        users = [c.id for c in group.walk()[1:] if fid in _condition_refs(c)]
+        prefix = fid.split("_")[0] + "_"
+        sharing = [c.id for c in group.fields or () if c.id.startswith(prefix)] if "_" in fid else []
+        if users:
+            why = T(f"繰り返し項目「{gid}」の中の「{users[0]}」の条件が、その後ろの「{fid}」を見ています。",
+                    f"'{users[0]}' inside the repeated group '{gid}' depends on '{fid}', "
+                    "which comes right after the group.")
+        elif len(sharing) >= 2:
+            why = T(f"「{fid}」は繰り返し項目「{gid}」のすぐ後ろにあり、その中の "
+                    f"{', '.join(sharing)} と同じ「{prefix}」で始まります。",
+                    f"'{fid}' comes right after the repeated group '{gid}' and starts with "
+                    f"'{prefix}' like its questions {', '.join(sharing)}.")
+        else:
+            continue
+        src.report("warning", Code.SCHEMA, (*nxt.path, "id"), T(
+            f"{why.ja}字下げがずれて {gid} の外に出ていませんか（外なら1回だけ聞かれます）。",
+            f"{why.en} Is it indented out of '{gid}'? (Outside, it is asked once, not per item.)"),
+            T(f"{gid} の中に入れるなら、{gid} の fields の項目と同じ字下げにしてください。",
+              f"To put it inside, indent it like the other questions under {gid}'s fields."))
+
+
+def _condition_refs(field: FormField) -> set[str]:
+    refs: set[str] = set()
+    sources = [field.show_if, field.required if isinstance(field.required, str) else None,
+               *(part for rule in field.rules for part in (rule.check, rule.when))]
+    for source in sources:
+        if source:
+            with contextlib.suppress(ExpressionError):  # reported by _expressions
+                refs |= expr.parse(source).refs
+    return refs
 
 
 def _fee_copies(form: Form, by_id: dict[str, Located], src: Source) -> None:
@@ -194,9 +271,13 @@ def _fee_copies(form: Form, by_id: dict[str, Located], src: Source) -> None:
         wanted.append((line.copies_field, ("fee", "lines", k, "copies_field")))
     for copies, path in wanted:
         if copies not in by_id or not by_id[copies].field.kind.is_number:
+            numbers = {i for i, loc in by_id.items() if loc.field.kind.is_number}
             src.error(Code.UNKNOWN_REFERENCE, path, T(
                 f"fee の copies_field「{copies}」は copies 型の項目ではありません。",
-                f"fee copies_field '{copies}' is not a copies field of this form."))
+                f"fee copies_field '{copies}' is not a copies field of this form."),
+                _did_you_mean(copies, numbers - {copies}, T(
+                    "通数（copies 型）の項目の id を書いてください。",
+                    "Write the id of the copies field.")))
 
 
 def _check_comparison(form: Form, field: FormField, comp: expr.Comparison, *, source: str,

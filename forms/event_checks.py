@@ -12,7 +12,7 @@ event, since that is where IT staff fix it; the event's own problems at its own 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 from forms import events, expr
@@ -28,9 +28,11 @@ SourceOf = Callable[[str], Source]
 
 
 def check_event(forms: dict[str, Form], source_of: SourceOf, src: Source, event: LifeEvent,
-                i: int) -> bool:
+                i: int, *, hidden: Collection[str] = ()) -> bool:
     """Whether the event may be offered: its own problems are errors on `src`; a procedure's
-    binding problems go to that procedure's Source (the caller collects them)."""
+    binding problems go to that procedure's Source (the caller collects them). A step naming
+    a procedure that is not loaded (its file broken, or hidden) is only warned: the caller
+    offers the event without it, so one broken file never takes a whole event away."""
     before = len(src.problems)
     base: PathKey = (LIFE_EVENTS_KEY, i)
     questions = {q.id for q in event.questions}
@@ -38,11 +40,7 @@ def check_event(forms: dict[str, Form], source_of: SourceOf, src: Source, event:
     for j, step in enumerate(event.steps):
         path = (*base, "steps", j)
         if step.form and step.form not in forms:
-            src.error(Code.UNKNOWN_FORM, (*path, "form"), T(
-                f"手続き「{step.form}」は読み込まれていません。",
-                f"procedure '{step.form}' is not loaded."),
-                T("`kiosk forms list` で id を確かめてください。",
-                  "Check the id with `kiosk forms list`."))
+            _not_loaded(src, step.form, forms, (*path, "form"), hidden=step.form in hidden)
         elif step.form:
             _implied(src, forms[step.form], step.answers, (*path, "answers"))
             _select(src, forms[step.form], event, step.select, (*path, "select"))
@@ -52,6 +50,23 @@ def check_event(forms: dict[str, Form], source_of: SourceOf, src: Source, event:
             _names(src, step.when, questions, (*path, "when"),
                    what_ja="この出来事の質問", what_en="a question of this event")
     return not any(p.severity == "error" for p in src.problems[before:])
+
+
+def _not_loaded(src: Source, form_id: str, forms: Iterable[str], path: PathKey, *,
+                hidden: bool) -> None:
+    if hidden:
+        src.report("warning", Code.UNKNOWN_FORM, path, T(
+            f"手続き「{form_id}」は kiosk.toml の [forms] hide で隠されています。"
+            "このライフイベントはそれを除いて出します。",
+            f"procedure '{form_id}' is hidden by [forms] hide in kiosk.toml; the event is "
+            "offered without it."))
+        return
+    src.report("warning", Code.UNKNOWN_FORM, path, T(
+        f"手続き「{form_id}」は読み込まれていません。このライフイベントはそれを除いて出します。",
+        f"procedure '{form_id}' is not loaded; the event is offered without it."),
+        _did_you_mean(form_id, forms) or T(
+            "そのファイルのエラーを直すか、`kiosk forms list` で id を確かめてください。",
+            "Fix that file's errors, or check the id with `kiosk forms list`."))
 
 
 def _shared(src: Source, event: LifeEvent, base: PathKey) -> None:

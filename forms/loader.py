@@ -7,9 +7,11 @@ the others load. A municipality's form replaces the shipped form with the same i
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -21,7 +23,7 @@ from forms.choice_lists import (
     resolve_choice_lists,
 )
 from forms.errors import Code, Problem, Severity, UnknownFormError
-from forms.event_checks import LIFE_EVENTS_KEY, ProcedureSources, SourceOf, check_event, unbound_events
+from forms.event_checks import LIFE_EVENTS_KEY, ProcedureSources, check_event, unbound_events
 from forms.events import shared_fields
 from forms.model import (
     Applicant,
@@ -36,11 +38,14 @@ from forms.model import (
     Rule,
     ScreeningQuestion,
 )
+from forms.overrides import EXTENDS, Merged, check_versions, is_override, merge, read_extends
 from forms.schema_errors import known_keys, report_validation_error
 from forms.text import T
 from forms.yamlsource import Source, read_source
 
 SHIPPED_DIR = Path(__file__).parent / "library"
+# Where `[forms] hide` is written: problems about it name the setting, not a form file.
+CONFIG_FILE = Path("kiosk.toml")
 Origin = Literal["shipped", "local"]
 
 _KEYS = known_keys(Form, FormField, Choice, Rule, Applicant, Document, Fee, LifeEvent, EventStep,
@@ -52,6 +57,10 @@ class LoadedForm:
     form: Form
     file: Path
     origin: Origin
+    # The form as data (an override's merged with what it extends): `kiosk forms diff` reads it.
+    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What this file replaced or extended (the shipped form, or an earlier folder's).
+    base: LoadedForm | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -60,6 +69,8 @@ class Library:
     life_events: dict[str, LifeEvent] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    # Loaded, but not offered: `[forms] hide` in kiosk.toml.
+    hidden: dict[str, LoadedForm] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,9 +83,23 @@ class Library:
             raise UnknownFormError(form_id) from None
 
 
+@dataclass(frozen=True)
+class _Build:
+    """What every form of one folder is built with."""
+
+    counters: set[str] | None
+    lists: dict[str, ChoiceList]
+    origin: Origin
+
+    @property
+    def strict(self) -> bool:
+        return self.origin == "shipped"
+
+
 def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_DIR,  # type: ignore[assignment]
-                 counters: set[str] | None = None) -> Library:
-    """The shipped library (held to the stricter shipped rules), then each local directory."""
+                 counters: set[str] | None = None, hide: Collection[str] = ()) -> Library:
+    """The shipped library (held to the stricter shipped rules), then each local directory;
+    the procedures `hide` names are loaded and checked but not offered."""
     lib = Library()
     event_files: list[Source] = []
     list_files: list[Source] = []
@@ -86,9 +111,11 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     lists = merge_choice_lists(list_files)
     for src in list_files:
         lib.problems.extend(src.problems)
+    merged: dict[str, Merged] = {}
     for sources, origin in read:
-        _load_forms(lib, sources, origin, counters, lists)
-    source_of = ProcedureSources({k: v.file for k, v in lib.forms.items()})
+        _load_forms(lib, sources, _Build(counters, lists, origin), merged)
+    _hide(lib, hide)
+    source_of = _FormSources(lib, merged)
     for src in event_files:
         resolve_choice_lists(src, lists)
         _load_life_events(lib, src, source_of)
@@ -99,6 +126,23 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
             unbound_events(loaded.form, source_of(form_id), shared_ids)
     lib.problems.extend(source_of.problems())
     return lib
+
+
+class _FormSources:
+    """Each procedure's Source for the life events' binding problems: an override's merged
+    form (its lines mapped back to the override file), else the file read again."""
+
+    def __init__(self, lib: Library, merged: dict[str, Merged]) -> None:
+        self._merged = {k: m.fresh() for k, m in merged.items() if k in lib.forms}
+        self._files = ProcedureSources({k: v.file for k, v in lib.forms.items() if k not in merged})
+
+    def __call__(self, form_id: str) -> Source:
+        found = self._merged.get(form_id)
+        return found.source if found is not None else self._files(form_id)
+
+    def problems(self) -> list[Problem]:
+        return self._files.problems() + [
+            m.relabel(p) for m in self._merged.values() for p in m.source.problems]
 
 
 def _read_dir(lib: Library, directory: Path, origin: Origin, event_files: list[Source],
@@ -125,40 +169,84 @@ def _read_dir(lib: Library, directory: Path, origin: Origin, event_files: list[S
     return form_files
 
 
-def _load_forms(lib: Library, sources: list[Source], origin: Origin, counters: set[str] | None,
-                lists: dict[str, ChoiceList]) -> None:
+def _load_forms(lib: Library, sources: list[Source], build: _Build,
+                merged: dict[str, Merged]) -> None:
+    """The folder's whole forms first, then the files that extend a form loaded before."""
     this_dir: dict[str, Path] = {}
     for src in sources:
-        file = src.file
-        form = _build_form(src, counters, lists, strict=origin == "shipped")
+        if is_override(src):
+            continue
+        form = _build_form(src, build)
         lib.problems.extend(src.problems)
-        if form is None:
+        if form is not None and _add(lib, src, this_dir, LoadedForm(
+                form, src.file, build.origin, src.data, lib.forms.get(form.id))):
+            merged.pop(form.id, None)
+    for src in sources:
+        if not is_override(src):
             continue
-        if form.id in this_dir:
-            other = this_dir[form.id].name
-            lib.problems.append(Problem(
-                "error", Code.DUPLICATE_FORM, file, src.line_of(("id",)), "id", T(
-                f"手続き id「{form.id}」は {other} でも使われています。"
-                "このファイルは読み込みません。",
-                f"procedure id '{form.id}' is also used by {other}; this file is skipped."),
-                T("新しい手続きには新しい id を付けてください。",
-                  "Give a new procedure a new id.")))
-            continue
-        this_dir[form.id] = file
-        if form.id in lib.forms:
-            earlier = lib.forms[form.id]
-            replaced = (T(f"同梱の「{form.id}」の代わりにこのファイルを使います。",
-                          f"this file replaces the shipped '{form.id}'.")
-                        if earlier.origin == "shipped" else
-                        T(f"{earlier.file} の「{form.id}」の代わりにこのファイルを使います（後のフォルダーが優先）。",
-                          f"this file replaces '{form.id}' of {earlier.file} (the later folder wins)."))
-            severity: Severity = "info" if earlier.origin == "shipped" else "warning"
-            lib.problems.append(Problem(severity, Code.OVERRIDDEN, file, src.line_of(("id",)), "id", replaced))
-        lib.forms[form.id] = LoadedForm(form, file, origin)
+        built = _build_override(lib, src, build)
+        lib.problems.extend(src.problems)
+        if built is not None and _add(lib, src, this_dir, built[0]):
+            merged[built[0].form.id] = built[1]
 
 
-def _build_form(src: Source, counters: set[str] | None, lists: dict[str, ChoiceList], *,
-                strict: bool) -> Form | None:
+def _add(lib: Library, src: Source, this_dir: dict[str, Path], loaded: LoadedForm) -> bool:
+    form, file = loaded.form, loaded.file
+    if form.id in this_dir:
+        other = this_dir[form.id].name
+        lib.problems.append(Problem(
+            "error", Code.DUPLICATE_FORM, file, src.line_of(("id",)), "id", T(
+            f"手続き id「{form.id}」は {other} でも使われています。"
+            "このファイルは読み込みません。",
+            f"procedure id '{form.id}' is also used by {other}; this file is skipped."),
+            T("新しい手続きには新しい id を付けてください。",
+              "Give a new procedure a new id.")))
+        return False
+    this_dir[form.id] = file
+    if form.id in lib.forms:
+        earlier = lib.forms[form.id]
+        how = ("changes", "を変えて") if is_override(src) else ("replaces", "の代わりに")
+        replaced = (T(f"同梱の「{form.id}」{how[1]}このファイルを使います。",
+                      f"this file {how[0]} the shipped '{form.id}'.")
+                    if earlier.origin == "shipped" else
+                    T(f"{earlier.file} の「{form.id}」{how[1]}このファイルを使います（後のフォルダーが優先）。",
+                      f"this file {how[0]} '{form.id}' of {earlier.file} (the later folder wins)."))
+        severity: Severity = "info" if earlier.origin == "shipped" else "warning"
+        key = ("id",) if "id" in src.data else (EXTENDS,)
+        lib.problems.append(Problem(severity, Code.OVERRIDDEN, file, src.line_of(key), key[0], replaced))
+    lib.forms[form.id] = loaded
+    return True
+
+
+def _build_override(lib: Library, src: Source, build: _Build) -> tuple[LoadedForm, Merged] | None:
+    """An `extends:` file merged into the form it names (loaded from an earlier folder, or
+    this one), then checked like any form; its problems named at the override's lines."""
+    extends = read_extends(src) if not src.problems else None
+    if extends is None:
+        return None
+    base = lib.forms.get(extends.form_id)
+    if base is None:
+        close = difflib.get_close_matches(extends.form_id, sorted(lib.forms), n=1)
+        src.error(Code.UNKNOWN_FORM, (EXTENDS,), T(
+            f"拡張する手続き「{extends.form_id}」は読み込まれていません。",
+            f"procedure '{extends.form_id}' that this file extends is not loaded."),
+            T(f"「{close[0]}」ではありませんか。", f"Did you mean '{close[0]}'?") if close else T(
+              "`kiosk forms list` で id を確かめてください。", "Check the id with `kiosk forms list`."))
+        return None
+    resolve_choice_lists(src, build.lists)
+    merged = merge(src, base.data, base.form.id) if not src.problems else None
+    if merged is None:
+        return None
+    form = _validate(merged.source, build)
+    lib.problems.extend(merged.relabel(p) for p in merged.source.problems)
+    if form is None:
+        return None
+    if form.id == base.form.id:
+        check_versions(src, extends, base.form.version, form.version)
+    return LoadedForm(form, src.file, build.origin, merged.source.data, base), merged
+
+
+def _build_form(src: Source, build: _Build) -> Form | None:
     if src.problems:
         return None
     if not isinstance(src.data, dict):
@@ -166,19 +254,41 @@ def _build_form(src: Source, counters: set[str] | None, lists: dict[str, ChoiceL
             "ファイルの一番上は「id: ...」のような項目の並びでなければなりません。",
             "the top of the file must be keys such as 'id: ...'."))
         return None
-    resolve_choice_lists(src, lists)
+    resolve_choice_lists(src, build.lists)
     if src.problems:
         return None
+    return _validate(src, build)
+
+
+def _validate(src: Source, build: _Build) -> Form | None:
     try:
         form = Form.model_validate(src.data)
     except ValidationError as exc:
         report_validation_error(exc, src, _KEYS)
         return None
-    check_form(form, src, counters=counters, strict=strict)
+    check_form(form, src, counters=build.counters, strict=build.strict)
     return None if any(p.severity == "error" for p in src.problems) else form
 
 
-def _load_life_events(lib: Library, src: Source, source_of: SourceOf) -> None:
+def _hide(lib: Library, hide: Collection[str]) -> None:
+    """`[forms] hide`: taken out of what the kiosk offers, each said once by validate."""
+    for i, form_id in enumerate(hide):
+        path = f"forms.hide[{i}]"
+        loaded = lib.forms.pop(form_id, None)
+        if loaded is not None:
+            lib.hidden[form_id] = loaded
+            lib.problems.append(Problem("info", Code.OVERRIDDEN, CONFIG_FILE, None, path, T(
+                f"手続き「{form_id}」は隠されています（キオスクに出しません）。",
+                f"procedure '{form_id}' is hidden: the kiosk does not offer it.")))
+        elif form_id not in lib.hidden:
+            close = difflib.get_close_matches(form_id, sorted(lib.forms), n=1)
+            lib.problems.append(Problem("warning", Code.UNKNOWN_FORM, CONFIG_FILE, None, path, T(
+                f"隠す手続き「{form_id}」は読み込まれていません。",
+                f"procedure '{form_id}' to hide is not loaded."),
+                T(f"「{close[0]}」ではありませんか。", f"Did you mean '{close[0]}'?") if close else None))
+
+
+def _load_life_events(lib: Library, src: Source, source_of: _FormSources) -> None:
     if not src.problems:
         try:
             parsed = LifeEventsFile.model_validate(src.data)
@@ -194,10 +304,27 @@ def _load_life_events(lib: Library, src: Source, source_of: SourceOf) -> None:
                     continue
                 seen.add(event.id)
                 forms = {k: v.form for k, v in lib.forms.items()}
-                if check_event(forms, source_of, src, event, i):
+                if check_event(forms, source_of, src, event, i, hidden=lib.hidden):
+                    offered = _offered(src, event, forms.keys(), i)
+                    if offered is None:
+                        continue
                     if event.id in lib.life_events:
                         src.report("info", Code.OVERRIDDEN, (LIFE_EVENTS_KEY, i, "id"), T(
                             f"ライフイベント「{event.id}」はこのファイルのものを使います。",
                             f"this file's life event '{event.id}' replaces the earlier one."))
-                    lib.life_events[event.id] = event
+                    lib.life_events[event.id] = offered
     lib.problems.extend(src.problems)
+
+
+def _offered(src: Source, event: LifeEvent, forms: Collection[str], i: int) -> LifeEvent | None:
+    """The event without the steps whose procedure is not loaded (each already warned);
+    None, warned, when none of its procedures is left."""
+    steps = [s for s in event.steps if not s.form or s.form in forms]
+    if len(steps) == len(event.steps):
+        return event
+    if not any(s.form for s in steps):
+        src.report("warning", Code.UNKNOWN_FORM, (LIFE_EVENTS_KEY, i, "id"), T(
+            f"ライフイベント「{event.id}」の手続きが1つも読み込まれていないので、出しません。",
+            f"none of the procedures of life event '{event.id}' is loaded: it is not offered."))
+        return None
+    return event.model_copy(update={"steps": steps})

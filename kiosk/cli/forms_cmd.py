@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from forms import form_diff
 from forms.errors import UnknownFormError
 from forms.loader import Library, load_library
 from forms.model import Form, FormField, Rule
@@ -28,6 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("dir", nargs="?", type=Path, help="a directory of form files (default: as configured)")
     p.add_argument("--strict", action="store_true", help="hold DIR to the shipped rules (English required)")
     p.set_defaults(handler=cmd_validate)
+    p = fsub.add_parser("diff", help="a local procedure against the shipped one it replaces or extends")
+    p.add_argument("id")
+    p.set_defaults(handler=cmd_diff)
     register_preview(fsub)
 
 
@@ -135,12 +139,28 @@ def _field_lines(f: FormField, lang: str, depth: int) -> list[str]:
     return lines
 
 
+def cmd_diff(args: argparse.Namespace, config: KioskConfig) -> int:
+    """Exit 0 either way, as `diff` of a form nothing changes is no failure; 2 for an unknown id."""
+    lang = language(args)
+    lib = load_configured(config)
+    loaded = lib.forms.get(args.id) or lib.hidden.get(args.id)
+    if loaded is None:
+        raise KioskError(str(UnknownFormError(args.id)))
+    if loaded.base is None:
+        print(f"{args.id}: {loaded.file} を変えるローカルのファイルはありません。" if lang == "ja" else
+              f"{args.id}: no local file changes {loaded.file}.")
+        _report_skipped(lib, lang)
+        return 0
+    print("\n".join(form_diff.render(loaded, lang)))
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     if args.dir is not None:
         dirs = [args.dir]
-        lib = load_library(dirs, counters=set(config.counters)) if not args.strict else load_library(
-            [], shipped=args.dir, counters=set(config.counters))
+        lib = load_library(dirs, counters=set(config.counters), hide=config.forms.hide) if not args.strict \
+            else load_library([], shipped=args.dir, counters=set(config.counters))
     else:
         dirs = config.forms.dirs
         lib = load_configured(config)

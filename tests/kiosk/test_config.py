@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import lg_code_check_digit, load_config
+from forms.loader import load_library
+from kiosk.config import DEFAULT_COUNTERS, lg_code_check_digit, load_config
 from kiosk.errors import ConfigError
 
 
@@ -57,3 +58,49 @@ def test_wrong_values_name_file_and_key(tmp_path: Path, text: str, expected: str
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_counters_add_to_and_rename_the_shipped_ones(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[counters]\nlibrary = "図書館 / Library"\n'
+                                         'tax = "市民税課 / Municipal Tax"\n'))
+    # Every shipped counter the shipped forms name is still there, one renamed, one added.
+    assert set(config.counters) == {"resident", "family_register", "tax", "insurance", "child",
+                                    "mynumber", "library"}
+    assert config.counters["tax"] == "市民税課 / Municipal Tax"
+    assert config.counters["library"] == "図書館 / Library"
+
+
+def test_documented_counters_are_the_shipped_ones() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows = {cells[0].strip("`"): cells for line in docs.splitlines() if line.startswith("| `")
+            if (cells := [c.strip() for c in line.strip("|").split("|")])}
+    assert {k: rows[k][1] for k in rows} == DEFAULT_COUNTERS
+    shipped = load_library(counters=set(DEFAULT_COUNTERS)).forms.values()
+    for key, cells in rows.items():
+        assert cells[2].split(", ") == sorted(f.form.id for f in shipped if f.form.counter == key)
+
+
+def test_forms_hide_is_read(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[forms]\nhide = ["sosaihi"]\ndirs = ["f"]\n'))
+    assert config.forms.hide == ["sosaihi"]
+    assert config.forms.dirs == [tmp_path / "f"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('[counters]\nLibrary = "図書館"\n', "counters: Value error, 'Library' cannot be a counter key"),
+    ('[counters]\nlibrary = " "\n', "counter library has no name"),
+    ('[forms]\nhide = ["住民票"]\n', "forms.hide: Value error, '住民票' is not a procedure id"),
+])
+def test_wrong_counters_and_hide(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert expected in str(info.value)
+
+
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, example))
+    assert config.counters["library"] == "図書館 / Library"
+    assert config.counters["resident"] == DEFAULT_COUNTERS["resident"]
+    assert config.forms.hide == ["sosaihi"]
