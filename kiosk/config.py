@@ -5,6 +5,7 @@ Read once at start-up by the CLI and passed down; nothing reads the config from 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,10 @@ DEFAULT_COUNTERS = {
     "child": "こども家庭課 / Children and Families",
     "mynumber": "マイナンバーカード窓口 / My Number Card",
 }
+
+
+# A counter key or a procedure id: what forms write in `counter:` and `id:` (and a slip carries).
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def lg_code_check_digit(first5: str) -> int:
@@ -57,8 +62,21 @@ class OfficeConfig(_Strict):
 
 
 class FormsConfig(_Strict):
-    # The municipality's own procedures; a form here replaces the shipped one with the same id.
+    # The municipality's own procedures; a form here replaces (or, with `extends:`, changes)
+    # the shipped one with the same id.
     dirs: list[Path] = Field(default_factory=list)
+    # Procedure ids the kiosk does not offer (a shipped one the city does not handle); a life
+    # event drops them from its steps.
+    hide: list[str] = Field(default_factory=list)
+
+    @field_validator("hide")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not _KEY.fullmatch(v)]
+        if bad:
+            raise ValueError(f"{', '.join(repr(b) for b in bad)} is not a procedure id "
+                             "(a-z, 0-9 and _, as `kiosk forms list` shows them)")
+        return value
 
 
 class DatabaseConfig(_Strict):
@@ -95,6 +113,9 @@ class DeskConfig(_Strict):
     # Where back-office exports go; `kiosk db purge` removes files here older than the
     # retention, as it does the rows they came from.
     export_dir: Path = Path("var/exports")
+    # After this many minutes untouched the clerk's screen locks: the application hidden until
+    # the same person's password (issue 16).
+    idle_lock_min: int = Field(default=5, ge=1, le=60)
 
 
 class LoggingConfig(_Strict):
@@ -107,6 +128,7 @@ class LoggingConfig(_Strict):
 
 class KioskConfig(_Strict):
     office: OfficeConfig = Field(default_factory=OfficeConfig)
+    # [counters] adds to the shipped counters and renames them: the shipped forms name them.
     counters: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COUNTERS))
     forms: FormsConfig = Field(default_factory=FormsConfig)
     database: DatabaseConfig = Field(default_factory=DatabaseConfig)
@@ -129,6 +151,22 @@ class KioskConfig(_Strict):
             raise ValueError(f"[desk] counters names {', '.join(unknown)}, not in [counters] "
                              f"({', '.join(self.counters)})")
         return self
+
+    @field_validator("counters", mode="before")
+    @classmethod
+    def _merge_counters(cls, value: object) -> object:
+        """The shipped counters, then the file's: a key of its own adds a counter, a shipped
+        key renames that one. Replacing them all would refuse every shipped form naming one."""
+        if not isinstance(value, dict):
+            return value
+        bad = [k for k in value if not isinstance(k, str) or not _KEY.fullmatch(k)]
+        if bad:
+            raise ValueError(f"{', '.join(repr(b) for b in bad)} cannot be a counter key "
+                             "(a lower-case letter, then a-z, 0-9 and _, at most 40)")
+        empty = [k for k, v in value.items() if isinstance(v, str) and not v.strip()]
+        if empty:
+            raise ValueError(f"counter {', '.join(empty)} has no name")
+        return {**DEFAULT_COUNTERS, **value}
 
     @field_validator("languages")
     @classmethod
@@ -185,7 +223,7 @@ def _rebase(config: KioskConfig, base: Path) -> KioskConfig:
         url = f"sqlite:///{at(Path(url.removeprefix('sqlite:///')))}"
     return config.model_copy(
         update={
-            "forms": FormsConfig(dirs=[at(d) for d in config.forms.dirs]),
+            "forms": config.forms.model_copy(update={"dirs": [at(d) for d in config.forms.dirs]}),
             "keys_dir": at(config.keys_dir),
             "database": config.database.model_copy(update={"url": url}),
             "printer": config.printer.model_copy(update={"out_dir": at(config.printer.out_dir)}),
