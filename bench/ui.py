@@ -69,13 +69,14 @@ class _Submitter:
 
 def _session() -> Any:
     from forms.loader import load_library  # noqa: PLC0415
+    from kiosk.monkey_worlds import MonkeyStaff  # noqa: PLC0415
     from kiosk.session.session import Session  # noqa: PLC0415
 
     identity_dir = Path(__file__).parents[1] / "kiosk" / "session" / "identity_form"
     manual = load_library([], shipped=identity_dir).get("manual_identity")
     return Session(library=load_library(), card=_Card(), submitter=_Submitter(),
                    office={"name": "みほん市役所"}, clock=lambda: dt.datetime.now(dt.UTC),
-                   idle_timeout_s=600, manual_form=manual, staff_pin="9999")
+                   idle_timeout_s=600, manual_form=manual, staff=MonkeyStaff())
 
 
 def _arrived(robot: Any, shown: list[float], screen: str) -> bool:

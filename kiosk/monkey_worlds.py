@@ -28,7 +28,7 @@ from kiosk.config import OfficeConfig
 from kiosk.desk.service import Desk
 from kiosk.desk.signed import codes_opener
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardProblem, CardUnusable, WrongPin
+from kiosk.session.ports import CardProblem, CardUnusable, StaffOnDuty, StaffRefused, WrongPin
 from kiosk.session.session import Session
 from kiosk.store.db import make_engine
 from kiosk.store.migrate import upgrade
@@ -48,7 +48,6 @@ from printouts.payload import (
 from printouts.samples import sample_answers, sample_flags
 
 PIN = "1234"
-STAFF_PIN = "9999"
 IDLE_TIMEOUT_S = 90
 SAMPLE = Identity("見本 花子", "みほん市中央一丁目2番3号", dt.date(1985, 4, 1), "female", "card")
 OFFICE = OfficeConfig(name="みほん市役所", code="999997")
@@ -105,6 +104,22 @@ class MonkeyCard:
 
 
 @dataclass
+class MonkeyStaff:
+    """No account: the monkey's random ids and PINs are all refused, as the store refuses
+    unknown ids; what it tried is counted, never kept."""
+
+    tries: int = 0
+    refusals: list[str] = field(default_factory=list)
+
+    def sign_in(self, staff_id: str, pin: str) -> StaffOnDuty:
+        self.tries += 1
+        raise StaffRefused()
+
+    def note_refusal(self, staff_id: str, what: str) -> None:
+        self.refusals.append(what)
+
+
+@dataclass
 class MonkeyPrinter:
     """Stores nothing; the printer fails now and then, as a real one runs out of paper."""
 
@@ -145,7 +160,7 @@ def kiosk_world(rng: random.Random, library: Library | None = None) -> KioskWorl
     session = Session(library=lib, card=card, submitter=MonkeyPrinter(rng, lib),
                       office={"name": OFFICE.name, "code": OFFICE.code}, clock=clock,
                       idle_timeout_s=IDLE_TIMEOUT_S, manual_form=load_manual_form(),
-                      staff_pin=STAFF_PIN)
+                      staff=MonkeyStaff())
     return KioskWorld(session, card, clock)
 
 
@@ -186,6 +201,10 @@ class DeskWorld:
         return ticket, code
 
 
+# The desk monkey's own account (a supervisor: every desk action), for the sign-in and lock views.
+DESK_STAFF = ("monkey", "the monkey's password")
+
+
 def desk_world(root: Path, rng: random.Random, library: Library | None = None) -> DeskWorld:
     lib = library or load_library()
     keys = root / "keys"
@@ -195,6 +214,7 @@ def desk_world(root: Path, rng: random.Random, library: Library | None = None) -
     desk_keys = load_desk_keys(keys)
     store = open_store(engine, opener=RecordOpener(desk_keys, codes_opener(
         desk_keys, office_code=OFFICE.code, forms=lib.get)), clock=utc_now)
+    store.add_staff(DESK_STAFF[0], "supervisor", DESK_STAFF[1], by="bootstrap")
     forms_out = root / "forms-out"
     forms_out.mkdir()
     desk = Desk(store=store, keys=desk_keys, library=lib, printer=FileSink(forms_out),

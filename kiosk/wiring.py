@@ -28,6 +28,7 @@ from forms.loader import Library, load_library
 from forms.model import Form
 from kiosk.card_port import PcscCardPort
 from kiosk.config import KioskConfig
+from kiosk.desk.access import SignedOut
 from kiosk.desk.card import PcscMyNumberReader
 from kiosk.desk.errors import desk_error
 from kiosk.desk.service import Desk
@@ -35,6 +36,7 @@ from kiosk.desk.signed import codes_opener
 from kiosk.errors import KioskError
 from kiosk.session.session import Session
 from kiosk.staff_bell import CommandBell
+from kiosk.staff_check import StoreStaffCheck
 from kiosk.store.db import make_engine, sqlite_file
 from kiosk.store.errors import StoreError
 from kiosk.store.repository import Store, open_store
@@ -89,12 +91,13 @@ class DeskParts:
 
 # ---------------------------------------------------------------- the parts
 def load_forms(*, config: KioskConfig, allow_empty: bool = False) -> Library:
-    """The shipped procedures and the office's own (`forms.dirs`), for its counters.
+    """The shipped procedures and the office's own (`forms.dirs`), for its counters, less
+    those `[forms] hide` names.
 
     A kiosk or desk with no procedure is refused; `kiosk forms` commands pass `allow_empty`
     to report what could not be loaded instead.
     """
-    library = load_library(config.forms.dirs, counters=set(config.counters))
+    library = load_library(config.forms.dirs, counters=set(config.counters), hide=config.forms.hide)
     if not library.forms and not allow_empty:
         raise KioskError("no procedure could be loaded; run `kiosk forms validate` to see why")
     return library
@@ -175,20 +178,20 @@ def default_desk_id() -> str | None:
 
 
 # ---------------------------------------------------------------- the kiosk
-def build_kiosk(*, config: KioskConfig, staff_pin: str, clock: Clock = utc_now,
+def build_kiosk(*, config: KioskConfig, clock: Clock = utc_now,
                 printer: tuple[Printer, str] | None = None) -> KioskParts:
-    """A session wired to the configured forms, database, printer, keys and card reader."""
+    """A session wired to the configured forms, database, printer, keys and card reader; staff
+    sign in with their own id and kiosk PIN, checked by the store (`kiosk staff`)."""
     library = load_forms(config=config)
     engine = open_engine(config=config)
     try:
-        return _kiosk_on(engine, config=config, library=library, staff_pin=staff_pin, clock=clock,
-                         printer=printer)
+        return _kiosk_on(engine, config=config, library=library, clock=clock, printer=printer)
     except BaseException:
         engine.dispose()
         raise
 
 
-def _kiosk_on(engine: Engine, *, config: KioskConfig, library: Library, staff_pin: str, clock: Clock,
+def _kiosk_on(engine: Engine, *, config: KioskConfig, library: Library, clock: Clock,
               printer: tuple[Printer, str] | None) -> KioskParts:
     store = kiosk_store(config=config, engine=engine, clock=clock)
     the_printer, label = printer or build_slip_printer(config=config)
@@ -200,21 +203,26 @@ def _kiosk_on(engine: Engine, *, config: KioskConfig, library: Library, staff_pi
     session = Session(library=library, card=build_card_port(config=config), submitter=submitter,
                       office=office_details(config=config), clock=clock,
                       idle_timeout_s=config.idle_timeout_s, manual_form=load_manual_form(),
-                      staff_pin=staff_pin, lang=config.languages[0], staff_bell=bell)
+                      staff=StoreStaffCheck(store, config.kiosk_id), lang=config.languages[0],
+                      staff_bell=bell)
     return KioskParts(session=session, library=library, store=store, printer=the_printer,
                       submitter=submitter, languages=tuple(config.languages),
                       counters=dict(config.counters), engine=engine)
 
 
 # ---------------------------------------------------------------- the desk
-def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = None,
-               clock: Clock = utc_now, printer: tuple[Printer, str] | None = None,
-               fonts: Fonts | None = None) -> DeskParts:
+def build_desk(*, config: KioskConfig, clerk: str | None = None, password: str | None = None,
+               desk_id: str | None = None, clock: Clock = utc_now,
+               printer: tuple[Printer, str] | None = None, fonts: Fonts | None = None) -> DeskParts:
     """Forms, database, printer, keys; a problem with any of them is a DeskError with its code.
 
     The desk opens slips and stored applications with the counter's sealing keys from
-    `keys_dir`, believing only the kiosks of its trust.json; it never signs.
+    `keys_dir`, believing only the kiosks of its trust.json; it never signs. It is built with
+    nobody signed in; given `clerk`, that person signs in with `password` (the store's account,
+    a wrong password counted towards the lockout): a staff id alone opens nothing (SignedOut).
     """
+    if clerk is not None and not password:
+        raise SignedOut()  # before anything is opened: an id alone proves nothing
     library = load_forms(config=config)
     engine = open_engine(config=config)
     try:
@@ -224,9 +232,11 @@ def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = 
         desk = Desk(
             store=store, keys=keys, library=library,
             printer=the_printer, printer_label=label, office=config.office,
-            counters=dict(config.counters), clock=clock, clerk=clerk,
+            counters=dict(config.counters), clock=clock, clerk=None,
             desk_id=desk_id if desk_id is not None else default_desk_id(), fonts=fonts,
             serves=config.desk.counters, slip_valid_days=config.desk.slip_valid_days)
+        if clerk is not None and password:
+            desk.sign_in(clerk, password)  # a DeskError: sign_in_failed, account_locked, ...
     except (StoreError, KeyStoreError, PrinterError) as exc:
         engine.dispose()
         raise desk_error(exc) from None
@@ -237,11 +247,13 @@ def build_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = 
 
 
 @contextlib.contextmanager
-def opened_desk(*, config: KioskConfig, clerk: str | None, desk_id: str | None = None
-                ) -> Iterator[Desk]:
-    """A desk for one command: its database connections closed after."""
-    parts = build_desk(config=config, clerk=clerk, desk_id=desk_id)
+def opened_desk(*, config: KioskConfig, clerk: str | None, password: str | None = None,
+                desk_id: str | None = None) -> Iterator[Desk]:
+    """A desk for one command, `clerk` signed in with `password`: signed out (audited) and its
+    database connections closed after, so the trail shows where each command's access ends."""
+    parts = build_desk(config=config, clerk=clerk, password=password, desk_id=desk_id)
     try:
         yield parts.desk
     finally:
+        parts.desk.sign_out()
         parts.close()

@@ -8,27 +8,36 @@ sub-commands do the same things without one, for scripts, support calls and the 
     kiosk desk reprint ID                        the slip again
     kiosk desk export --format json|csv --out FILE [--since YYYY-MM-DD]
 
-Everything that opens personal data is audited with the clerk's id: `--clerk`, or the
-environment variable KIOSK_CLERK. Exit status: 0 done; 1 shown, but the application is completed
-or cancelled (scan); 2 refused, with the error's code and message (on stdout as JSON with
-`--json`, on stderr otherwise).
+Each sub-command signs its person in as `docker login` does: `--clerk ID --password-stdin`, the
+password one line on standard input (`--clerk` may come from KIOSK_CLERK), and signs them out
+when done; an id alone opens nothing (`sign_in_required`), a wrong password counts towards the
+account's lockout. What each may do is their role's (kiosk/desk/access.py: export and reprint
+need a supervisor). Everything that opens personal data is audited with that id. The screen
+starts with nobody signed in and asks there. Exit status: 0 done; 1 shown, but the application
+is completed or cancelled (scan); 2 refused, with the error's code and message (on stdout as
+JSON with `--json`, on stderr otherwise).
+
+    echo "$PASSWORD" | kiosk desk scan SLIP.pdf --clerk k.tanaka --password-stdin
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
-from kiosk.desk.errors import ClerkRequired, DeskError
-from kiosk.desk.service import PrintResult
+from kiosk.desk.access import SignedOut
+from kiosk.desk.errors import DeskError
+from kiosk.desk.service import Desk, PrintResult
 from kiosk.desk.view import STATUS_WORDS, DeskView, FieldView
 from kiosk.errors import KioskError
 from kiosk.store.repository import Status
@@ -85,7 +94,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _who(p: argparse.ArgumentParser) -> None:
     # On the group and on each sub-command, so `kiosk desk --clerk X scan ...` works too.
     p.add_argument("--clerk", default=argparse.SUPPRESS,
-                   help=f"the clerk's id, recorded with every access (default: ${CLERK_ENV})")
+                   help=f"your staff id, recorded with every access (default: ${CLERK_ENV}); "
+                        "needs --password-stdin")
+    p.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
+                   help="read your password from standard input (one line), as docker login does")
     p.add_argument("--desk", default=argparse.SUPPRESS,
                    help="this desk's id in the audit trail (default: $KIOSK_DESK or the host name)")
 
@@ -94,11 +106,25 @@ def clerk_of(args: argparse.Namespace) -> str | None:
     return getattr(args, "clerk", None) or os.environ.get(CLERK_ENV) or None
 
 
-def _need_clerk(args: argparse.Namespace) -> str:
+def _signing_in(args: argparse.Namespace) -> tuple[str, str]:
+    """The staff id and the password (the first line of standard input); SignedOut when either
+    is missing, before the database is asked anything: an id alone opens nothing."""
     clerk = clerk_of(args)
-    if not clerk:
-        raise ClerkRequired()
-    return clerk
+    if not clerk or not getattr(args, "password_stdin", False):
+        raise SignedOut()
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise SignedOut("no password on standard input")
+    return clerk, password
+
+
+@contextlib.contextmanager
+def _signed_in_desk(args: argparse.Namespace, config: KioskConfig) -> Iterator[Desk]:
+    clerk, password = _signing_in(args)
+    with opened_desk(config=config, clerk=clerk, password=password,
+                     desk_id=getattr(args, "desk", None)) as desk:
+        del password
+        yield desk
 
 
 # --- sub-commands --------------------------------------------------------------------------
@@ -107,7 +133,7 @@ def _need_clerk(args: argparse.Namespace) -> str:
 def cmd_scan(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with _signed_in_desk(args, config) as desk:
             view = desk.scan(args.scanned)
     except DeskError as exc:
         return _refused(exc, json_out=args.json, lang=lang)
@@ -121,7 +147,7 @@ def cmd_scan(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with _signed_in_desk(args, config) as desk:
             stored = desk.set_status(desk.resolve(args.ref), cast(Status, args.status))
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -132,7 +158,7 @@ def cmd_status(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_print_form(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with _signed_in_desk(args, config) as desk:
             app_id = desk.resolve(args.ref)
             number = None
             if args.card:
@@ -158,7 +184,7 @@ def _printed(result: PrintResult, lang: str) -> None:
 def cmd_reprint(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with _signed_in_desk(args, config) as desk:
             result = desk.reprint_slip(desk.resolve(args.ref))
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -169,7 +195,7 @@ def cmd_reprint(args: argparse.Namespace, config: KioskConfig) -> int:
 def cmd_export(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = language(args)
     try:
-        with opened_desk(config=config, clerk=_need_clerk(args), desk_id=getattr(args, "desk", None)) as desk:
+        with _signed_in_desk(args, config) as desk:
             result = desk.export(args.format, args.out, since=args.since)
     except DeskError as exc:
         return _refused(exc, json_out=False, lang=lang)
@@ -188,11 +214,12 @@ def cmd_screen(args: argparse.Namespace, config: KioskConfig) -> int:
                          "`kiosk desk scan SLIP_PDF|IMAGE|TEXT`.")
     from kiosk.ui.desk.app import run_desk  # noqa: PLC0415 - Kivy only when a screen is wanted
 
-    parts = build_desk(config=config, clerk=clerk_of(args), desk_id=getattr(args, "desk", None))
+    # Nobody signed in: the screen asks for the id and password itself (--clerk is not used).
+    parts = build_desk(config=config, desk_id=getattr(args, "desk", None))
     try:
         run_desk(parts.desk, card_reader=lambda: build_card_reader(config=config),
                  fullscreen=not args.windowed,
-                 export_dir=config.desk.export_dir)
+                 export_dir=config.desk.export_dir, idle_lock_s=config.desk.idle_lock_min * 60)
     finally:
         parts.close()
     return 0

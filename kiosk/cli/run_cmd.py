@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from kiosk.config import KioskConfig
-from kiosk.demo import DEMO_STAFF_PIN, demo_environment
+from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, DEMO_STAFF_PIN, demo_environment
 from kiosk.errors import KioskError
 from kiosk.ui.headless import has_display
 from kiosk.wiring import KioskParts, build_kiosk
@@ -21,16 +21,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--headless", action="store_true",
                    help="run a scripted journey on a virtual screen and exit (default when there is no display)")
     p.set_defaults(handler=cmd_demo)
-    p = sub.add_parser("run", help="the kiosk on real hardware, as kiosk.toml says")
-    p.add_argument("--staff-pin-env", default="KIOSK_STAFF_PIN",
-                   help="environment variable holding the staff PIN (default KIOSK_STAFF_PIN)")
+    p = sub.add_parser("run", help="the kiosk on real hardware, as kiosk.toml says (staff sign in "
+                                   "with their own id and PIN: `kiosk staff`)")
     p.set_defaults(handler=cmd_run)
 
 
 def cmd_demo(args: argparse.Namespace, config: KioskConfig) -> int:
     headless = args.headless or not has_display()
     with demo_environment(config, identity_file=args.identity) as env:
-        parts = build_kiosk(config=config, staff_pin=DEMO_STAFF_PIN)
+        parts = build_kiosk(config=config)
         try:
             return _demo_screen(args, parts, env.card.reader_name, env.print_dir, headless=headless)
         finally:
@@ -40,14 +39,15 @@ def cmd_demo(args: argparse.Namespace, config: KioskConfig) -> int:
 def _demo_screen(args: argparse.Namespace, parts: KioskParts, reader_name: str, print_dir: Path, *,
                  headless: bool) -> int:
     print(f"デモ: 見本のマイナンバーカード（暗証番号 1234）を「{reader_name}」に置きました。"
-          f" 職員用暗証番号は {DEMO_STAFF_PIN}。\n"
-          f"Demo: a sample My Number card (PIN 1234) is on '{reader_name}'; staff PIN {DEMO_STAFF_PIN}.")
+          f" 職員モードは職員ID {DEMO_STAFF_ID}、暗証番号 {DEMO_STAFF_PIN}。\n"
+          f"Demo: a sample My Number card (PIN 1234) is on '{reader_name}';"
+          f" staff mode: staff ID {DEMO_STAFF_ID}, PIN {DEMO_STAFF_PIN}.")
     if headless:
         return _headless(parts, print_dir)
     from kiosk.ui.resident.app import run_kiosk  # noqa: PLC0415 - Kivy only when a screen is wanted
 
     run_kiosk(parts.session, fullscreen=not args.windowed, counters=parts.counters,
-              languages=parts.languages)
+              languages=parts.languages, closable=True)  # the demo: a window like any other
     print(f"Slips / 受付票: {print_dir.resolve()}")
     return 0
 
@@ -70,7 +70,8 @@ def _headless(parts: KioskParts, print_dir: Path) -> int:
     print(f"  受付票 / slip: {slips[-1].resolve() if slips else '(none printed)'}")
     if slips:
         print("窓口で読み取る / at the counter desk:"
-              f"\n  KIOSK_CLERK=demo {_this_command()} desk scan {slips[-1].resolve()}")
+              f"\n  echo {DEMO_DESK_PASSWORD} | {_this_command()} desk scan {slips[-1].resolve()}"
+              f" --clerk {DEMO_STAFF_ID} --password-stdin")
     return 0 if result.get("printed") else 1
 
 
@@ -81,14 +82,11 @@ def _this_command() -> str:
 
 
 def cmd_run(args: argparse.Namespace, config: KioskConfig) -> int:
-    pin = os.environ.get(args.staff_pin_env, "")
-    if not (len(pin) >= 4 and pin.isdigit()):
-        raise KioskError(f"set the staff PIN (4 or more digits) in the environment variable {args.staff_pin_env}")
     if not has_display():
         raise KioskError("画面（ディスプレイ）がありません。タッチパネルをつないだ端末で起動してください"
                          "（画面なしで試すには `kiosk demo`）。 / No display here: start the kiosk on the "
                          "touch-screen machine (`kiosk demo` tries it without one).")
-    parts = build_kiosk(config=config, staff_pin=pin)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
+    parts = build_kiosk(config=config)  # keys and schema: `kiosk keys init`, `kiosk db upgrade`
     from kiosk.ui.resident.app import run_kiosk  # noqa: PLC0415
 
     try:

@@ -17,7 +17,7 @@ NEEDS: dict[str, Role] = {
     "print_form": "clerk",
     "read_my_number": "clerk",
     "set_status": "clerk",
-    "open": "supervisor",
+    "open": "supervisor",  # by id or ticket, unless the slip was scanned at a desk already
     "export": "supervisor",
     "reprint": "supervisor",
     "unlock": "supervisor",
@@ -57,7 +57,8 @@ class RoleRequired(DeskError):
         what_ja, what_en = ACTION_NAMES[action]
         return cls(f"{action} needs {role}",
                    ja=f"{what_ja}は{role_ja}（{role}）の権限が必要です。{role_ja}に依頼してください。",
-                   en=f"{what_en.capitalize()} needs the {role_en} role. Ask a {role_en}.")
+                   en=f"{what_en.capitalize()} needs the {role_en} role. Ask "
+                      f"{'an' if role_en[0] in 'aeiou' else 'a'} {role_en}.")
 
 
 class DeskLocked(DeskError):

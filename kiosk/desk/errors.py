@@ -245,12 +245,12 @@ class NoSuchProcedure(DeskError):
 class ClerkRequired(DeskError):
     code = "clerk_required"
     message_ja = (
-        "職員IDが必要です。--clerk で指定するか、環境変数 KIOSK_CLERK に設定してください。"
+        "サインインしてください（職員IDとパスワード。コマンドでは --clerk と --password-stdin）。"
         "個人情報を開く操作はすべて職員IDとともに記録されます。"
     )
     message_en = (
-        "A clerk id is needed: pass --clerk or set KIOSK_CLERK. Every opening of personal data is "
-        "recorded with the clerk's id."
+        "Sign in first (staff ID and password; on the command line --clerk and "
+        "--password-stdin). Every opening of personal data is recorded with the staff ID."
     )
 
 

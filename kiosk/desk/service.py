@@ -80,6 +80,7 @@ class Desk(DeskPrinting):
         return self.scan_text(str(scanned))
 
     def scan_text(self, text: str) -> DeskView:
+        self._refuse_while_locked()
         self.forget()  # a new scan, good or refused, never leaves the last resident on screen
         try:
             return self._check_in([wedge_line(text)])
@@ -90,6 +91,7 @@ class Desk(DeskPrinting):
 
     def scan_image(self, path: Path) -> DeskView:
         """A picture of the slip: every code of it this desk serves, shown as one."""
+        self._refuse_while_locked()
         self.forget()
         try:
             return self._check_in(slip_codes_of(codes_in_image(path)))
@@ -168,8 +170,8 @@ class Desk(DeskPrinting):
     # --- opening by number -----------------------------------------------------------------
 
     def open(self, application_id: int) -> DeskView:
-        """An application by its id (the CLI, a reprint): a supervisor's, audited as `viewed`."""
-        self._need_role("open")
+        """An application by its id (the CLI, a reprint): audited as `viewed`. A supervisor's,
+        or a clerk's when its slip was scanned at a desk (`_may_open`)."""
         return self._show(self._opened(application_id))
 
     def resolve(self, ref: str) -> int:

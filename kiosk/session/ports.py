@@ -4,11 +4,14 @@ The card reader and the submit path block (USB, database, printer), so the UI ca
 off its own thread; the session only sees their results. The card port speaks in the
 session's own words (`CardProblem`, `CardUnusable`, `WrongPin`): the adapter over the real
 driver (kiosk/card_port.py) maps the driver's errors, so the session imports nothing of it.
+The staff check is the same: the store's accounts behind it (kiosk/staff_check.py), the
+session's own `StaffRefused` and `StaffLocked` in front, and no PIN ever held here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -76,3 +79,28 @@ class SubmitPort(Protocol):
         """Draw the resident's ticket (must not fail silently), then print the assisted-entry
         paper form of each procedure with it (may fail: `printed` False, the ticket kept).
         `ticket`: one already drawn for this resident, printed again rather than a second."""
+
+
+@dataclass(frozen=True)
+class StaffOnDuty:
+    """Who signed in at the kiosk, for this session only; `role`: clerk, supervisor or admin."""
+
+    staff_id: str
+    role: str
+
+
+class StaffRefused(Exception):
+    """The staff id or the PIN is not right (one answer for both: trying ids tells nothing)."""
+
+
+class StaffLocked(Exception):
+    """Too many wrong tries: the account is locked for a while, even with the right PIN."""
+
+
+class StaffCheck(Protocol):
+    def sign_in(self, staff_id: str, pin: str) -> StaffOnDuty:
+        """The account, once its kiosk PIN is right; StaffRefused or StaffLocked. Recorded
+        in the audit trail either way (by the store)."""
+
+    def note_refusal(self, staff_id: str, what: str) -> None:
+        """Record that the signed-in person asked for `what` ("close_kiosk") and was refused."""

@@ -30,7 +30,15 @@ from kiosk.application import ProcedureAnswers, Submission
 from kiosk.session import shared
 from kiosk.session.groups import GroupSteps
 from kiosk.session.identify import Identification
-from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
+from kiosk.session.ports import (
+    CardPort,
+    CardProblem,
+    StaffBell,
+    StaffCheck,
+    StaffLocked,
+    StaffRefused,
+    SubmitPort,
+)
 from kiosk.session.state import (
     GroupItem,
     Message,
@@ -49,17 +57,19 @@ STAFF_LOGIN_IDLE_S = 30
 # A clerk helping a resident reads documents and talks; the session waits longer for them,
 # but a session left open by a clerk who walked away is still wiped.
 STAFF_IDLE_FACTOR = 5
+# Only an administrator may take the kiosk out of service (issue 16: access by role).
+CLOSES_KIOSK = "admin"
 
 
 class Session(Identification, GroupSteps):
     def __init__(self, *, library: Library, card: CardPort | None, submitter: SubmitPort,
                  office: dict[str, str], clock: Callable[[], dt.datetime], idle_timeout_s: int,
-                 manual_form: Form, staff_pin: str, lang: str = "ja",
+                 manual_form: Form, staff: StaffCheck, lang: str = "ja",
                  staff_bell: StaffBell | None = None) -> None:
         self._library, self._card, self._submitter = library, card, submitter
         self._staff_bell = staff_bell
         self._office, self._clock, self._idle_timeout_s = office, clock, idle_timeout_s
-        self._manual_form, self._staff_pin = manual_form, staff_pin
+        self._manual_form, self._staff = manual_form, staff
         self.default_lang = lang
         # Counts wipes, so a screen can tell that what it shows belongs to nobody any more.
         self.generation = 0
@@ -94,7 +104,8 @@ class Session(Identification, GroupSteps):
         self.group_item = None
         self.receipt = None
         self.card_seen = False
-        self.staff_mode = False
+        self.staff_id = None
+        self.staff_role = None
         self.staff_called = False
         self.idle_warning = False
         self._history = []
@@ -287,19 +298,37 @@ class Session(Identification, GroupSteps):
         if self.screen == Screen.STAFF and not self.staff_mode:
             self._go(Screen.STAFF_LOGIN)
 
-    def staff_login(self, pin: str) -> bool:
-        """A clerk takes over the session (their PIN) where the resident left it; a wrong
-        PIN changes nothing."""
-        if pin != self._staff_pin:
+    def staff_login(self, staff_id: str, pin: str) -> bool:
+        """A staff member takes over the session (their own id and kiosk PIN) where the
+        resident left it; a wrong one or a locked account changes nothing but the message.
+        Blocks on the store (the PIN's hash is checked there): the UI's worker thread."""
+        try:
+            member = self._staff.sign_in(staff_id, pin)
+        except StaffLocked:
+            self.message = "staff_locked"
+            return False
+        except StaffRefused:
             self.message = "wrong_staff_pin"
             return False
-        self.staff_mode = True
+        self.staff_id, self.staff_role = member.staff_id, member.role
         self.staff_called = False
         while self._history and self._history[-1] in (Screen.STAFF, Screen.STAFF_LOGIN):
             self._history.pop()
         self.screen = self._history.pop() if self._history else Screen.CHOOSE
         self.message = None
         return True
+
+    def may_close_kiosk(self) -> bool:
+        """Whether the person signed in may close the kiosk: an admin only. Anyone else in
+        staff mode is told so, and the refusal goes into the audit trail under their id; a
+        resident (no staff mode) is refused without a word, as Escape always was."""
+        if self.staff_id is None:
+            return False
+        if self.staff_role == CLOSES_KIOSK:
+            return True
+        self.message = "close_needs_admin"
+        self._staff.note_refusal(self.staff_id, "close_kiosk")
+        return False
 
     def finish(self) -> None:
         self.wipe()

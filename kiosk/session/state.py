@@ -20,7 +20,7 @@ from forms.model import Form, LifeEvent
 from forms.text import Text
 from kiosk.application import Receipt
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, CardProblem, StaffBell, SubmitPort
+from kiosk.session.ports import CardPort, CardProblem, StaffBell, StaffCheck, SubmitPort
 
 # A message on the current screen: a stable key the UI translates ("wrong_pin"), or a
 # form's own text in every language it has (an answer that is not right).
@@ -106,7 +106,7 @@ class SessionState:
     _clock: Callable[[], dt.datetime]
     _idle_timeout_s: int
     _manual_form: Form
-    _staff_pin: str
+    _staff: StaffCheck
     default_lang: str
     generation: int
     # One resident's journey: every attribute below is reset by `wipe()`.
@@ -129,11 +129,18 @@ class SessionState:
     group_item: GroupItem | None
     receipt: Receipt | None
     card_seen: bool  # a card lay on the reader: 「カードをお取りください」 at the end
-    staff_mode: bool
+    # Who took over at the kiosk (their own id and PIN), forgotten with the resident.
+    staff_id: str | None
+    staff_role: str | None
     staff_called: bool
     idle_warning: bool
     _history: list[Screen]
     _last_touch: dt.datetime
+
+    @property
+    def staff_mode(self) -> bool:
+        """A staff member signed in for this session (and only for it)."""
+        return self.staff_id is not None
 
     def _go(self, screen: Screen) -> None:
         if screen != self.screen:

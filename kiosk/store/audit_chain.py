@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,25 +68,35 @@ class ChainCheck:
 def verify(conn: Connection) -> ChainCheck:
     """Walk the chain in order; the first changed or missing event, or a head that does not
     match the last event."""
-    prev, expected, count = GENESIS, 1, 0
-    for row in _events(conn):
-        count += 1
-        if row.seq != expected:
-            return ChainCheck(count, "missing", row.id, expected)
-        if row.prev_hash != prev or row.hash != _recomputed(row):
-            return ChainCheck(count, "changed", row.id, row.seq)
-        prev, expected = row.hash, expected + 1
+    result = conn.execution_options(yield_per=1000).execute(
+        select(audit_events).order_by(audit_events.c.seq))
+    try:
+        found, prev = _walk(result)
+    finally:
+        # Closed here, not when collected: PostgreSQL's server-side cursor, left open by an
+        # early answer, would otherwise fail on a closed connection later.
+        result.close()
+    if not found.whole:
+        return found
+    expected = found.events + 1
     head = conn.execute(select(audit_heads).where(audit_heads.c.chain == CHAIN)).first()
     if head is None or int(head.seq) != expected - 1 or head.hash != prev:
         kind = "missing" if head is not None and int(head.seq) > expected - 1 else "head"
-        return ChainCheck(count, kind, None, expected)
-    return ChainCheck(count)
+        return ChainCheck(found.events, kind, None, expected)
+    return found
 
 
-def _events(conn: Connection) -> Iterator[Row[Any]]:
-    result = conn.execution_options(yield_per=1000).execute(
-        select(audit_events).order_by(audit_events.c.seq))
-    yield from result
+def _walk(rows: Iterable[Row[Any]]) -> tuple[ChainCheck, str]:
+    """The first changed or missing event, or the count and the last hash."""
+    prev, expected, count = GENESIS, 1, 0
+    for row in rows:
+        count += 1
+        if row.seq != expected:
+            return ChainCheck(count, "missing", row.id, expected), prev
+        if row.prev_hash != prev or row.hash != _recomputed(row):
+            return ChainCheck(count, "changed", row.id, row.seq), prev
+        prev, expected = row.hash, expected + 1
+    return ChainCheck(count), prev
 
 
 def _recomputed(row: Row[Any]) -> str:

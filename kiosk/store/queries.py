@@ -77,6 +77,16 @@ class DeskQueries(StoreBase):
             select(slip_codes.c.codes).where(slip_codes.c.slip_id == slip)).scalar())
         return None if codes is None else list(codes)
 
+    def was_scanned(self, application_id: int) -> bool:
+        """Whether a desk has checked the application in from its slip (a `viewed` event of a
+        scan): the resident came to the counter with it."""
+        return self._read(lambda conn: conn.execute(
+            select(audit_events.c.id).where(
+                audit_events.c.application_id == application_id,
+                audit_events.c.action == "viewed",
+                audit_events.c.detail.startswith(SCAN_DETAIL, autoescape=True)).limit(1)).first()
+        ) is not None
+
     def is_spent(self, slip_id: bytes | str) -> bool:
         """Whether the slip's application was purged while the slip is still within its
         validity window: such a slip must not register again."""

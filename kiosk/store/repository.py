@@ -23,6 +23,7 @@ from common.clock import utc_now
 from kiosk.application import Status
 from kiosk.store.applications import ApplicationWrites
 from kiosk.store.audit import AuditLog
+from kiosk.store.audit_queries import AuditQueries
 from kiosk.store.maintenance import SYSTEM_CLERK, Maintenance
 from kiosk.store.migrate import check_schema
 from kiosk.store.queries import SCAN_DETAIL, DeskQueries
@@ -65,7 +66,7 @@ __all__ = [
 ]
 
 
-class Store(ApplicationWrites, DeskQueries, AuditLog, Maintenance, StaffAccounts):
+class Store(ApplicationWrites, DeskQueries, AuditLog, Maintenance, StaffAccounts, AuditQueries):
     """The kiosk's and the desk's one door to the database (StoreBase says which keys each
     side holds)."""
 

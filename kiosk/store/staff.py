@@ -5,7 +5,10 @@ recommended option: 64 MiB, 3 passes). Five wrong tries in a row, password and P
 together, lock the account for 15 minutes; a supervisor may unlock it sooner. A wrong id and a
 wrong password are the same refusal and take the same time, so trying ids tells nothing. Every
 sign-in, refusal, lock and change is an audit event: the acting person is its clerk, the
-account its detail ("add k.tanaka clerk"), never a password.
+account its detail ("add k.tanaka clerk"), never a password; a refusal of an id no account
+has is the clerk "unknown"'s, never the typed text. Details of refusals: "sign_in:password"
+(counted), ":locked" (the try that locked), ":while_locked", ":unknown", ":disabled",
+"sign_in:pin:no_pin".
 
 The ladder is clerk < supervisor < admin (`ROLES`); what each may do is the desk's and the
 CLI's to ask (`at_least`).
@@ -14,6 +17,7 @@ CLI's to ask (`at_least`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -40,8 +44,17 @@ LOCK_FOR = dt.timedelta(minutes=15)
 MIN_PASSWORD = 10
 PIN = re.compile(r"[0-9]{6,8}")
 _HASHER = PasswordHasher()
-# Verified when the id is unknown, so an unknown id costs what a wrong password costs.
-_DUMMY = _HASHER.hash("not a password of anyone")
+# Recorded as the clerk of a refusal when no account has the typed id: the typed text may be a
+# password typed into the wrong box, or a My Number, and the audit trail keeps neither.
+UNKNOWN = "unknown"
+
+
+@functools.cache
+def _dummy() -> str:
+    """Verified when there is no hash to verify (an unknown id, no PIN), so that try costs
+    what a wrong password costs. Made on first use: hashing costs 64 MiB and a moment, which
+    every `kiosk` command would otherwise pay at import."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def at_least(role: Role, wanted: Role) -> bool:
@@ -92,6 +105,8 @@ class StaffAccounts(StoreBase):
         digest, now = _HASHER.hash(password), self._now()
 
         def write(conn: Connection) -> None:
+            if conn.execute(select(staff.c.staff_id).where(staff.c.staff_id == staff_id)).first():
+                raise InvalidValueError(f"staff {staff_id} already exists")
             conn.execute(insert(staff).values(
                 staff_id=staff_id, role=role, password_hash=digest, pin_hash=None,
                 disabled=False, failures=0, locked_until=None, created_at=now, updated_at=now))
@@ -124,6 +139,7 @@ class StaffAccounts(StoreBase):
         return self._verify(staff_id, pin, "pin_hash", desk)
 
     def sign_out(self, staff_id: str, *, desk: str | None = None) -> None:
+        check(STAFF_ID, staff_id, "staff id")
         now = self._now()
         self._write(lambda conn: insert_audit(conn, clerk=staff_id, action="signed_out",
                                               application_id=None, desk=desk, detail=None, at=now))
@@ -139,11 +155,14 @@ class StaffAccounts(StoreBase):
             staff.c.staff_id == staff_id)
         row = self._read(lambda conn: conn.execute(wanted).first()) if known else None
         digest = getattr(row, column, None) if row is not None else None
-        right = _matches(digest or _DUMMY, secret) and digest is not None
-        clerk = staff_id if known else "unknown"
+        right = _matches(digest or _dummy(), secret) and digest is not None
         kind = "pin" if column == "pin_hash" else "password"
-        if row is None or row.disabled:
-            why = "unknown" if row is None else "disabled"
+        # Neither an unknown id nor an account without a PIN counts a try: there is nothing to
+        # guess, and counting would let anyone at a kiosk lock a desk-only account out.
+        why = "unknown" if row is None else "disabled" if row.disabled else (
+            "no_pin" if digest is None else None)
+        if row is None or why is not None:
+            clerk = UNKNOWN if row is None else staff_id
             self._refused(clerk, desk, f"sign_in:{kind}:{why}", now)
             raise SignInError()
         member = StaffMember(row.staff_id, cast(Role, row.role), False, None, kind == "pin")
@@ -157,8 +176,9 @@ class StaffAccounts(StoreBase):
                 staff.c.staff_id == row.staff_id).with_for_update()).one()
             locked = current.locked_until
             if locked is not None and locked > now:
+                # Apart from ":locked", the try that set the lock, so locks can be counted.
                 insert_audit(conn, clerk=row.staff_id, action="refused", application_id=None,
-                             desk=desk, detail=f"sign_in:{kind}:locked", at=now)
+                             desk=desk, detail=f"sign_in:{kind}:while_locked", at=now)
                 return "locked", locked
             if right:
                 conn.execute(update(staff).where(staff.c.staff_id == row.staff_id)

@@ -4,6 +4,7 @@ printed: the newcomer's whole demo, kiosk to counter."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli.main import main
+from kiosk.config import load_config
+from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID
+from kiosk.store.db import make_engine
+from kiosk.store.repository import open_store
 
 ROOT = Path(__file__).parents[2]
 
@@ -38,8 +43,11 @@ def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert len(slips) == 1, demo.stdout
 
     monkeypatch.chdir(tmp_path)  # the demo's database URL is relative to the working folder
-    monkeypatch.setenv("KIOSK_CLERK", "demo-clerk")
-    assert main(["--config", str(config), "desk", "scan", str(slips[0]), "--json"]) == 0
+    # The desk command the demo printed: its clerk, the password on standard input.
+    hint = next(line.strip() for line in demo.stdout.splitlines() if "desk scan" in line)
+    assert hint.startswith(f"echo {DEMO_DESK_PASSWORD} | ")
+    assert hint.endswith(f"--clerk {DEMO_STAFF_ID} --password-stdin")
+    assert desk(config, "scan", str(slips[0]), "--json") == 0
     view = json.loads(capsys.readouterr().out)
     assert view["ticket"] == "A-001" and view["status"] == "issued"
     assert view["recorded_from_slip"] is False  # the demo's kiosk and desk share one SQLite file
@@ -52,9 +60,23 @@ def test_the_demos_slip_at_the_desk(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert (answered["applicant"], answered["scope"], answered["purpose"]) == (
         "self", "household", "pension")
 
-    assert main(["--config", str(config), "desk", "status", str(view["application_id"]),
-                 "received"]) == 0
-    assert main(["--config", str(config), "desk", "print-form", str(view["application_id"]),
-                 "0"]) == 0
+    assert desk(config, "status", str(view["application_id"]), "received") == 0
+    # Printing by id opens the application afresh: a supervisor's at the command line.
+    engine = make_engine(load_config(config).database.url)
+    try:
+        open_store(engine).add_staff("demo-super", "supervisor", "demo-super-pass", by="tests")
+    finally:
+        engine.dispose()
+    assert desk(config, "print-form", str(view["application_id"]), "0",
+                clerk="demo-super", password="demo-super-pass") == 0
     assert len(list((tmp_path / "var" / "print").glob("*form_juminhyo_A-001*.pdf"))) == 1
     print(f"touches: {touches}")
+
+
+def desk(config: Path, *args: str, clerk: str = DEMO_STAFF_ID,
+         password: str = DEMO_DESK_PASSWORD) -> int:
+    """`kiosk desk ARGS --clerk CLERK --password-stdin`, the password piped in."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stdin", io.StringIO(f"{password}\n"))
+        return main(["--config", str(config), "desk", *args, "--clerk", clerk,
+                     "--password-stdin"])

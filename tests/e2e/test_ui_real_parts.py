@@ -30,7 +30,7 @@ import pytest
 from common.clock import japan_date, utc_now
 from drivers.card.emulator import Identity
 from kiosk.config import KioskConfig, load_config
-from kiosk.demo import prepare_storage
+from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, prepare_storage
 from kiosk.desk.view import FieldView
 from kiosk.store.repository import Store
 from kiosk.ui.headless import Xvfb, kivy_environment
@@ -144,7 +144,8 @@ def test_the_juminhyo_journey_with_real_parts(real_kiosk: RealKiosk, sample: Ide
     codes = decode_image(rasterise(paper, dpi=203))
     assert len(codes) == 1
 
-    desk = build_desk(config=real_kiosk.config, clerk="clerk-007", desk_id="desk-1")
+    desk = build_desk(config=real_kiosk.config, clerk=DEMO_STAFF_ID, password=DEMO_DESK_PASSWORD,
+                      desk_id="desk-1")  # the clerk prepare_storage made
     try:
         view = desk.desk.scan(codes[0])
     finally:

@@ -26,7 +26,6 @@ from kiosk.config import load_config
 from kiosk.ui.resident.app import build_kiosk_app
 from kiosk.wiring import build_kiosk
 
-STAFF_PIN = "9999"
 # (the widget touched, the screen it must lead to or None, a screenshot taken before it)
 STEPS = (
     ("menu:juminhyo", "pin", "01-welcome"),  # the card lies on the reader: the PIN pad next
@@ -79,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screens", type=Path, required=True)
     args = parser.parse_args(argv)
     args.screens.mkdir(parents=True, exist_ok=True)
-    parts = build_kiosk(config=load_config(args.config), staff_pin=STAFF_PIN)
+    parts = build_kiosk(config=load_config(args.config))
     out: dict[str, Any] = {"ok": False}
     try:
         app = build_kiosk_app(parts.session, fullscreen=True, counters=parts.counters,

@@ -4,6 +4,10 @@ The card fake stands in for the whole PC/SC stack only in these unit tests of th
 machine; tests/kiosk/test_card_port.py, tests/drivers/card and tests/e2e go through the real
 pcscd and emulator. It answers as the real port does (kiosk/card_port.py over the driver): a
 blocked card reports 0 tries left, and the PIN it is asked to check then is refused.
+
+Staff sign in against a real store (`staff_store`: SQLite in the test's folder, accounts made
+with `add_staff` and `set_pin`, the kiosk's own adapter in front), so the lockout and the audit
+trail are the store's own; a session that never signs anyone in gets `NoStaff`.
 """
 
 from __future__ import annotations
@@ -14,13 +18,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
 from forms.loader import Library, load_library
 from kiosk.application import Receipt, Submission
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardPort, CardProblem, CardUnusable, StaffBell, WrongPin
+from kiosk.session.ports import (
+    CardPort,
+    CardProblem,
+    CardUnusable,
+    StaffBell,
+    StaffCheck,
+    StaffOnDuty,
+    StaffRefused,
+    WrongPin,
+)
 from kiosk.session.session import Screen, Session
+from kiosk.staff_check import StoreStaffCheck
+from kiosk.store.db import make_engine
+from kiosk.store.migrate import upgrade
+from kiosk.store.repository import Store, open_store
+from kiosk.store.staff import Role
 
 IDENTITY_FORM_DIR = Path(__file__).parents[2] / "kiosk" / "session" / "identity_form"
+KIOSK_ID = "K01"
+# The accounts `staff_store` makes: id, role, kiosk PIN.
+Account = tuple[str, Role, str]
+CLERK: Account = ("k.tanaka", "clerk", "135790")
+SUPERVISOR: Account = ("m.sato", "supervisor", "864209")
+ADMIN: Account = ("kanri", "admin", "97531246")
 HANAKO = Identity("見本 花子", "みほん市中央一丁目2番3号", dt.date(1985, 4, 1), "female", "card")
 
 
@@ -91,6 +117,46 @@ class RecordingSubmitter:
         return Receipt(ticket, "resident", printed=False, print_error="printer stopped", then=self.then)
 
 
+@dataclass
+class NoStaff:
+    """For sessions no staff member signs in to: every id and PIN refused, each try kept."""
+
+    tries: list[str] = field(default_factory=list)
+    refusals: list[tuple[str, str]] = field(default_factory=list)
+
+    def sign_in(self, staff_id: str, pin: str) -> StaffOnDuty:
+        self.tries.append(staff_id)
+        raise StaffRefused()
+
+    def note_refusal(self, staff_id: str, what: str) -> None:
+        self.refusals.append((staff_id, what))
+
+
+@dataclass
+class StaffStore:
+    """A kiosk's store with staff accounts, and the session's check over it."""
+
+    store: Store
+    check: StoreStaffCheck
+    engine: Engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def staff_store(folder: Path, clock: Clock,
+                accounts: Sequence[Account] = (CLERK, SUPERVISOR, ADMIN)
+                ) -> StaffStore:
+    """SQLite in `folder` at the newest schema, the accounts added as `kiosk staff` adds them."""
+    engine = make_engine(f"sqlite:///{folder / 'kiosk.sqlite3'}")
+    upgrade(engine)
+    store = open_store(engine, clock=clock)
+    for staff_id, role, pin in accounts:
+        store.add_staff(staff_id, role, "a long enough password", by="setup")
+        store.set_pin(staff_id, pin, by="setup")
+    return StaffStore(store, StoreStaffCheck(store, KIOSK_ID), engine)
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
@@ -103,11 +169,12 @@ class Clock:
 
 
 def make_session(card: CardPort | None, submitter: RecordingSubmitter, clock: Clock,
-                 library: Library | None = None, staff_bell: StaffBell | None = None) -> Session:
+                 library: Library | None = None, staff_bell: StaffBell | None = None, *,
+                 staff: StaffCheck | None = None) -> Session:
     lib = library or load_library()
     manual = load_library([], shipped=IDENTITY_FORM_DIR).get("manual_identity")
     return Session(library=lib, card=card, submitter=submitter, office={"name": "みほん市役所"},
-                   clock=clock, idle_timeout_s=90, manual_form=manual, staff_pin="9999",
+                   clock=clock, idle_timeout_s=90, manual_form=manual, staff=staff or NoStaff(),
                    staff_bell=staff_bell)
 
 

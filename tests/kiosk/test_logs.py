@@ -13,11 +13,11 @@ import pytest
 
 from common.mynumber import check_digit
 from forms.loader import load_library
-from kiosk.cli.main import main
 from kiosk.config import LoggingConfig, load_config
 from kiosk.logs import PrivateRotatingFileHandler, configure_logging, star_my_numbers
 from printouts.layout import Fonts
-from tests.kiosk.desk.world import CLERK, MY_NUMBER, Site, build_site
+from tests.kiosk.desk.test_cli import add_person, desk_cli
+from tests.kiosk.desk.world import MY_NUMBER, Site, build_site
 from tests.kiosk.store.conftest import Clock
 
 PERSONAL = ("見本", "花子", "みほん市中央", "1985", "090-1234", MY_NUMBER)
@@ -26,11 +26,12 @@ PERSONAL = ("見本", "花子", "みほん市中央", "1985", "090-1234", MY_NUM
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
     """A kiosk and a desk on SQLite files, each with its own database (the slip the bridge)."""
-    monkeypatch.setenv("KIOSK_CLERK", CLERK)
+    monkeypatch.delenv("KIOSK_CLERK", raising=False)
     root = tmp_path / "site"
     root.mkdir()
     made = build_site(root, url=lambda name: f"sqlite:///{tmp_path / name}.sqlite3",
                       shared=False, library=load_library(), fonts=Fonts.for_pdf(), clock=Clock())
+    add_person(made)  # the desk's clerk, signed in by each command
     yield made
     for engine in made.engines:
         engine.dispose()
@@ -50,7 +51,7 @@ def test_refused_scans_leave_a_private_trace(site: Site, capsys: pytest.CaptureF
     _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
 
     def desk(*args: str) -> int:
-        return main(["--config", str(config), "--lang", "en", "desk", *args])
+        return desk_cli(config, *args)
 
     assert desk("scan", "hello") == 2
     assert desk("scan", MY_NUMBER) == 2

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,11 +13,20 @@ from forms.loader import Library, load_library
 from forms.text import Text
 from kiosk.session.display import offers, paper_destinations, read_answer, summary, total_fee
 from kiosk.session.identity import Identity
-from kiosk.session.ports import CardUnusable, WrongPin
+from kiosk.session.ports import CardUnusable, StaffCheck, WrongPin
 from kiosk.session.session import CardProblem, Screen, Session
 from printouts.slip import fees_of
 from tests.forms.helpers import load_inline
-from tests.kiosk.session_fixtures import HANAKO, Clock, RecordingCard, RecordingSubmitter, make_session
+from tests.kiosk.session_fixtures import (
+    CLERK,
+    HANAKO,
+    Clock,
+    RecordingCard,
+    RecordingSubmitter,
+    StaffStore,
+    make_session,
+    staff_store,
+)
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +34,20 @@ def library() -> Library:
     return load_library()
 
 
+@pytest.fixture
+def accounts(tmp_path: Path) -> Iterator[StaffStore]:
+    """The staff's accounts in a real store (tests/kiosk/test_staff_mode.py tries them hard)."""
+    made = staff_store(tmp_path, Clock())
+    yield made
+    made.close()
+
+
 def journey(card: RecordingCard | None = None, submitter: RecordingSubmitter | None = None,
-            library: Library | None = None
+            library: Library | None = None, *, staff: StaffCheck | None = None
             ) -> tuple[Session, RecordingCard | None, RecordingSubmitter, Clock]:
     clock = Clock()
     sub = submitter or RecordingSubmitter()
-    return make_session(card, sub, clock, library), card, sub, clock
+    return make_session(card, sub, clock, library, staff=staff), card, sub, clock
 
 
 def with_card(library: Library, card: RecordingCard | None = None,
@@ -253,13 +272,14 @@ def test_back_goes_through_the_questions_keeping_the_answers(library: Library) -
     assert screen(s) == Screen.CHOOSE  # before the first question: the procedure list
 
 
-def test_staff_takes_over_with_pin(library: Library) -> None:
-    s, _, _, _ = journey(RecordingCard(), library=library)
+def test_staff_takes_over_with_pin(library: Library, accounts: StaffStore) -> None:
+    s, _, _, _ = journey(RecordingCard(), library=library, staff=accounts.check)
     s.start(); s.choose_form("juminhyo")  # noqa: E702
     s.call_staff()
     assert s.screen == Screen.STAFF and s.staff_called
-    assert not s.staff_login("0000") and not s.staff_mode
-    assert s.staff_login("9999") and s.staff_mode and s.screen == Screen.IDENTIFY
+    staff_id, _, pin = CLERK
+    assert not s.staff_login(staff_id, "000000") and not s.staff_mode
+    assert s.staff_login(staff_id, pin) and s.staff_mode and s.screen == Screen.IDENTIFY
 
 
 def test_language_switch_keeps_answers(library: Library) -> None:
@@ -724,12 +744,12 @@ def test_summary_carries_the_visible_notes_of_the_form(library: Library) -> None
     assert not any("90日以内" in n for n in notes)  # shown only once "moved in" is answered
 
 
-def test_staff_mode_waits_longer_but_still_wipes(library: Library) -> None:
-    s, _, _, clock = journey(RecordingCard(), library=library)
+def test_staff_mode_waits_longer_but_still_wipes(library: Library, accounts: StaffStore) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library, staff=accounts.check)
     s.start()
     s.choose_form("juminhyo")
     s.call_staff()
-    assert s.staff_login("9999")
+    assert s.staff_login(CLERK[0], CLERK[2])
     clock.advance(100)
     s.tick()
     assert screen(s) == Screen.IDENTIFY and s.staff_mode  # past the resident's 90 s
@@ -788,9 +808,11 @@ def test_back_in_manual_entry_goes_to_the_previous_question_with_the_answers_kep
     assert s.manual.answers["name_kana"] == "よしだ たろう"  # kept as typed
 
 
-def test_dont_know_calls_the_staff_and_keeps_the_answers(library: Library) -> None:
+def test_dont_know_calls_the_staff_and_keeps_the_answers(library: Library,
+                                                        accounts: StaffStore) -> None:
     bell = Bell()
-    s = make_session(RecordingCard(), RecordingSubmitter(), Clock(), library, staff_bell=bell)
+    s = make_session(RecordingCard(), RecordingSubmitter(), Clock(), library, staff_bell=bell,
+                     staff=accounts.check)
     s.start(); s.choose_form("juminhyo"); s.use_card(); s.enter_pin("1234")  # noqa: E702
     s.answer("self")
     q = s.question()
@@ -800,7 +822,7 @@ def test_dont_know_calls_the_staff_and_keeps_the_answers(library: Library) -> No
     assert s.procedures[0].answers["applicant"] == "self"
     s.open_staff_login()
     assert screen(s) == Screen.STAFF_LOGIN
-    assert s.staff_login("9999")
+    assert s.staff_login(CLERK[0], CLERK[2])
     q = s.question()
     assert (screen(s), q and q.state.path) == (Screen.QUESTION, "scope")  # where it was left
 
@@ -943,13 +965,14 @@ def test_a_question_several_procedures_ask_is_offered_once_and_answered_once(
     assert not [o for o in offers(s) if o.path == "applicant_phone"]
 
 
-def test_the_staff_sign_in_is_a_screen_of_its_own_and_times_out(library: Library) -> None:
-    s, _, _, clock = journey(RecordingCard(), library=library)
+def test_the_staff_sign_in_is_a_screen_of_its_own_and_times_out(library: Library,
+                                                                accounts: StaffStore) -> None:
+    s, _, _, clock = journey(RecordingCard(), library=library, staff=accounts.check)
     s.start(); s.choose_form("juminhyo")  # noqa: E702
     s.call_staff()
     s.open_staff_login()
     assert screen(s) == Screen.STAFF_LOGIN
-    assert not s.staff_login("0000") and s.message == "wrong_staff_pin"
+    assert not s.staff_login(CLERK[0], "000000") and s.message == "wrong_staff_pin"
     s.back()
     assert screen(s) == Screen.STAFF  # the resident's waiting screen, without a pad
     s.open_staff_login()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kiosk.ui.desk.shell import DeskApp
 
 WIDTH, HEIGHT = 1280, 800
+IDLE_LOCK_S = 300  # [desk] idle_lock_min's default, 5 minutes
 # The desk's own data (form labels, status words, errors) is in these two; the first is shown
 # first, the switch button goes round them.
 DESK_LANGUAGES = ("ja", "en")
@@ -54,8 +55,10 @@ def configure_desk_kivy(*, fullscreen: bool, width: int = WIDTH, height: int = H
 def build_desk_app(desk: Desk, *, card_reader: Callable[[], MyNumberReader],
                    fullscreen: bool = False, export_dir: Path = Path("var/exports"),
                    screenshot_dir: Path | None = None, locale_dir: Path | None = None,
-                   languages: Sequence[str] = DESK_LANGUAGES) -> DeskApp:
-    """The App, not yet running: the UI test drives it with `async_run`.
+                   languages: Sequence[str] = DESK_LANGUAGES,
+                   idle_lock_s: float = IDLE_LOCK_S) -> DeskApp:
+    """The App, not yet running: the UI test drives it with `async_run`. It opens on the
+    sign-in view and locks after `idle_lock_s` seconds untouched.
 
     The screen's texts come from the catalogues the resident screens use (kiosk/ui/locale,
     or `locale_dir`).
@@ -66,15 +69,16 @@ def build_desk_app(desk: Desk, *, card_reader: Callable[[], MyNumberReader],
     return DeskApp(desk=desk, card_reader=card_reader, export_dir=export_dir,
                    screenshot_dir=screenshot_dir,
                    catalogues=Catalogues(locale_dir) if locale_dir else Catalogues(),
-                   languages=languages or DESK_LANGUAGES)
+                   languages=languages or DESK_LANGUAGES, idle_lock_s=idle_lock_s)
 
 
 def run_desk(desk: Desk, *, card_reader: Callable[[], MyNumberReader], fullscreen: bool = False,
-             export_dir: Path = Path("var/exports")) -> None:
-    """Show the clerk screen until the window is closed.
+             export_dir: Path = Path("var/exports"), idle_lock_s: float = IDLE_LOCK_S) -> None:
+    """Show the clerk screen until the window is closed: sign-in first (unless `desk` has
+    someone signed in already); the desk locks after `idle_lock_s` seconds untouched ([desk] idle_lock_min).
 
     `card_reader` builds the counter's reader on first use, so a desk without one still starts
     (only the My Number step needs it).
     """
     build_desk_app(desk, card_reader=card_reader, fullscreen=fullscreen,
-                   export_dir=export_dir).run()
+                   export_dir=export_dir, idle_lock_s=idle_lock_s).run()

@@ -6,16 +6,18 @@ Everything it shows comes from a `DeskView` (kiosk/desk/view.py) and everything 
 Never one resident's application under another's scan (issue 12):
 - the scan field takes the focus back whenever nothing else that takes typing has it (after a
   button, a popup, an export), so the USB scanner's line, ending in Enter, always lands there;
-- a scanner's line typed while the clerk is in another field (their ID, an image path) is taken
-  out of it at its Enter, the field getting back what it held, and read as a scan
-  (kiosk/desk/wedge.py tells it from the clerk's typing by its speed and shape); the clerk's
-  ID is signed in only once its field has been still a moment, so a scanned line is never
-  the clerk's ID, not even for the milliseconds it is being typed;
+- a scanner's line typed while the clerk is in another field (an image path) is taken out of
+  it at its Enter, the field getting back what it held, and read as a scan (kiosk/desk/wedge.py
+  tells it from the clerk's typing by its speed and shape);
 - a scan clears the screen before anything is read, so a refused one leaves no application
   shown; one typed while the desk is busy waits for it and then runs, never dropped, and the
   result of what it waited for no longer redraws an application;
 - completing and cancelling, which cannot be undone, are confirmed first, naming the ticket.
 The clerk reads words: codes and the lower layers' English details go to the log.
+
+Who is at the desk is signed in on the sign-in view (kiosk/ui/desk/people_screens.py); this
+screen shows their ID and role and a sign-out button, and `wipe()` empties it for the idle lock
+and the sign-out.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from kiosk.desk.service import Desk, ExportResult, PrintResult
 from kiosk.desk.view import JST, NEXT_STATUS, STATUS_WORDS, DeskView, ProcedureView
 from kiosk.store.repository import StoredApplication
 from kiosk.ui.desk.pane import Pane
+from kiosk.ui.desk.people_screens import person_words
 from kiosk.ui.desk.widgets import ConfirmBox, DButton, FieldRow, ProcedureHeading, SectionRow
 from kiosk.ui.desk.worker import Worker
 from kiosk.ui.glyphs import Glyphs
@@ -62,7 +65,6 @@ CONFIRM = {
                   N_("Cancel the application")),
 }
 _DONE = object()
-CLERK_SETTLE_S = 0.3  # longer than a scanner's gap between characters (1-4 ms)
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.tif", "*.tiff", "*.webp",
                  "*.pdf", "*.PNG", "*.JPG", "*.PDF"]
 
@@ -73,21 +75,21 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def __init__(self, *, desk: Desk, glyphs: Glyphs, tr: Translator, languages: Sequence[str],
                  worker: Worker, export_dir: Path,
-                 open_my_number: Callable[[int, int, str], None], **kwargs: Any) -> None:
+                 open_my_number: Callable[[int, int, str], None],
+                 sign_out: Callable[[], None], **kwargs: Any) -> None:
         self.desk, self.glyphs, self.worker = desk, glyphs, worker
         self.tr, self.languages = tr, tuple(languages)
         self.export_dir = export_dir
         self.open_my_number = open_my_number
+        self.sign_out = sign_out
         self.view: DeskView | None = None
         self.message_plain = ""
         self.popup: Popup | None = None
         self._scans = 0  # counts scans: a result started before the latest one is stale
         self._waiting: Callable[[], DeskView] | None = None  # a scan typed while busy
-        self._clerk_settle = Clock.create_trigger(self._sign_in, CLERK_SETTLE_S)
         self.pane = Pane(self, print_form=self.print_form, my_number=self.my_number)
         super().__init__(**kwargs)
-        self.ids.clerk.text = desk.clerk or ""
-        for field in (self.ids.scan, self.ids.clerk, self.ids.image_path):
+        for field in (self.ids.scan, self.ids.image_path):
             field.bind(focus=self._hold_focus)
         self.refresh_texts()
         self.show_view(None)
@@ -120,7 +122,8 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         ids = self.ids
         ids.app_title.text = self.m(self.tr("Counter desk: slip check-in"), bold=True)
         ids.office.text = self.m(f"{self.desk.office_name}（{self.desk.office_code}）")
-        ids.clerk_label.text = self.tr("Clerk ID")
+        ids.person.text = self.m(person_words(self.desk, self.tr))
+        ids.sign_out.text = self.tr("Sign out")
         ids.lang.text = native_name(self.next_language())  # "English" / "日本語"
         ids.scan_label.text = self.tr("Scan the slip's QR")
         ids.scan.hint_text = "KS1-…"
@@ -138,18 +141,9 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
         self.show_view(self.view)
         self.say(*self._said)  # the message too, in the new language
 
-    def clerk_changed(self, _text: str) -> None:
-        """Signed in once the field is still: a scanner's line is out of it by then."""
-        self._clerk_settle.cancel()
-        self._clerk_settle()
-
-    def _sign_in(self, _dt: float = 0) -> None:
-        self._clerk_settle.cancel()
-        self.desk.clerk = self.ids.clerk.text.strip() or None
-
     def field_entered(self, field: Any) -> None:
-        """Enter in the clerk's ID or the image path: a scanner's line is taken out of the
-        field (which gets back what it held) and read as a scan; else the field's own Enter."""
+        """Enter in the image path: a scanner's line is taken out of the field (which gets
+        back what it held) and read as a scan; else the path is read."""
         taken = field.watch.entered()
         if taken is not None:
             forget_text(field, taken.restore)  # no undo step brings the slip's line back
@@ -157,29 +151,28 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
             log.info("desk screen: a scanned line in another field, read as a scan")
             self.ids.scan.focus = True
             self.scan_text(taken.line)
-        elif field is self.ids.image_path:
-            self.scan_image(field.text)
         else:
-            self._sign_in()
+            self.scan_image(field.text)
 
     # --- the scan field's focus ---------------------------------------------------------------
 
     def _hold_focus(self, *_args: Any) -> None:
         """Any field losing the focus: next frame, give it back to the scan field unless the
-        clerk is typing in another field (their ID, an image path)."""
-        if not self.ids.clerk.focus and self._clerk_settle.is_triggered:
-            self._sign_in()  # leaving the ID field signs in at once (a button clicked next)
+        clerk is typing an image path."""
         Clock.schedule_once(self._refocus, 0)
 
     def _refocus(self, _dt: float = 0) -> None:
         ids = self.ids
         if self.manager is not None and self.manager.current != self.name:
-            return  # the My Number step has its PIN field
-        if not (ids.scan.focus or ids.clerk.focus or ids.image_path.focus):
+            return  # the My Number step has its PIN field, the sign-in and lock views theirs
+        if not (ids.scan.focus or ids.image_path.focus):
             ids.scan.focus = True
 
     def focus_scan(self) -> None:
         Clock.schedule_once(lambda _dt: setattr(self.ids.scan, "focus", True), 0)
+
+    def on_pre_enter(self, *_args: Any) -> None:
+        self.refresh_texts()  # the person signed in, the language chosen on the sign-in view
 
     def on_enter(self, *_args: Any) -> None:
         self.focus_scan()
@@ -384,3 +377,18 @@ class DeskScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
 
     def clear(self) -> None:
         self.next_resident()
+
+    def wipe(self) -> None:
+        """The idle lock and the sign-out: every personal datum out of the widgets, not covered.
+
+        A result still on its way is dropped (as after a new scan), the popup closes, the rows,
+        header and index are emptied and so are the rows kept for reuse; the scan and path
+        fields lose their text and its undo history."""
+        self._scans += 1
+        self._waiting = None
+        self._close_popup()
+        self.show_view(None)
+        self.pane.forget()
+        self.clear_scan()
+        forget_text(self.ids.image_path)
+        self.say("info", str)

@@ -112,3 +112,10 @@ class MyNumberScreen(Screen):  # type: ignore[misc]  # Kivy is untyped
     def back(self) -> None:
         forget_text(self.ids.pin)
         self.done(None)
+
+    def forget(self) -> None:
+        """The idle lock and the sign-out: the PIN and which application this was, gone."""
+        forget_text(self.ids.pin)
+        self.application_id, self.procedure = 0, 0
+        self.ids.procedure.text = ""
+        self.say("info", "")

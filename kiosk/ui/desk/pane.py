@@ -20,6 +20,9 @@ from kiosk.desk.view import STATUS_WORDS, DeskView, FieldView, ProcedureView
 from kiosk.ui.desk.widgets import DButton, FieldRow, ProcedureHeading, RowPool, SectionRow
 from kiosk.ui.glyphs import escape
 
+# The text properties of the pooled rows (widgets.py), emptied by `forget`.
+_TEXTS = ("label_markup", "value_markup", "marks_markup", "band_markup", "text_markup",
+          "title_markup", "info_markup", "printed_markup", "plain")
 STATUS_COLORS = {"issued": "0B5394", "received": "1E6B3A", "completed": "4A4A4A",
                  "cancelled": "B00020"}
 
@@ -73,6 +76,17 @@ class Pane:
                     rows.add_widget(row)
         self.mark_printed(printed)
         ids.scroll.scroll_y = 1
+
+    def forget(self) -> None:
+        """Nothing shown, and the rows kept for reuse emptied too: a row given back to the pool
+        keeps its texts (names, addresses) until it is used again (the idle lock, sign-out)."""
+        self.show(None, {})
+        for row in self.pool.free():
+            for name in _TEXTS:
+                if hasattr(row, name):
+                    setattr(row, name, "")
+            if isinstance(row, ProcedureHeading):
+                row.procedure = None
 
     def _meta(self, view: DeskView) -> list[str]:
         """When and where the slip was issued and first scanned, one line each."""

@@ -30,7 +30,7 @@ class DButton(Button):  # type: ignore[misc]
 
 
 class WatchedInput(TextInput):  # type: ignore[misc]
-    """A field beside the scan field (the clerk's ID, an image path): it notes how its text
+    """A field beside the scan field (an image path, the sign-in's ID and password): it notes how its text
     arrived, so a scanner's line typed into it is told from the clerk's (kiosk/desk/wedge.py)."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -101,6 +101,10 @@ class RowPool:
             free = self._free.get(type(widget))
             if free is not None:
                 free.append(widget)
+
+    def free(self) -> list[Any]:
+        """The rows waiting to be reused (out of the widget tree, their texts still set)."""
+        return [widget for widgets in self._free.values() for widget in widgets]
 
     def warm(self, counts: Mapping[type, int], per_step: int = 8) -> Iterator[None]:
         for kind, count in counts.items():

@@ -16,11 +16,12 @@ from typing import Any
 from kivy.core.window import Window
 
 from kiosk.desk.wedge import MIN_BURST
-from kiosk.monkey_worlds import CARD_BACK, DeskWorld
+from kiosk.monkey_worlds import CARD_BACK, DESK_STAFF, DeskWorld
 from kiosk.ui.monkey.checks import Fault
 from kiosk.ui.monkey.report import Report
 from kiosk.ui.monkey.walk import Guard, Place, Walk
 from kiosk.ui.resident.robot import Robot
+from kiosk.ui.text_fields import forget_text
 
 POINTER_MIN_PX = 24.0  # WCAG 2.5.8 Target Size (Minimum), for a mouse pointer
 ENTER = (13, 40)  # key code, scancode
@@ -60,6 +61,8 @@ class DeskWalk(Walk):
     async def step(self) -> str | None:
         self.expect = None
         screen = self.app.desk_screen
+        if self.app.manager.current in ("signin", "lock") and self.rng.random() < 0.5:
+            return await self.sign_in()
         if self.app.manager.current == "desk" and self.rng.random() < 0.35:
             await self.scan(screen)
             return None
@@ -77,6 +80,16 @@ class DeskWalk(Walk):
         target = self.rng.choice(targets)
         self.report.actions[f"click {type(target).__name__}"] += 1
         return await self.touch(target)
+
+    async def sign_in(self) -> str | None:
+        """The monkey's own account: its way on from the sign-in and lock views (a touch of the
+        button, so the walk's exits see the view lead on)."""
+        ids = self.app.manager.current_screen.ids
+        if "staff_id" in ids:
+            forget_text(ids.staff_id, DESK_STAFF[0])
+        forget_text(ids.password, DESK_STAFF[1])
+        self.report.actions["signed in"] += 1
+        return await self.touch(ids.go)
 
     async def scan(self, screen: Any) -> None:
         kind = self.rng.choices(list(SCANS), weights=list(SCANS.values()))[0]

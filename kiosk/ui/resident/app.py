@@ -111,7 +111,7 @@ def build_kiosk_app(session: Session, *, fullscreen: bool = True,
                     counters: Mapping[str, str] | None = None,
                     menu_first: tuple[str, ...] = MENU_FIRST,
                     locale_dir: Path | None = None,
-                    languages: Sequence[str] | None = None) -> KioskApp:
+                    languages: Sequence[str] | None = None, closable: bool = False) -> KioskApp:
     """The App, not yet running: tests and the bench drive it with `async_run`.
 
     `languages` are the ones the resident may choose, first the default (kiosk.toml's
@@ -123,15 +123,17 @@ def build_kiosk_app(session: Session, *, fullscreen: bool = True,
     catalogues = Catalogues(locale_dir) if locale_dir else Catalogues()
     return KioskApp(session=session, counters=counters or DEFAULT_COUNTERS,
                     menu_first=menu_first, screenshot_dir=screenshot_dir,
-                    catalogues=catalogues,
+                    catalogues=catalogues, closable=closable,
                     languages=list(languages or catalogues.languages or ["ja"]))
 
 
 def run_kiosk(session: Session, *, fullscreen: bool = True, screenshot_dir: Path | None = None,
               counters: Mapping[str, str] | None = None,
               menu_first: tuple[str, ...] = MENU_FIRST,
-              locale_dir: Path | None = None, languages: Sequence[str] | None = None) -> None:
-    """Show the kiosk until a clerk closes it from the staff menu.
+              locale_dir: Path | None = None, languages: Sequence[str] | None = None,
+              closable: bool = False) -> None:
+    """Show the kiosk until an administrator closes it from the staff menu (or, `closable`,
+    the demo's window is closed).
 
     `counters` names the counters on the done screen (kiosk.toml's; default the demo
     ones), `menu_first` the procedures shown first, `locale_dir` the screen text
@@ -140,4 +142,4 @@ def run_kiosk(session: Session, *, fullscreen: bool = True, screenshot_dir: Path
     """
     build_kiosk_app(session, fullscreen=fullscreen, screenshot_dir=screenshot_dir,
                     counters=counters, menu_first=menu_first, locale_dir=locale_dir,
-                    languages=languages).run()
+                    languages=languages, closable=closable).run()

@@ -350,8 +350,14 @@ class Controller:
         return True
 
     def may_close(self) -> bool:
-        """Escape and the window's close button work in staff mode only."""
-        return self.session.staff_mode
+        """Escape and the window's close button: for an administrator in staff mode only
+        (anyone else in staff mode is told why, and the refusal recorded)."""
+        if self._busy or not self.session.staff_mode:
+            return False
+        allowed = self.session.may_close_kiosk()
+        if not allowed:
+            self.show()
+        return allowed
 
     def stop(self) -> None:
         self._tick_event.cancel()

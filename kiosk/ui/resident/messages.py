@@ -10,7 +10,10 @@ MESSAGES = {
     "wrong_pin": N_("The PIN is not right. Please try again."),
     "pin_format": N_("The PIN has 4 digits."),
     "print_failed": N_("The printer could not print. A staff member will print it for you."),
-    "wrong_staff_pin": N_("That staff PIN is not right."),
+    "wrong_staff_pin": N_("The staff ID or the PIN is not right."),
+    "staff_locked": N_("Locked for 15 minutes after 5 wrong tries. Wait, or ask a supervisor "
+                       "to unlock it."),
+    "close_needs_admin": N_("Only an administrator (admin) can close the kiosk."),
     "group_full": N_("No more can be added here. Please tell a staff member."),
 }
 

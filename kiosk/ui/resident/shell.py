@@ -80,9 +80,12 @@ class KioskApp(App):  # type: ignore[misc]
     def __init__(self, *, session: Session, counters: Mapping[str, str],
                  menu_first: tuple[str, ...], screenshot_dir: Path | None,
                  catalogues: Catalogues | None = None, languages: list[str] | None = None,
-                 **kwargs: Any) -> None:
+                 closable: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.session = session
+        # The demo's window on a developer's desktop closes like any window; a lobby kiosk's
+        # only for an administrator in staff mode.
+        self.closable = closable
         self.counters = counters
         self.menu_first = menu_first
         self.screenshot_dir = screenshot_dir
@@ -153,7 +156,9 @@ class KioskApp(App):  # type: ignore[misc]
             self.controller.prebuild()
 
     def _request_close(self, *_args: Any, **_kwargs: Any) -> bool:
-        """True keeps the window open: only staff may close the kiosk."""
+        """True keeps the window open: only an administrator may close the kiosk."""
+        if self.closable:
+            return False
         return not (self.controller is not None and self.controller.may_close())
 
     def _keyboard(self, _window: Any, key: int, *_args: Any) -> bool:

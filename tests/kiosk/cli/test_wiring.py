@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from kiosk.config import KioskConfig, load_config
-from kiosk.demo import prepare_storage
+from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, prepare_storage
 from kiosk.errors import ConfigError
 from kiosk.session.session import Screen
+from kiosk.store.models import audit_events
 from kiosk.wiring import build_desk, build_kiosk
 
 
@@ -25,7 +27,7 @@ def site_config(tmp_path: Path, extra: str = "") -> KioskConfig:
 
 
 def test_the_kiosk_gets_the_configured_languages_in_order(tmp_path: Path) -> None:
-    parts = build_kiosk(config=site_config(tmp_path, 'languages = ["ja", "en"]'), staff_pin="9999")
+    parts = build_kiosk(config=site_config(tmp_path, 'languages = ["ja", "en"]'))
     try:
         assert parts.languages == ("ja", "en")
         session = parts.session
@@ -38,9 +40,34 @@ def test_the_kiosk_gets_the_configured_languages_in_order(tmp_path: Path) -> Non
 
 
 def test_a_language_left_out_of_the_config_is_not_offered(tmp_path: Path) -> None:
-    parts = build_kiosk(config=site_config(tmp_path, 'languages = ["ja"]'), staff_pin="9999")
+    parts = build_kiosk(config=site_config(tmp_path, 'languages = ["ja"]'))
     try:
         assert parts.languages == ("ja",)
+    finally:
+        parts.close()
+
+
+def test_staff_sign_in_at_the_kiosk_with_their_own_account_recorded_under_its_id(
+        tmp_path: Path) -> None:
+    config = site_config(tmp_path, 'kiosk_id = "K07"')
+    parts = build_kiosk(config=config)
+    try:
+        parts.store.add_staff("k.tanaka", "clerk", "a long enough password", by="setup")
+        parts.store.set_pin("k.tanaka", "135790", by="setup")
+        session = parts.session
+        session.start()
+        session.call_staff()
+        session.open_staff_login()
+        assert not session.staff_login("k.tanaka", "999999")
+        assert session.staff_login("k.tanaka", "135790")
+        assert (session.staff_id, session.staff_role) == ("k.tanaka", "clerk")
+        with parts.engine.connect() as conn:
+            trail = conn.execute(select(audit_events.c.clerk_id, audit_events.c.action,
+                                        audit_events.c.desk_id)
+                                 .where(audit_events.c.clerk_id == "k.tanaka")
+                                 .order_by(audit_events.c.id)).all()
+        assert [tuple(row) for row in trail] == [("k.tanaka", "refused", "K07"),
+                                                 ("k.tanaka", "signed_in", "K07")]
     finally:
         parts.close()
 
@@ -61,9 +88,11 @@ def test_a_language_listed_twice_is_refused() -> None:
 
 
 def test_the_desk_is_built_from_the_same_file(tmp_path: Path) -> None:
-    parts = build_desk(config=site_config(tmp_path), clerk="clerk01", desk_id="D1")
+    parts = build_desk(config=site_config(tmp_path), clerk=DEMO_STAFF_ID,
+                       password=DEMO_DESK_PASSWORD, desk_id="D1")
     try:
         assert parts.printer_label == "file"
+        assert (parts.desk.clerk, parts.desk.role) == (DEMO_STAFF_ID, "clerk")
     finally:
         parts.close()
 

@@ -6,7 +6,6 @@ traceback. The corpus is tests/drivers/scanner/test_hostile_files.py's.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -15,25 +14,28 @@ from pathlib import Path
 import pytest
 
 from drivers.scanner import sandbox
-from kiosk.cli.main import main
 from kiosk.desk.errors import DeskError, ScanRefused
 from kiosk.desk.file_errors import FileTooLarge
 from tests.drivers.scanner.test_hostile_files import HOSTILE, content_bomb_pdf, hostile_file
 from tests.kiosk.desk.conftest import SiteFactory
+from tests.kiosk.desk.test_cli import PASSWORD, add_person, desk_cli
 from tests.kiosk.desk.world import CLERK, Site
 
 
 @pytest.fixture
 def backend() -> str:
-    """SQLite only: the file is refused before any database is asked anything."""
+    """SQLite only: the file is refused before the database is asked about it (the command's
+    sign-in aside)."""
     return "sqlite"
 
 
 @pytest.fixture
 def site(make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch) -> Site:
-    monkeypatch.setenv("KIOSK_CLERK", CLERK)
+    monkeypatch.delenv("KIOSK_CLERK", raising=False)
     monkeypatch.setenv("KIOSK_DESK", "desk-cli")
-    return make_site(shared=False)
+    made = make_site(shared=False)
+    add_person(made)  # the command's clerk: each `kiosk desk` command signs in
+    return made
 
 
 @pytest.mark.timeout(20)  # the FIFO: a read of it would block for ever
@@ -94,7 +96,7 @@ def test_kiosk_desk_scan_refuses_it_with_exit_2(site: Site, tmp_path: Path, name
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = hostile_file(tmp_path, name)
     _, code, _ = HOSTILE[name]
-    assert main(["--config", str(site.config_file()), "--lang", "en", "desk", "scan", str(path), "--json"]) == 2
+    assert desk_cli(site.config_file(), "scan", str(path), "--json") == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out)["error"]["code"] == code
     assert f"[{code}]" in captured.err and "Traceback" not in captured.err
@@ -108,8 +110,8 @@ def test_the_command_in_its_own_process_prints_no_traceback(site: Site, tmp_path
     _, code, _ = HOSTILE[name]
     result = subprocess.run(
         [sys.executable, "-m", "kiosk.cli.main", "--config", str(site.config_file()), "--lang", "en",
-         "desk", "scan", str(path)],
-        capture_output=True, text=True, check=False, timeout=50, env={**os.environ, "KIOSK_CLERK": CLERK},
+         "desk", "scan", str(path), "--clerk", CLERK, "--password-stdin"],
+        input=f"{PASSWORD}\n", capture_output=True, text=True, check=False, timeout=50,
         cwd=Path(__file__).parents[3])
     assert result.returncode == 2, result.stderr
     assert f"[{code}]" in result.stderr

@@ -1,5 +1,6 @@
 """The clerk's screen under Xvfb, driven in one subprocess (tests/kiosk/desk/ui_driver.py):
-the scanner's keystrokes, the rows and marks shown, the buttons, the My Number step, a re-scan,
+the sign-in (a wrong password refused, the right one opening the desk), the scanner's
+keystrokes, the rows and marks shown, the buttons, the My Number step, a re-scan,
 a refused card code, the language switch and the wipe for the next resident. Screenshots go to
 test-artifacts/desk-screens/ (gitignored) for eyes."""
 
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from kiosk.desk.errors import AlreadyCompleted, AlreadyScanned, LooksLikeMyNumberCard, NumberInFile
+from kiosk.store.errors import SignInError
 from kiosk.ui.headless import Xvfb, kivy_environment
 from tests.kiosk.desk.world import MY_NUMBER
 
@@ -45,9 +47,24 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return results
 
 
+def test_the_desk_opens_on_the_sign_in_and_a_wrong_password_stays_there(
+        ui: dict[str, Any]) -> None:
+    assert ui["opened_on"] == "signin"
+    assert ui["sign_in_words"] == {"heading": "サインイン", "staff_id_label": "職員ID",
+                                   "password_label": "パスワード", "go": "サインイン",
+                                   "lang": "English"}
+    wrong = ui["wrong_password"]
+    assert wrong == {"view": "signin", "message": SignInError.message_ja, "masked": True,
+                     "password_left": "", "signed_in": None}
+    right = ui["right_password"]
+    assert (right["view"], right["signed_in"], right["password_left"]) == (
+        "desk", "clerk-007", "")
+
+
 def test_the_clerk_reads_the_desk_in_japanese_and_in_english(ui: dict[str, Any]) -> None:
     assert ui["words_ja"] == {
-        "app_title": "窓口端末　受付控えの読み取り", "clerk_label": "職員ID", "lang": "English",
+        "app_title": "窓口端末　受付控えの読み取り", "person": "職員 clerk-007・監督者（係長など）",
+        "sign_out": "サインアウト", "lang": "English",
         "scan_label": "控えのQRを読み取る", "image_button": "画像・PDF…",
         "status_heading": "状態の変更", "other_heading": "そのほか", "received": "受付する",
         "completed": "完了にする", "cancelled": "取り消す", "reprint": "控えを再発行",
@@ -57,7 +74,8 @@ def test_the_clerk_reads_the_desk_in_japanese_and_in_english(ui: dict[str, Any])
     english = ui["words_en"]
     assert english["message"].startswith("This is the QR code")
     assert {**english, "message": ""} == {
-        "app_title": "Counter desk: slip check-in", "clerk_label": "Clerk ID", "lang": "日本語",
+        "app_title": "Counter desk: slip check-in", "person": "Staff clerk-007 · supervisor",
+        "sign_out": "Sign out", "lang": "日本語",
         "scan_label": "Scan the slip's QR", "image_button": "Image / PDF…",
         "status_heading": "Status", "other_heading": "Other", "received": "Receive",
         "completed": "Complete", "cancelled": "Cancel", "reprint": "Reprint the slip",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.desk.access import SignedOut
 from kiosk.desk.errors import Damaged, LooksLikeMyNumberCard
 from kiosk.ui.headless import Xvfb, kivy_environment
 
@@ -116,30 +117,37 @@ def test_warnings_take_the_rows_width_and_a_long_application_has_an_index(
     assert ui["jumped"]["heading_in_view"] and ui["jumped"]["scroll_y"] < 0.5
 
 
+def test_a_slip_scanned_into_the_sign_in_is_neither_id_nor_password(ui: dict[str, Any]) -> None:
+    """Issue 16: the free-text clerk ID box is gone; a slip typed into the sign-in's 職員ID
+    field is taken out, the field keeps the ID, nobody is signed in and no try is counted."""
+    _walked(ui, "into_sign_in")
+    seen = ui["into_sign_in"]
+    assert seen["focused"]  # the line was typed into the ID field
+    assert seen["field"] == seen["field_before"] == seen["then"] == "clerk-007"
+    assert (seen["view"], seen["signed_in"], seen["password"]) == ("signin", None, "")
+    assert seen["message"] == SignedOut.message_ja
+
+
 def test_a_slip_scanned_while_the_clerk_is_in_another_field_opens(ui: dict[str, Any]) -> None:
-    _walked(ui, "into_clerk", "into_path", "after_leaving")
-    clerk = ui["into_clerk"]
-    assert clerk["focused"]  # the line was typed into the clerk's ID field
-    assert clerk["ticket"] == ui["tickets"]["long"] and clerk["kind"] != "error"
-    assert clerk["field"] == clerk["field_before"] == clerk["signed_in"] == "clerk-007"
-    assert clerk["scan_focus"]
+    _walked(ui, "into_path", "after_leaving")
     path = ui["into_path"]
     assert path["focused"]
     assert (path["ticket"], path["kind"], path["rows_left"]) == (None, "error", 0)
     assert path["message"] == LooksLikeMyNumberCard.message_ja
     assert path["field"] == "/tmp/slip" and path["scan_focus"]
-    assert ui["after_leaving"] == {"scan_focus": True, "clerk_focus": False}
+    assert ui["after_leaving"] == {"scan_focus": True, "path_focus": False}
 
 
 def test_a_cleared_field_gives_nothing_back_on_undo(ui: dict[str, Any]) -> None:
     """Issue 15: ctrl+z and ctrl+r after the desk emptied a field bring back nothing the last
-    resident's slip, the clerk's field, the image path or the PIN held."""
+    resident's slip, the sign-in's ID field, the image path, the PIN or a password held."""
     _walked(ui, "undo")
     undo = ui["undo"]
     with_x, after_z = undo["undo_reaches"]
     assert with_x == "x" and after_z == ""  # the keys reach the field and undo works
     assert undo["scan"] == ""
-    assert undo["clerk"] == "clerk-007"  # what the clerk's field held before the scan
+    assert undo["clerk"] == "clerk-007"  # what the sign-in's ID field held before the scan
+    assert undo["password"] == ""  # taken out of its field when read
     assert undo["path_typed"] == "/home/clerk/slips/resident-a.png"
     assert undo["path_cleared"] == "" and undo["path"] == ""  # "next resident" empties it
     assert undo["pin"] == ["1234", ""]  # typed, read, and not back on the next opening

@@ -1,13 +1,19 @@
 """The clerk's screen, driven in one process under Xvfb (Kivy runs one window per process):
 
-    python -m tests.kiosk.desk.ui_driver --work DIR --out results.json --screens DIR
+    python -m tests.kiosk.desk.ui_driver --work DIR --out results.json --screens DIR [--people]
 
-A real kiosk (SQLite, file printer, real keys) stores and prints a slip; the desk screen gets
-its text the way a USB scanner types it (characters into the focused scan field, then Enter),
+A real kiosk (SQLite, file printer, real keys) stores and prints a slip; the desk opens signed
+out, on its sign-in view, where a wrong password is refused and the right one shows the desk
+(clicks and typing through the window). The desk screen gets its text the way a USB scanner
+types it (characters into the focused scan field, then Enter),
 shows the application, prints the forms (one with the number from a recording card port),
 changes the status, is shown the same slip again and a My Number card's code, and is cleared
 for the next resident. What the screen showed is written as JSON for tests/kiosk/desk/test_ui.py;
 screenshots go to --screens for eyes.
+
+With --people the journey is the idle lock's instead (tests/kiosk/desk/test_ui_people.py): the
+desk locks itself after 2 s untouched with an application on screen, the lock view takes the
+password, and the sign-out goes back to the sign-in view.
 """
 
 from __future__ import annotations
@@ -22,14 +28,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from forms.loader import load_library
+from kiosk.store.models import audit_events
 from kiosk.ui.desk.app import build_desk_app
 from printouts.layout import Fonts
-from tests.kiosk.desk.world import MY_NUMBER, build_site, decode_image, rasterise
+from tests.kiosk.desk.world import CLERK, MY_NUMBER, Site, build_site, decode_image, rasterise
 from tests.kiosk.store.conftest import Clock
 from tests.printouts.documents_helpers import text_of as pdf_text
 
 PERSONAL = ("見本", "花子", "みほん市中央", "昭和60", "田 髙橋", "090-1234")
+PASSWORD = "clerk-007 password"  # the test account's
+ENTER = (13, 40)  # key code, scancode
+IDLE_LOCK_S = 2  # the --people journey's [desk] idle_lock_min, in seconds
 
 
 class Reader:
@@ -67,11 +79,24 @@ def shown_text(root: Any) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def every_text(app: Any) -> str:
+    """Every text any widget of the desk holds: each screen's, shown or not (a screen not
+    current is out of the window's tree), the popups', and the rows kept for reuse."""
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    found: list[Any] = []
+    for top in [*app.manager.screens, *Window.children, *app.desk_screen.pane.pool.free()]:
+        found.extend(top.walk(restrict=False))
+    names = ("text", "plain", "message_plain", "hint_text", "label_markup", "value_markup",
+             "marks_markup", "band_markup", "text_markup", "title_markup", "info_markup")
+    return "\n".join(str(v) for w in found for n in names if (v := getattr(w, n, "")))
+
+
 def words(app: Any) -> dict[str, str]:
     """The desk's own texts (not the application's): title, labels, buttons, the message."""
     ids = app.desk_screen.ids
     shown = {key: ids[key].text for key in (
-        "app_title", "clerk_label", "lang", "scan_label", "image_button", "status_heading",
+        "app_title", "person", "sign_out", "lang", "scan_label", "image_button", "status_heading",
         "other_heading", "received", "completed", "cancelled", "reprint", "export_json",
         "export_csv", "next_resident")}
     return {**shown, "message": app.desk_screen.message_plain}
@@ -91,6 +116,59 @@ async def frames(n: int = 3) -> None:
         await asyncio.sleep(1 / 30)
 
 
+async def click(widget: Any) -> None:
+    """A mouse click at the widget's centre, through the window (focus handling included)."""
+    from kivy.tests.common import UnitTestTouch  # noqa: PLC0415 - Kivy's own test touch
+
+    touch = UnitTestTouch(*widget.to_window(*widget.center))
+    touch.touch_down()
+    await frames(1)
+    touch.touch_up()
+    await frames(2)
+
+
+def typed_by_scanner(text: str) -> None:
+    """The wedge: key events to whatever holds the keyboard focus, then Enter."""
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    for char in text:
+        Window.dispatch("on_textinput", char)
+    Window.dispatch("on_key_down", ENTER[0], ENTER[1], None, [])
+    Window.dispatch("on_key_up", ENTER[0], ENTER[1])
+
+
+def typed_by_hand(text: str) -> None:
+    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
+
+    for char in text:
+        Window.dispatch("on_textinput", char)
+
+
+async def sign_in(app: Any, password: str, staff_id: str = CLERK) -> dict[str, Any]:
+    """Click into 職員ID and パスワード, type, click サインイン: what the person then sees."""
+    screen = app.sign_in_screen
+    await until(lambda: app.manager.current == "signin")
+    await click(screen.ids.staff_id)
+    if screen.ids.staff_id.text != staff_id:
+        typed_by_hand(staff_id)
+    await click(screen.ids.password)
+    typed_by_hand(password)
+    await frames(1)
+    masked = screen.ids.password.password
+    await click(by_kid(app.root, "signin:go"))
+    await until(lambda: not app.worker.busy and (app.manager.current == "desk"
+                                                 or screen.message_bg[0] > 0.97))
+    await frames(2)
+    return {"view": app.manager.current, "message": screen.message_plain, "masked": masked,
+            "password_left": screen.ids.password.text, "signed_in": app.desk.clerk}
+
+
+def prepare(site: Site) -> None:
+    """The desk opens signed out; CLERK has an account (a supervisor: every desk action)."""
+    site.desk.sign_out()
+    site.desk_store.add_staff(CLERK, "supervisor", PASSWORD, by="tests")
+
+
 async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: dict[str, Any]
                   ) -> None:
     await until(lambda: app.desk_screen is not None)
@@ -101,6 +179,15 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
     def idle() -> bool:
         return not app.worker.busy
 
+    results["opened_on"] = app.manager.current
+    sign_in_screen = app.sign_in_screen.ids
+    results["sign_in_words"] = {key: sign_in_screen[key].text for key in (
+        "heading", "staff_id_label", "password_label", "go", "lang")}
+    app.screenshot("00-sign-in")
+    results["wrong_password"] = await sign_in(app, "not the password")
+    app.screenshot("00b-sign-in-refused")
+    results["right_password"] = await sign_in(app, PASSWORD)
+    await frames(5)
     app.screenshot("01-ready")
     results["focus_on_scan"] = bool(screen.ids.scan.focus)
     results["words_ja"] = words(app)
@@ -209,11 +296,76 @@ async def journey(app: Any, site: Any, slip_text: str, reader: Reader, results: 
                           "view": screen.view is None}
 
 
+async def people_journey(app: Any, site: Site, slip_text: str, results: dict[str, Any]) -> None:
+    """Signed in, a slip on screen, then nothing touched: the lock, the unlock, the sign-out."""
+    await until(lambda: app.desk_screen is not None)
+    await frames(10)
+    screen = app.desk_screen
+    results["signed_in"] = await sign_in(app, PASSWORD)
+    typed_by_scanner(slip_text)
+    await until(lambda: screen.view is not None and not app.worker.busy)
+    await frames(3)
+    app.screenshot("p01-signed-in")
+    loop = asyncio.get_running_loop()
+    shown_at = loop.time()
+    results["before"] = {"name_held": "見本 花子" in every_text(app),
+                         "person": screen.ids.person.text, "sign_out": screen.ids.sign_out.text}
+    typed_by_hand("half a path")  # into the scan field, left there when the clerk walks away
+    await until(lambda: app.manager.current == "lock", timeout=IDLE_LOCK_S + 5)
+    locked_after = loop.time() - shown_at
+    await frames(3)
+    app.screenshot("p02-locked")
+    left = every_text(app)
+    lock_ids = app.lock_screen.ids
+    results["locked"] = {
+        "after_s": locked_after, "personal_left": [p for p in PERSONAL if p in left],
+        "ticket_left": screen.view is not None or "A-001" in left,
+        "rows": len(screen.ids.rows.children), "desk_locked": app.desk.locked,
+        "desk_current": app.desk.current is not None,
+        "scan": screen.ids.scan.text, "image_path": screen.ids.image_path.text,
+        "words": {k: lock_ids[k].text for k in ("heading", "person", "go", "sign_out")}}
+    await click(lock_ids.password)
+    typed_by_hand("not the password")
+    await click(by_kid(app.root, "lock:unlock"))
+    await until(lambda: not app.worker.busy and app.lock_screen.message_bg[0] > 0.97)
+    results["unlock_refused"] = {"view": app.manager.current,
+                                 "message": app.lock_screen.message_plain,
+                                 "password_left": lock_ids.password.text}
+    app.screenshot("p03-unlock-refused")
+    await click(lock_ids.password)
+    typed_by_hand(PASSWORD)
+    await click(by_kid(app.root, "lock:unlock"))
+    await until(lambda: not app.worker.busy and app.manager.current == "desk")
+    await frames(3)
+    app.screenshot("p04-unlocked")
+    results["unlocked"] = {"ticket": screen.view.ticket if screen.view else None,
+                           "name_shown": "見本 花子" in shown_text(app.root),
+                           "message": screen.message_plain}
+    await click(by_kid(app.root, "signout"))
+    await until(lambda: app.manager.current == "signin" and not app.worker.busy)
+    await frames(3)
+    app.screenshot("p05-signed-out")
+    left = every_text(app)
+    results["signed_out"] = {
+        "view": app.manager.current, "clerk": app.desk.clerk,
+        "personal_left": [p for p in PERSONAL if p in left], "ticket_left": "A-001" in left,
+        "audited": audited(site)}
+
+
+def audited(site: Site) -> list[str]:
+    """The actions of the desk's audit events about people (no application), in order."""
+    events = audit_events.c
+    with site.engines[-1].connect() as conn:  # the desk's store is built last
+        return list(conn.execute(select(events.action).where(
+            events.application_id.is_(None)).order_by(events.id)).scalars())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--screens", type=Path, required=True)
+    parser.add_argument("--people", action="store_true", help="the idle lock's journey")
     args = parser.parse_args(argv)
     faulthandler.enable()
     clock = Clock()
@@ -223,16 +375,21 @@ def main(argv: list[str] | None = None) -> int:
     # at a desk serving every counter (the slip has a code for each counter).
     site = build_site(args.work, url=lambda name: f"sqlite:///{args.work / name}.sqlite3",
                       shared=True, library=library, fonts=fonts, clock=clock)
+    prepare(site)
     _, slip = site.kiosk.submit(site.submission("juminhyo", "kokuho"))
     slip_text = decode_image(rasterise(slip))[0]
     reader = Reader()
     app = build_desk_app(site.desk, card_reader=lambda: reader, fullscreen=False,
-                         export_dir=args.work / "exports", screenshot_dir=args.screens)
+                         export_dir=args.work / "exports", screenshot_dir=args.screens,
+                         idle_lock_s=IDLE_LOCK_S if args.people else 300)
     results: dict[str, Any] = {"ok": False}
 
     async def drive() -> None:
         try:
-            await journey(app, site, slip_text, reader, results)
+            if args.people:
+                await people_journey(app, site, slip_text, results)
+            else:
+                await journey(app, site, slip_text, reader, results)
             results["ok"] = True
         except Exception:  # reported in the JSON, for the test to show
             results["trace"] = traceback.format_exc()

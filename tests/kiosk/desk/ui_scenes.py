@@ -30,11 +30,23 @@ from kiosk.application import Submission, card_value_mark
 from kiosk.ui.desk.app import build_desk_app
 from printouts.layout import Fonts
 from printouts.samples import sample_answers
-from tests.kiosk.desk.ui_driver import Reader, by_kid, frames, shown_text, until, widgets
-from tests.kiosk.desk.world import Site, build_site, decode_image, rasterise
+from tests.kiosk.desk.ui_driver import (
+    PASSWORD,
+    Reader,
+    by_kid,
+    click,
+    frames,
+    prepare,
+    shown_text,
+    sign_in,
+    typed_by_hand,
+    typed_by_scanner,
+    until,
+    widgets,
+)
+from tests.kiosk.desk.world import CLERK, Site, build_site, decode_image, rasterise
 from tests.kiosk.store.conftest import Clock
 
-ENTER = (13, 40)  # key code, scancode
 CARD_ADDRESS = "みほん市旧町九丁目9番9号"  # what the card said before the resident corrected it
 
 
@@ -50,16 +62,6 @@ def long_submission(site: Site) -> Submission:
     return replace(sub, procedures=(replace(tennyu, flags=flags), *sub.procedures[1:]))
 
 
-def typed_by_scanner(text: str) -> None:
-    """The wedge: key events to whatever holds the keyboard focus, then Enter."""
-    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
-
-    for char in text:
-        Window.dispatch("on_textinput", char)
-    Window.dispatch("on_key_down", ENTER[0], ENTER[1], None, [])
-    Window.dispatch("on_key_up", ENTER[0], ENTER[1])
-
-
 def shortcut(letter: str, times: int = 1) -> None:
     """ctrl+<letter> as the keyboard sends it (ctrl+z undoes, ctrl+r redoes in a TextInput)."""
     from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
@@ -69,13 +71,6 @@ def shortcut(letter: str, times: int = 1) -> None:
         Window.dispatch("on_key_up", ord(letter), 0)
 
 
-def typed_by_hand(text: str) -> None:
-    from kivy.core.window import Window  # noqa: PLC0415 - after the app has configured Kivy
-
-    for char in text:
-        Window.dispatch("on_textinput", char)
-
-
 async def undone(field: Any) -> str:
     """What the field holds after the next clerk tries ctrl+z, then ctrl+r, many times."""
     await frames(1)
@@ -83,17 +78,6 @@ async def undone(field: Any) -> str:
     shortcut("r", 60)
     await frames(2)
     return str(field.text)
-
-
-async def click(widget: Any) -> None:
-    """A mouse click at the widget's centre, through the window (focus handling included)."""
-    from kivy.tests.common import UnitTestTouch  # noqa: PLC0415 - Kivy's own test touch
-
-    touch = UnitTestTouch(*widget.to_window(*widget.center))
-    touch.touch_down()
-    await frames(1)
-    touch.touch_up()
-    await frames(2)
 
 
 class Scenes:
@@ -134,6 +118,7 @@ class Scenes:
         """Each scene on its own: one that breaks is reported and the next still walks."""
         await until(lambda: self.screen is not None)
         await frames(10)
+        self.results["signed_in"] = await sign_in(self.app, PASSWORD)
         for scene in (self.long_application, self.after_export, self.damaged_after_good,
                       self.confirmations, self.scan_while_asked, self.scan_into_other_fields,
                       self.undo_after_clearing):
@@ -241,20 +226,32 @@ class Scenes:
             "text": "cancel" not in shown_text(self.app.root)}
 
 
+    async def scan_into_sign_in(self) -> dict[str, Any]:
+        """Signed out, 職員ID typed by hand, the scanner types a slip into it: the line is taken
+        out (the field keeps the ID), refused in words, and neither the ID nor a password."""
+        app, ids = self.app, self.app.sign_in_screen.ids
+        await click(self.kid("signout"))
+        await until(lambda: app.manager.current == "signin" and self.idle())
+        await click(ids.staff_id)
+        typed_by_hand(CLERK)
+        await asyncio.sleep(0.2)  # a person's pause: the scanner's run starts after it
+        before, focused = ids.staff_id.text, ids.staff_id.focus
+        typed_by_scanner(self.slips["long"])
+        await frames(5)
+        self.app.screenshot("s10-slip-typed-into-the-sign-in")
+        seen = {"focused": focused, "field_before": before, "field": ids.staff_id.text,
+                "view": app.manager.current, "message": app.sign_in_screen.message_plain,
+                "password": ids.password.text, "signed_in": app.desk.clerk}
+        seen["then"] = (await sign_in(app, PASSWORD))["signed_in"]
+        return seen
+
     async def scan_into_other_fields(self) -> None:
-        """The clerk clicked into their ID or the image path; the scanner types the next slip
-        (or a card's back) there: it is read as a scan and the field keeps what it had."""
+        """The clerk clicked into the image path; the scanner types a card's back there: it is
+        read as a scan and the field keeps what it had. On the sign-in view, a slip typed into
+        the ID field is taken out and used as nothing."""
         ids = self.screen.ids
         await self.scan(self.slips["short"])
-        await click(ids.clerk)
-        clerk_before, focused = ids.clerk.text, ids.clerk.focus
-        await self.scan(self.slips["long"])
-        self.app.screenshot("s10-slip-typed-into-the-clerk-field")
-        await frames(3)
-        self.results["into_clerk"] = {
-            **self.shown(), "focused": focused, "field": ids.clerk.text,
-            "field_before": clerk_before, "signed_in": self.app.desk.clerk,
-            "scan_focus": ids.scan.focus}
+        self.results["into_sign_in"] = await self.scan_into_sign_in()
         await click(ids.image_path)
         focused = ids.image_path.focus
         ids.image_path.insert_text("/tmp/slip")  # half a path, typed by hand
@@ -264,16 +261,16 @@ class Scenes:
         self.results["into_path"] = {
             **self.shown(), "focused": focused, "field": ids.image_path.text,
             "rows_left": len(ids.rows.children), "scan_focus": ids.scan.focus}
-        await click(ids.clerk)
+        await click(ids.image_path)
         await click(self.kid("next"))
         await frames(3)
         self.results["after_leaving"] = {"scan_focus": ids.scan.focus,
-                                         "clerk_focus": ids.clerk.focus}
+                                         "path_focus": ids.image_path.focus}
 
     async def undo_after_clearing(self) -> None:
         """Issue 15: a field emptied for the next resident gives nothing back on ctrl+z or
-        ctrl+r: not the scanned slip, not a line taken out of the clerk's field, not a path,
-        not the PIN."""
+        ctrl+r: not the scanned slip, not a line taken out of the sign-in's ID field, not a
+        path, not the PIN, not a password."""
         ids = self.screen.ids
         await self.scan(self.slips["short"])
         typed_by_hand("x")  # ctrl+z reaches the field: it takes back what was just typed
@@ -295,11 +292,29 @@ class Scenes:
         seen["path"] = await undone(ids.image_path)
         await self.scan(self.slips["long"])
         seen["scan"] = await undone(ids.scan)
-        await click(ids.clerk)
-        await self.scan(self.slips["short"])  # into the clerk's field, taken out as a scan
-        await click(ids.clerk)
-        seen["clerk"] = await undone(ids.clerk)
+        seen["clerk"], seen["password"] = await self._sign_in_undone()
         self.results["undo"] = seen
+
+    async def _sign_in_undone(self) -> tuple[str, str]:
+        """The sign-in's ID field after a slip typed into it, and the password field after a
+        sign-in, each after the next person's ctrl+z and ctrl+r."""
+        app, ids = self.app, self.app.sign_in_screen.ids
+        await click(self.kid("signout"))
+        await until(lambda: app.manager.current == "signin" and self.idle())
+        await click(ids.staff_id)
+        typed_by_hand(CLERK)
+        await asyncio.sleep(0.2)
+        typed_by_scanner(self.slips["short"])  # into the ID field, taken out
+        await frames(2)
+        await click(ids.staff_id)
+        clerk = await undone(ids.staff_id)
+        await sign_in(app, PASSWORD)
+        await click(self.kid("signout"))
+        await until(lambda: app.manager.current == "signin" and self.idle())
+        await click(ids.password)
+        password = await undone(ids.password)
+        await sign_in(app, PASSWORD)
+        return clerk, password
 
     async def _pin_after_a_read(self) -> list[str]:
         """Read the number once (PIN typed on the keyboard), then open the step again. The
@@ -331,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     faulthandler.enable()
     site = build_site(args.work, url=lambda name: f"sqlite:///{args.work / name}.sqlite3",
                       shared=True, library=load_library(), fonts=Fonts.for_pdf(), clock=Clock())
+    prepare(site)
     slips, tickets = {}, {}
     for name, sub in (("long", long_submission(site)), ("short", site.submission("juminhyo"))):
         receipt, slip = site.kiosk.submit(sub)

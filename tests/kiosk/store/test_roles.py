@@ -24,6 +24,7 @@ from kiosk.cli import db_cmd
 from kiosk.config import DatabaseConfig, KioskConfig
 from kiosk.errors import KioskError
 from kiosk.store.db import make_engine
+from kiosk.store.errors import SignInError, StoreError
 from kiosk.store.migrate import upgrade
 from kiosk.store.repository import Store, open_store
 from kiosk.store.sealing import RecordOpener, RecordSealer
@@ -119,7 +120,8 @@ def test_the_kiosk_login_writes_and_reads_nothing_back(
     for statement in ("SELECT payload FROM applications", "SELECT codes FROM slip_codes",
                       "SELECT * FROM audit_events", "UPDATE applications SET status = 'completed'",
                       "DELETE FROM applications", "DELETE FROM audit_events",
-                      "UPDATE audit_events SET detail = NULL"):
+                      "UPDATE audit_events SET detail = NULL", "DELETE FROM audit_heads",
+                      "SELECT password_hash FROM staff", "UPDATE staff SET role = 'admin'"):
         assert denied(kiosk_engine, statement), statement
 
     # The desk, as its own login: opens, changes the status; the trail stays as written.
@@ -130,7 +132,9 @@ def test_the_kiosk_login_writes_and_reads_nothing_back(
     desk.set_status(stored.id, "received", "clerk01")
     for statement in ("DELETE FROM audit_events", "UPDATE audit_events SET detail = NULL",
                       "DELETE FROM applications", "DELETE FROM slip_codes",
-                      "UPDATE print_jobs SET status = 'ok'"):
+                      "UPDATE print_jobs SET status = 'ok'", "DELETE FROM audit_heads",
+                      "UPDATE audit_events SET hash = prev_hash", "SELECT pin_hash FROM staff",
+                      "UPDATE staff SET password_hash = 'x'", "DELETE FROM staff"):
         assert denied(desk_engine, statement), statement
 
     # The owner still reads and purges (a scheduled job under the owner's login).
@@ -138,6 +142,38 @@ def test_the_kiosk_login_writes_and_reads_nothing_back(
     assert not denied(owner_engine, "SELECT payload FROM applications")  # the check can fail
     owner_store = Store(owner_engine)
     assert owner_store.due_for_purge(dt.timedelta(days=30)) == 0
+
+
+@pytest.mark.integration
+def test_each_login_signs_in_with_its_own_secret_and_the_trail_stays_whole(
+        logins: Logins, kiosk_keys: KioskKeys) -> None:
+    """A kiosk reads PIN hashes and a desk password hashes, each counting wrong tries; the
+    accounts are the owner's to add. Every event they write chains."""
+    config = KioskConfig(database=DatabaseConfig(url=logins.owner))
+    assert kiosk(["db", "roles", "--apply", "--kiosk-role", logins.kiosk_role,
+                  "--desk-role", logins.desk_role], config) == 0
+    owner = Store(logins.engine(logins.owner))
+    owner.add_staff("k.tanaka", "clerk", "a good password", by="admin")
+    owner.set_pin("k.tanaka", "20261123", by="admin")
+    at_kiosk = open_store(logins.engine(logins.kiosk), sealer=RecordSealer(kiosk_keys))
+    at_desk = open_store(logins.engine(logins.desk))
+
+    assert at_kiosk.sign_in_pin("k.tanaka", "20261123", desk="K01").staff_id == "k.tanaka"
+    with pytest.raises(SignInError):
+        at_kiosk.sign_in_pin("k.tanaka", "00000000", desk="K01")  # counted under its login
+    assert at_desk.sign_in("k.tanaka", "a good password", desk="D01").role == "clerk"
+    with pytest.raises(StoreError) as kiosk_refused:
+        at_kiosk.sign_in("k.tanaka", "a good password")  # no password hash for a kiosk
+    with pytest.raises(StoreError) as desk_refused:
+        at_desk.sign_in_pin("k.tanaka", "20261123")  # no PIN hash for a desk
+    assert "42501" in str(kiosk_refused.value) and "42501" in str(desk_refused.value)
+    with pytest.raises(StoreError):
+        at_desk.add_staff("m.ito", "admin", "a good password", by="k.tanaka")
+    assert [m.staff_id for m in owner.staff_list()] == ["k.tanaka"]
+
+    check = owner.verify_audit()
+    assert check.whole and check.events == 5  # add, pin, signed_in, refused, signed_in
+    assert at_desk.verify_audit().whole  # a desk may read the trail to check it
 
 
 @pytest.mark.integration

@@ -16,6 +16,7 @@ import faulthandler
 import io
 import json
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -23,11 +24,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from kiosk.session.identity import Identity
 from kiosk.session.ports import CardProblem, CardUnusable
 from kiosk.session.session import Session
+from kiosk.store.models import audit_events
 from kiosk.ui.resident.app import build_kiosk_app
-from tests.kiosk.session_fixtures import Clock, RecordingCard, RecordingSubmitter, make_session
+from tests.kiosk.session_fixtures import (
+    ADMIN,
+    CLERK,
+    Clock,
+    RecordingCard,
+    RecordingSubmitter,
+    StaffStore,
+    make_session,
+    staff_store,
+)
 
 YOSHI = "\U00020bb7"  # 𠮷, which BIZ UD Gothic lacks
 PERSONAL = ("見本", "花子", "みほん市", "1985", "昭和60", "ねんきん", YOSHI, "太郎", "ヨシダ",
@@ -60,6 +73,7 @@ class World:
     session: Session
     shots: Path
     shot_names: list[str] = field(default_factory=list)
+    staff: StaffStore | None = None  # the accounts staff sign in with (a real SQLite store)
 
     def card(self, **kwargs: Any) -> RecordingCard:
         self.port.card = RecordingCard(**kwargs)
@@ -374,11 +388,16 @@ async def staff(robot: Any, world: World) -> dict[str, Any]:
     pad_while_waiting = robot.has("staffpin:1")
     await robot.tap("staff:login")
     await robot.wait_screen("staff_login")
+    pad_before_id = robot.has("staffpin:1")
+    await type_staff_id(robot, ADMIN[0])
     shoot(robot, world, "31b-staff-login")
+    await robot.tap("staff:next")
+    shoot(robot, world, "31c-staff-login-pin")
     await robot.tap_all("staffpin:1", "staffpin:1")
     await robot.tap("staff:ok")
+    await robot.wait_screen("staff_login")
     wrong = shown(robot)
-    await robot.tap_all(*(["staffpin:9"] * 4))
+    await robot.tap_all(*(f"staffpin:{d}" for d in ADMIN[2]))
     await robot.tap("staff:ok")
     await robot.wait_screen("identify")
     staff_mode = world.session.staff_mode
@@ -403,10 +422,70 @@ async def staff(robot: Any, world: World) -> dict[str, Any]:
     await robot.wait_screen("welcome")
     return {"close_blocked": close_blocked, "escape_swallowed": escape_swallowed,
             "still_running": still_running, "wrong_pin_text": wrong, "staff_mode": staff_mode,
+            "pad_before_id": pad_before_id,
             "note": note, "may_close_in_staff_mode": may_close,
             "staff_mode_after_end": world.session.staff_mode,
             "pad_while_waiting": pad_while_waiting, "close_asked": asked[0],
             "quit_before_confirm": asked[1], "back_to_menu": back_to_menu, "quits": quits}
+
+
+async def type_staff_id(robot: Any, staff_id: str) -> None:
+    """On the staff ID keys, capitals through their shift key."""
+    capitals = False
+    for char in staff_id:
+        if char.isalpha() and char.isupper() != capitals:
+            await robot.tap("staffid:shift")
+            capitals = not capitals
+        await robot.tap(f"staffid:{char}")
+
+
+@journey("staff_clerk_cannot_close")
+async def staff_clerk_cannot_close(robot: Any, world: World) -> dict[str, Any]:
+    from kivy.app import App  # noqa: PLC0415
+
+    world.card(present=False)
+    app = App.get_running_app()
+    await robot.tap("menu:juminhyo")
+    await robot.wait_screen("identify")
+    await robot.tap_all("chrome:staff", "staff:login")
+    await robot.wait_screen("staff_login")
+    await type_staff_id(robot, CLERK[0])
+    typed_id = shown(robot)
+    await robot.tap("staff:next")
+    pin_step = shown(robot)
+    await robot.tap_all(*(f"staffpin:{d}" for d in CLERK[2]), "staff:ok")
+    await robot.wait_screen("identify")
+    who = (world.session.staff_id, world.session.staff_role)
+    await robot.tap("chrome:staff")
+    await robot.wait_screen("staff")
+    staff_screen = robot.controller._screens["staff"]
+    quits: list[bool] = []
+    real_quit, staff_screen.quit_kiosk = staff_screen.quit_kiosk, lambda: quits.append(True)
+    try:
+        await robot.tap("staff:quit")
+        shoot(robot, world, "32c-staff-close-refused")
+        refused = (shown(robot), robot.has("staff:quit_confirm"))
+        window_kept = bool(app._request_close())
+        await robot.frames(3)  # the menu, drawn again with the same refusal
+    finally:
+        staff_screen.quit_kiosk = real_quit
+    await robot.tap("staff:end")
+    await robot.wait_screen("welcome")
+    trail = _trail(world, CLERK[0])
+    return {"typed_id": typed_id, "pin_step": pin_step, "who": who, "refused": refused[0],
+            "confirm_offered": refused[1], "window_kept": window_kept, "quits": quits,
+            "trail": trail, "after_end": (world.session.staff_id, world.session.staff_role)}
+
+
+def _trail(world: World, staff_id: str) -> list[list[str | None]]:
+    """The store's audit events under one staff id: action, detail, kiosk."""
+    if world.staff is None:
+        return []
+    events = audit_events.c
+    with world.staff.engine.connect() as conn:
+        rows = conn.execute(select(events.action, events.detail, events.desk_id)
+                            .where(events.clerk_id == staff_id).order_by(events.id)).all()
+    return [[row.action, row.detail, row.desk_id] for row in rows]
 
 
 @journey("print_failure")
@@ -782,15 +861,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.screens.mkdir(parents=True, exist_ok=True)
     port, submitter, clock = SwitchCard(), RecordingSubmitter(), Clock()
-    session = make_session(port, submitter, clock)
-    world = World(port, submitter, clock, session, args.screens)
+    folder = tempfile.TemporaryDirectory(prefix="kiosk-ui-staff-")
+    staff = staff_store(Path(folder.name), clock)
+    session = make_session(port, submitter, clock, staff=staff.check)
+    world = World(port, submitter, clock, session, args.screens, staff=staff)
     app = build_kiosk_app(session, fullscreen=True, locale_dir=args.locale_dir)
     results: dict[str, Any] = {"journeys": {}}
 
     async def both() -> None:
         await asyncio.gather(app.async_run(async_lib="asyncio"), run_all(app, world, results, args.only))
 
-    asyncio.run(both())
+    try:
+        asyncio.run(both())
+    finally:
+        staff.close()
+        folder.cleanup()
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
                         encoding="utf-8")
     return 0

@@ -12,6 +12,7 @@ from forms.loader import load_library
 from kiosk.application import ProcedureAnswers, SlipOrigin, Submission, slip_codes
 from kiosk.ui.resident.theme import MIN_TARGET_MM
 from printouts.payload import decode, init_keys, load_desk_keys, load_kiosk_keys, new_slip_id
+from tests.kiosk.session_fixtures import KIOSK_ID
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow, pytest.mark.timeout(400)]
 
@@ -108,10 +109,25 @@ def test_life_event(journey: Result) -> None:
 
 def test_staff(journey: Result) -> None:
     assert journey["close_blocked"] and journey["escape_swallowed"] and journey["still_running"]
-    assert "職員用の暗証番号がちがいます" in journey["wrong_pin_text"]
+    assert "職員IDまたは暗証番号が違います" in journey["wrong_pin_text"]
+    assert "職員ID：kanri" in journey["wrong_pin_text"]  # the ID kept, the PIN asked again
+    assert not journey["pad_before_id"]  # the ID first, on letters and digits
     assert journey["staff_mode"] and "職員が操作しています" in journey["note"]
     assert journey["may_close_in_staff_mode"]
     assert not journey["staff_mode_after_end"]
+
+
+def test_staff_clerk_cannot_close(journey: Result) -> None:
+    assert "職員ID" in journey["typed_id"] and "k.tanaka" in journey["typed_id"]
+    assert "職員用の暗証番号" in journey["pin_step"] and "職員ID：k.tanaka" in journey["pin_step"]
+    assert journey["who"] == ["k.tanaka", "clerk"]
+    assert "端末を終了できるのは管理者（admin）だけです" in journey["refused"]
+    assert not journey["confirm_offered"] and journey["quits"] == []
+    assert journey["window_kept"]  # the window's close button obeys the same rule
+    assert journey["trail"] == [["signed_in", "pin", KIOSK_ID],
+                                ["refused", "close_kiosk", KIOSK_ID],
+                                ["refused", "close_kiosk", KIOSK_ID]]
+    assert journey["after_end"] == [None, None]
 
 
 def test_print_failure(journey: Result) -> None:

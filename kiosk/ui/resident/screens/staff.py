@@ -1,14 +1,15 @@
 """Call staff: tells the resident help is coming. No PIN pad here: the clerk signs in on a
 screen of its own (staff_login.py), so the resident waiting never faces a second PIN pad
 that looks like the card's. In staff mode it is the staff menu: go on, end the session,
-close the kiosk (asked twice; the only way to close it: Escape and the window's close
-button do nothing)."""
+close the kiosk (asked twice; an administrator only: anyone else is told so, and the refusal
+is recorded; Escape and the window's close button obey the same rule)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.ui.resident.messages import message_text
 from kiosk.ui.resident.screens.base import KioskScreen
 from kiosk.ui.resident.widgets import Spacer
 
@@ -46,8 +47,13 @@ class StaffScreen(KioskScreen):
         else:
             headline = ui.tr("A staff member is on the way. Please wait a moment.")
         ui.set_text(self.ids.headline, headline)
-        ui.set_text(self.ids.detail, "" if staff else ui.tr(
-            "Your answers are kept. You can also touch 'Back' to go on by yourself."))
+        if staff:
+            detail = message_text(session.message, ui.tr) or ui.tr(
+                "Staff ID: {staff_id}", staff_id=session.staff_id or "")
+        else:
+            detail = ui.tr("Your answers are kept. You can also touch 'Back' to go on by "
+                           "yourself.")
+        ui.set_text(self.ids.detail, detail)
 
     def _menu(self) -> None:
         ui, menu = self.ui, self.ids.menu
@@ -61,8 +67,7 @@ class StaffScreen(KioskScreen):
                      lambda: self.actions.act(self.session.back), "primary"),
                     ("staff:end", ui.tr("End this session (erase everything)"),
                      lambda: self.actions.act(self.session.finish), "secondary"),
-                    ("staff:quit", ui.tr("Close the kiosk"), lambda: self._go(QUIT),
-                     "secondary"))
+                    ("staff:quit", ui.tr("Close the kiosk"), self._ask_close, "secondary"))
         for kid, text, action, role in ways:
             menu.add_widget(ui.button(text, kid=kid, role=role, on_release=action))
 
@@ -70,9 +75,14 @@ class StaffScreen(KioskScreen):
         self._step = step
         self.actions.show()
 
+    def _ask_close(self) -> None:
+        """An administrator is asked to confirm; anyone else reads why not, on the menu."""
+        self._go(QUIT if self.session.may_close_kiosk() else MENU)
+
     def _quit(self) -> None:
         self._go(MENU)
-        self.quit_kiosk()
+        if self.session.may_close_kiosk():
+            self.quit_kiosk()
 
     def _login(self) -> None:
         self.actions.act(self.session.open_staff_login)
