@@ -120,8 +120,9 @@ class DeskWalk(Walk):
             at = self.rng.randrange(len(chars))
             if self.rng.random() < 0.5:
                 del chars[at]
-            else:
-                chars[at] = self.rng.choice(string.ascii_uppercase + string.digits)
+            else:  # another character: the same one would leave the slip whole
+                chars[at] = self.rng.choice([c for c in string.ascii_uppercase + string.digits
+                                             if c != chars[at]])
         return "".join(chars)
 
     def extra_faults(self) -> list[Fault]:
