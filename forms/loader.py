@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from forms.blocks import Blocks, Expansion, expand_includes, is_blocks_file, merge_blocks
 from forms.checks import check_form
 from forms.choice_lists import (
     ChoiceList,
@@ -90,6 +91,7 @@ class _Build:
     counters: set[str] | None
     lists: dict[str, ChoiceList]
     origin: Origin
+    blocks: Blocks = field(default_factory=Blocks)
 
     @property
     def strict(self) -> bool:
@@ -101,22 +103,22 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     """The shipped library (held to the stricter shipped rules), then each local directory;
     the procedures `hide` names are loaded and checked but not offered."""
     lib = Library()
-    event_files: list[Source] = []
-    list_files: list[Source] = []
+    shared = _Shared()
     dirs: list[tuple[Path, Origin]] = [(shipped, "shipped")] if shipped else []
     dirs += [(d, "local") for d in local_dirs]
-    # Every folder is read before any form is built: a local choice list replaces the shipped
-    # one in the shipped forms too.
-    read = [(_read_dir(lib, d, origin, event_files, list_files), origin) for d, origin in dirs]
-    lists = merge_choice_lists(list_files)
-    for src in list_files:
+    # Every folder is read before any form is built: a local choice list or block replaces
+    # the shipped one in the shipped forms too.
+    read = [(_read_dir(lib, d, origin, shared), origin) for d, origin in dirs]
+    lists = merge_choice_lists(shared.lists)
+    blocks = merge_blocks(shared.blocks, lists)
+    for src in [*shared.lists, *shared.blocks]:
         lib.problems.extend(src.problems)
-    merged: dict[str, Merged] = {}
+    rebuilt: dict[str, _Rebuilt] = {}
     for sources, origin in read:
-        _load_forms(lib, sources, _Build(counters, lists, origin), merged)
+        _load_forms(lib, sources, _Build(counters, lists, origin, blocks), rebuilt)
     _hide(lib, hide)
-    source_of = _FormSources(lib, merged)
-    for src in event_files:
+    source_of = _FormSources(lib, rebuilt)
+    for src in shared.events:
         resolve_choice_lists(src, lists)
         _load_life_events(lib, src, source_of)
     shared_ids = {s for e in lib.life_events.values() for s in shared_fields(e)}
@@ -128,25 +130,58 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     return lib
 
 
-class _FormSources:
-    """Each procedure's Source for the life events' binding problems: an override's merged
-    form (its lines mapped back to the override file), else the file read again."""
+@dataclass
+class _Shared:
+    """The files of a folder that are not procedures, kept until every folder is read."""
 
-    def __init__(self, lib: Library, merged: dict[str, Merged]) -> None:
-        self._merged = {k: m.fresh() for k, m in merged.items() if k in lib.forms}
-        self._files = ProcedureSources({k: v.file for k, v in lib.forms.items() if k not in merged})
+    events: list[Source] = field(default_factory=list)
+    lists: list[Source] = field(default_factory=list)
+    blocks: list[Source] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Rebuilt:
+    """A form whose checked data is not its file as written: an override merged, blocks
+    included, or both; its problems are named back through each step."""
+
+    merged: Merged | None = None
+    expansion: Expansion | None = None
+
+    def fresh(self) -> _Rebuilt:
+        return _Rebuilt(self.merged.fresh() if self.merged else None,
+                        self.expansion.fresh() if self.expansion else None)
+
+    @property
+    def source(self) -> Source:
+        found = self.merged or self.expansion
+        if found is None:
+            raise ValueError("a rebuilt form has a merged or an expanded source")
+        return found.source
+
+    def relabel(self, problem: Problem) -> Problem:
+        if self.merged is not None:
+            problem = self.merged.relabel(problem)
+        return self.expansion.relabel(problem) if self.expansion is not None else problem
+
+
+class _FormSources:
+    """Each procedure's Source for the life events' binding problems: a rebuilt form (its
+    lines mapped back to the files written), else the file read again."""
+
+    def __init__(self, lib: Library, rebuilt: dict[str, _Rebuilt]) -> None:
+        self._rebuilt = {k: m.fresh() for k, m in rebuilt.items() if k in lib.forms}
+        self._files = ProcedureSources({k: v.file for k, v in lib.forms.items() if k not in rebuilt})
 
     def __call__(self, form_id: str) -> Source:
-        found = self._merged.get(form_id)
+        found = self._rebuilt.get(form_id)
         return found.source if found is not None else self._files(form_id)
 
     def problems(self) -> list[Problem]:
         return self._files.problems() + [
-            m.relabel(p) for m in self._merged.values() for p in m.source.problems]
+            m.relabel(p) for m in self._rebuilt.values() for p in m.source.problems]
 
 
-def _read_dir(lib: Library, directory: Path, origin: Origin, event_files: list[Source],
-              list_files: list[Source]) -> list[Source]:
+def _read_dir(lib: Library, directory: Path, origin: Origin, shared: _Shared) -> list[Source]:
     if not directory.is_dir():
         lib.problems.append(Problem("error", Code.EMPTY_DIRECTORY, directory, None, "", T(
             "フォルダーがありません。", "the directory does not exist."), T(
@@ -161,33 +196,37 @@ def _read_dir(lib: Library, directory: Path, origin: Origin, event_files: list[S
         lib.files_read += 1
         src = read_source(file)
         if isinstance(src.data, dict) and LIFE_EVENTS_KEY in src.data:
-            event_files.append(src)
+            shared.events.append(src)
         elif is_choice_lists_file(src):
-            list_files.append(src)
+            shared.lists.append(src)
+        elif is_blocks_file(src):
+            shared.blocks.append(src)
         else:
             form_files.append(src)
     return form_files
 
 
 def _load_forms(lib: Library, sources: list[Source], build: _Build,
-                merged: dict[str, Merged]) -> None:
+                rebuilt: dict[str, _Rebuilt]) -> None:
     """The folder's whole forms first, then the files that extend a form loaded before."""
     this_dir: dict[str, Path] = {}
     for src in sources:
         if is_override(src):
             continue
-        form = _build_form(src, build)
-        lib.problems.extend(src.problems)
+        form, expansion = _build_form(src, build)
+        lib.problems.extend(expansion.relabel(p) if expansion else p for p in src.problems)
         if form is not None and _add(lib, src, this_dir, LoadedForm(
                 form, src.file, build.origin, src.data, lib.forms.get(form.id))):
-            merged.pop(form.id, None)
+            rebuilt.pop(form.id, None)
+            if expansion is not None:
+                rebuilt[form.id] = _Rebuilt(expansion=expansion)
     for src in sources:
         if not is_override(src):
             continue
         built = _build_override(lib, src, build)
         lib.problems.extend(src.problems)
         if built is not None and _add(lib, src, this_dir, built[0]):
-            merged[built[0].form.id] = built[1]
+            rebuilt[built[0].form.id] = built[1]
 
 
 def _add(lib: Library, src: Source, this_dir: dict[str, Path], loaded: LoadedForm) -> bool:
@@ -218,7 +257,7 @@ def _add(lib: Library, src: Source, this_dir: dict[str, Path], loaded: LoadedFor
     return True
 
 
-def _build_override(lib: Library, src: Source, build: _Build) -> tuple[LoadedForm, Merged] | None:
+def _build_override(lib: Library, src: Source, build: _Build) -> tuple[LoadedForm, _Rebuilt] | None:
     """An `extends:` file merged into the form it names (loaded from an earlier folder, or
     this one), then checked like any form; its problems named at the override's lines."""
     extends = read_extends(src) if not src.problems else None
@@ -233,31 +272,39 @@ def _build_override(lib: Library, src: Source, build: _Build) -> tuple[LoadedFor
             T(f"「{close[0]}」ではありませんか。", f"Did you mean '{close[0]}'?") if close else T(
               "`kiosk forms list` で id を確かめてください。", "Check the id with `kiosk forms list`."))
         return None
+    expansion = expand_includes(src, build.blocks)
+    if src.problems:
+        return None
     resolve_choice_lists(src, build.lists)
     merged = merge(src, base.data, base.form.id) if not src.problems else None
     if merged is None:
         return None
+    rebuilt = _Rebuilt(merged, expansion)
     form = _validate(merged.source, build)
-    lib.problems.extend(merged.relabel(p) for p in merged.source.problems)
+    lib.problems.extend(rebuilt.relabel(p) for p in merged.source.problems)
     if form is None:
         return None
     if form.id == base.form.id:
         check_versions(src, extends, base.form.version, form.version)
-    return LoadedForm(form, src.file, build.origin, merged.source.data, base), merged
+    return LoadedForm(form, src.file, build.origin, merged.source.data, base), rebuilt
 
 
-def _build_form(src: Source, build: _Build) -> Form | None:
+def _build_form(src: Source, build: _Build) -> tuple[Form | None, Expansion | None]:
+    """The form, and how its included blocks were put in (their problems named at the block)."""
     if src.problems:
-        return None
+        return None, None
     if not isinstance(src.data, dict):
         src.error(Code.NOT_A_MAPPING, (), T(
             "ファイルの一番上は「id: ...」のような項目の並びでなければなりません。",
             "the top of the file must be keys such as 'id: ...'."))
-        return None
+        return None, None
+    expansion = expand_includes(src, build.blocks)
+    if src.problems:
+        return None, expansion
     resolve_choice_lists(src, build.lists)
     if src.problems:
-        return None
-    return _validate(src, build)
+        return None, expansion
+    return _validate(src, build), expansion
 
 
 def _validate(src: Source, build: _Build) -> Form | None:
