@@ -7,10 +7,12 @@ import os
 import sys
 from pathlib import Path
 
+from common.clock import japan_date, utc_now
 from forms import form_diff
 from forms.errors import UnknownFormError
-from forms.loader import Library, load_library
+from forms.loader import SHIPPED_DIR, Library, load_library
 from forms.model import Form, FormField, Rule
+from forms.spec import choice_lists_in, spec_text
 from kiosk.cli.preview_cmd import register_preview
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
@@ -24,6 +26,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_list)
     p = fsub.add_parser("show", help="everything a procedure asks, in order")
     p.add_argument("id")
+    p.add_argument("--full", action="store_true",
+                   help="the complete specification, Japanese and English, to hand to the department")
+    p.add_argument("--format", choices=["text", "markdown"], default="text", help="with --full (default: text)")
     p.set_defaults(handler=cmd_show)
     p = fsub.add_parser("validate", help="check form files; exit 1 if any error")
     p.add_argument("dir", nargs="?", type=Path, help="a directory of form files (default: as configured)")
@@ -77,6 +82,12 @@ def cmd_show(args: argparse.Namespace, config: KioskConfig) -> int:
         form = lib.get(args.id)
     except UnknownFormError as exc:
         raise KioskError(str(exc)) from None
+    if args.full:
+        # The shipped folder first, as the loader reads it, so a city's list of the same name wins.
+        lists = choice_lists_in([SHIPPED_DIR, *config.forms.dirs])
+        print(spec_text(form, today=japan_date(utc_now()), counter_name=config.counters.get(form.counter, form.counter),
+                        lists=lists, fmt=args.format), end="")
+        return 0
     print("\n".join(describe(form, lang)))
     return 0
 
