@@ -13,7 +13,8 @@ from typing import Any
 
 from forms.japanese_dates import ERAS, era_of
 from forms.model import Form, FormField
-from printouts.layout import Block, Ellipse, Fonts, Line, Text, char_boxes, mm, text_block, ticks
+from printouts.boxes import char_boxes, ticks
+from printouts.layout import Block, Ellipse, Fonts, Line, Text, mm, text_block
 from printouts.values import chosen, options
 
 PAGE_W = mm(210)

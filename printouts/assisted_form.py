@@ -23,6 +23,7 @@ from forms.engine import Evaluation, evaluate
 from forms.model import Form, FormField
 from forms.reading import read_value
 from printouts.assisted_entries import BOX, ENTRIES, LABEL_W, MARGIN_X, PAGE_W, WIDTH, Entries, eras_for
+from printouts.boxes import char_boxes, label_row, ticks
 from printouts.conditions import plain_condition
 from printouts.document import PDF, Document
 from printouts.layout import (
@@ -34,14 +35,13 @@ from printouts.layout import (
     Page,
     Qr,
     Text,
-    char_boxes,
     fit_size,
-    label_row,
     mm,
     render_pdf,
+    stacked,
     text_block,
-    ticks,
 )
+from printouts.pagination import Closing, Unit, place_all
 from printouts.qr import dots_to_points, module_dots, qr_matrix
 from printouts.values import chosen, options
 
@@ -73,10 +73,23 @@ def parse_form_reference(scanned: str) -> tuple[str, int] | None:
 class _Body:
     """Every field in the form's order, hidden or not, with instructions for the conditions."""
 
-    def __init__(self, form: Form, ev: Evaluation, fonts: Fonts, flow: Flow, today: dt.date) -> None:
-        self.form, self.ev, self.fonts, self.flow = form, ev, fonts, flow
+    def __init__(self, form: Form, ev: Evaluation, fonts: Fonts, today: dt.date) -> None:
+        self.form, self.ev, self.fonts = form, ev, fonts
         self.entries = Entries(form, fonts, today)
         self.known = {s.path: s.value for s in ev.states if s.value is not None and s.error is None}
+        self.units: list[Unit] = []
+        self.loose()
+
+    def loose(self) -> None:
+        """Rows with no band of their own: the frame's thick rule opens them on every page."""
+        self.units.append(Unit(_rule(opening=True), _rule(opening=True), _rule(), whole=False))
+
+    def banded(self, head: Block, again: Block) -> None:
+        """A band and its rows, kept on one page when one can hold them (pagination.py)."""
+        self.units.append(Unit(head, again, _rule(), gap=mm(2.5)))
+
+    def add(self, row: Block) -> None:
+        self.units[-1].rows.append(row)
 
     def fields(self, fields: list[FormField], condition: str = "") -> None:
         for f in fields:
@@ -119,7 +132,7 @@ class _Body:
         entry = ENTRIES[f.type][1](self.entries, f, self.known.get(path or f.id))
         row = label_row(self.label(f), entry, label_width=LABEL_W, width=WIDTH, min_height=mm(12),
                         pad=PAD)
-        self.flow.place(_framed(row))
+        self.add(_framed(row))
 
     def band(self, text: str, note: str = "") -> Block:
         """The section's title; its condition beside it, or below it when it is long."""
@@ -140,17 +153,13 @@ class _Body:
 
     def section(self, f: FormField, outer: str) -> None:
         note = plain_condition(self.form, f.show_if) or outer
-        self.close()
-        self.flow.place(self.band(f.label.ja, note), gap=mm(2.5), keep=mm(12))
+        self.banded(self.band(f.label.ja, note), self.band(f"{f.label.ja}（続き）", note))
         self.fields(f.fields or [], note)
-        self.close()
-
-    def close(self) -> None:
-        self.flow.place(Block(mm(0.01), [Line(0, 0, WIDTH, 0, line=FRAME)]))
+        self.loose()
 
     def info(self, f: FormField) -> None:
         condition = plain_condition(self.form, f.show_if)
-        self.flow.place(self.note(f"※ {f.label.ja}" + (f"（{condition}）" if condition else "")))
+        self.add(self.note(f"※ {f.label.ja}" + (f"（{condition}）" if condition else "")))
 
     def note(self, text: str) -> Block:
         inner = text_block(text, width=WIDTH - mm(6), size=8.5, fonts=self.fonts, leading=1.35)
@@ -169,22 +178,20 @@ class _Body:
         note = plain_condition(self.form, f.show_if)
         if count > len(items) and most > count:
             note = (note + "　" if note else "") + "書ききれないときは職員にお申し出ください"
-        self.close()
-        self.flow.place(self.band(f.label.ja, note), gap=mm(2.5), keep=mm(30))
+        head = self.band(f.label.ja, note)
         for child in children:  # a column the kiosk would hide: say when to fill it
             condition = plain_condition(self.form, child.show_if)
             if condition:
-                self.flow.place(self.note(f"▶「{child.label.ja}」の欄: {condition}"))
+                head = stacked(head, self.note(f"▶「{child.label.ja}」の欄: {condition}"))
         widths = _column_widths(children)
         header = self.table_row(["", *(c.label.ja for c in children)], widths, size=7.5, fill=0.93)
-        self.flow.place(header)
+        self.banded(stacked(head, header), stacked(self.band(f"{f.label.ja}（続き）", note), header))
         for i in range(count):
             item = items[i] if i < len(items) else {}
             cells = [self.cell(c, item.get(c.id), w) for c, w in zip(children, widths[1:], strict=True)]
-            row = self.cells_row([text_block(str(i + 1), width=widths[0], size=9, fonts=self.fonts),
-                                  *cells], widths, min_height=mm(13))
-            self.flow.place(row, repeat=header)
-        self.close()
+            self.add(self.cells_row([text_block(str(i + 1), width=widths[0], size=9, fonts=self.fonts),
+                                     *cells], widths, min_height=mm(13)))
+        self.loose()
 
     def cell(self, f: FormField, value: Any, width: float) -> Block:
         inner = width - mm(2.4)
@@ -222,6 +229,16 @@ def _column_widths(children: list[FormField]) -> list[float]:
     weights = [ENTRIES[c.type][0] for c in children]
     unit = (WIDTH - number) / sum(weights)
     return [number, *(w * unit for w in weights)]
+
+
+def _rule(*, opening: bool = False) -> Block:
+    """The frame's thick rule: above and below a run of rows, and at both sides of a page break.
+
+    One that opens a run lies just above it, since the next row's shaded label cell, drawn
+    after it, would cover its lower half; its ends reach over the sides' for square corners.
+    """
+    y = -FRAME / 2 if opening else 0.0
+    return Block(mm(0.01), [Line(-FRAME / 2, y, WIDTH + FRAME / 2, y, line=FRAME)])
 
 
 def _framed(block: Block) -> Block:
@@ -329,11 +346,9 @@ def render_assisted_form(*, form: Form, today: dt.date, office_name: str, fonts:
 
     flow = Flow(width=PAGE_W, height=PAGE_H, top=MARGIN_TOP, bottom=MARGIN_BOTTOM, left=MARGIN_X,
                 header=header)
-    body = _Body(form, ev, fonts, flow, today)
-    body.close()
+    body = _Body(form, ev, fonts, today)
     body.fields(form.fields)
-    body.close()
-    flow.place(_staff_box(fonts), gap=mm(5))
+    place_all(flow, body.units, [Closing(_staff_box(fonts), mm(5))])
     _footers(flow.pages, form)
     data = render_pdf(flow.pages, fonts, title=f"{form.title.ja} 記入用紙", subject=office_name)
     return Document(f"{form.id}-assisted.pdf", PDF, data)

@@ -151,6 +151,15 @@ class Block:
         self.elements.extend(_moved(e, dx, dy) for e in other.elements)
 
 
+def stacked(*blocks: Block) -> Block:
+    """The blocks one under the other, as one block (a band and a table's column header)."""
+    out = Block(0)
+    for block in blocks:
+        out.extend(block, dy=out.height)
+        out.height += block.height
+    return out
+
+
 @dataclass
 class Page:
     width: float
@@ -186,28 +195,38 @@ class Flow:
             return float("inf")
         return self.height - self.bottom - self.y
 
+    @property
+    def at_top(self) -> bool:
+        """Nothing but the page's header is here yet: breaking the page would gain nothing."""
+        return self.y <= self._page_start
+
+    def fresh_room(self) -> float:
+        """The height a new page would offer under its (continuation) header."""
+        if self.height is None:
+            return float("inf")
+        header = self.header(len(self.pages) + 1).height if self.header is not None else 0.0
+        return self.height - self.bottom - self.top - header
+
     def new_page(self) -> None:
         self.pages.append(Page(self.width, self.height or 0.0))
         self.y = self.top
         if self.header is not None:
-            self._put(self.header(len(self.pages)))
+            self.put(self.header(len(self.pages)))
         self._page_start = self.y
 
-    def place(self, block: Block, *, gap: float = 0.0, repeat: Block | None = None,
-              keep: float = 0.0) -> None:
-        """Put `block` below what is there, after `gap`; `repeat` heads it on a new page.
+    def place(self, block: Block, *, gap: float = 0.0, keep: float = 0.0) -> None:
+        """Put `block` below what is there, after `gap`, or at the head of a new page.
 
         `keep` is the height of what must follow on the same page (a heading's first line).
         """
-        if block.height + gap + keep > self.room and self.y > self._page_start:
+        if block.height + gap + keep > self.room and not self.at_top:
             self.new_page()
-            if repeat is not None:
-                self._put(repeat)
         else:
             self.y += gap
-        self._put(block)
+        self.put(block)
 
-    def _put(self, block: Block) -> None:
+    def put(self, block: Block) -> None:
+        """Put `block` here, fitting or not: for a caller that has measured (pagination.py)."""
         self.page.elements.extend(_moved(e, self.left, self.y) for e in block.elements)
         self.y += block.height
 
@@ -236,58 +255,6 @@ def fit_size(text: str, width: float, largest: float, fonts: Fonts, *, bold: boo
     """The largest size up to `largest` at which `text` fits on one line of `width`."""
     at_one = fonts.width(text, 1.0, bold=bold)
     return largest if at_one <= 0 else min(largest, width / at_one)
-
-
-# --- boxes ----------------------------------------------------------------------------
-
-
-def char_boxes(count: int, *, box: float, text: str = "", size: float | None = None,
-               groups: Sequence[int] = (), gap: float = 0.0, separator: str = "") -> Block:
-    """One box per character, for handwriting or for a value printed one character a box.
-
-    `groups` splits the row (3 + 4 for a postal code) with `gap` between them and an
-    optional `separator` (a hyphen) drawn in the gap.
-    """
-    sizes = list(groups) or [count]
-    block = Block(height=box)
-    size = size or box * 0.62
-    chars = list(text)
-    x, index = 0.0, 0
-    for g, n in enumerate(sizes):
-        if g:
-            if separator:
-                block.add(Text(x + gap / 2, (box - size) / 2, separator, size, align="center"))
-            x += gap
-        block.add(Box(x, 0, n * box, box, line=0.7))
-        for i in range(n):
-            if i:
-                block.add(Line(x + i * box, 0, x + i * box, box, line=0.3))
-            if index < len(chars):
-                block.add(Text(x + i * box + box / 2, (box - size) / 2, chars[index], size,
-                               align="center"))
-            index += 1
-        x += n * box
-    return block
-
-
-def ticks(labels: Sequence[tuple[str, bool]], *, width: float, size: float, fonts: Fonts,
-          gap: float | None = None, leading: float = 1.6) -> Block:
-    """Tick boxes with labels, flowing left to right and wrapping like words."""
-    gap = size * 1.4 if gap is None else gap
-    box = size * 0.95
-    line_h = size * leading
-    block = Block(height=0)
-    x, top = 0.0, 0.0
-    for label, ticked in labels:
-        label_w = fonts.width(label, size)
-        item_w = box + size * 0.35 + label_w
-        if x and x + item_w > width:
-            x, top = 0.0, top + line_h
-        block.add(Tick(x, top + (line_h - box) / 2, box, ticked))
-        block.add(Text(x + box + size * 0.35, top + (line_h - size) / 2, label, size))
-        x += item_w + gap
-    block.height = top + line_h if labels else 0.0
-    return block
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -383,15 +350,3 @@ def render_pdf(pages: Sequence[Page], fonts: Fonts, *, title: str, subject: str 
         c.showPage()
     c.save()
     return out.getvalue()
-
-
-def label_row(label: Block, value: Block, *, label_width: float, width: float, min_height: float,
-              pad: float, fill: float = 0.93, line: float = 0.5) -> Block:
-    """A table row: the shaded 項目 cell on the left, the entry on the right, both centred."""
-    height = max(min_height, label.height + 2 * pad, value.height + 2 * pad)
-    block = Block(height)
-    block.add(Box(0, 0, label_width, height, line=line, fill=fill),
-              Box(label_width, 0, width - label_width, height, line=line))
-    block.extend(label, dx=mm(2), dy=(height - label.height) / 2)
-    block.extend(value, dx=label_width + mm(2.5), dy=(height - value.height) / 2)
-    return block

@@ -19,37 +19,35 @@ from typing import Any
 
 from common.flags import FlagCode, split_marks
 from forms.engine import Evaluation, evaluate
-from forms.japanese_dates import format_era
 from forms.model import Form, FormField
 from forms.reading import read_value
+from printouts.boxes import char_boxes, label_row, ticks
 from printouts.document import PDF, Document
-from printouts.layout import (
-    Block,
-    Box,
-    Flow,
-    Fonts,
-    Line,
-    Page,
-    Text,
-    char_boxes,
-    label_row,
-    mm,
-    render_pdf,
-    text_block,
-    ticks,
+from printouts.layout import Block, Box, Flow, Fonts, mm, render_pdf, stacked, text_block
+from printouts.official_page import (
+    LABEL_FILL,
+    LABEL_W,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAD,
+    PAGE_H,
+    PAGE_W,
+    RULE,
+    VALUE_W,
+    WIDTH,
+    band,
+    continued,
+    counter_box,
+    footers,
+    frame_rule,
+    framed,
+    header,
+    legend,
+    signature,
 )
+from printouts.pagination import Closing, Unit, place_all
 from printouts.values import chosen, options
-
-PAGE_W, PAGE_H = mm(210), mm(297)
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = mm(15), mm(12), mm(16)
-WIDTH = PAGE_W - 2 * MARGIN_X
-LABEL_W = mm(50)
-VALUE_W = WIDTH - LABEL_W
-PAD = mm(1.1)
-FRAME = 1.4  # the thick outer frame (太枠)
-RULE = 0.5
-LABEL_FILL = 0.93
-BAND_FILL = 0.82
 
 APPLICANT_BAND = "申請者（窓口に来た人）"
 CONTENT_BAND = "申請の内容"
@@ -72,8 +70,7 @@ FLAG_MARKS: dict[str, tuple[str, str]] = {
     VARIANT_DROPPED: ("※字形", "異体字の指定を印字できませんでした。住民記録の字形を確認してください。"),
 }
 OTHER_FLAG = ("※確認", "確認が必要な項目です")
-ID_DOCUMENTS = ("マイナンバーカード", "運転免許証", "パスポート", "在留カード", "資格確認書・保険証",
-                "委任状", "その他（　　　　　）")
+
 
 
 def flag_mark(code: str) -> str:
@@ -135,18 +132,8 @@ class _Builder:
     def row(self, field: FormField, path: str, value: Any) -> Block:
         value_block, raised = _CELLS[field.type][1](self, field, value)
         label = self.label_cell(field, self.marks.at(path, raised))
-        return _framed(label_row(label, value_block, label_width=LABEL_W, width=WIDTH,
-                                 min_height=mm(7.2), pad=PAD, fill=LABEL_FILL, line=RULE))
-
-    def band(self, text: str, *, fill: float = BAND_FILL, note: str = "") -> Block:
-        height = mm(6.5)
-        block = Block(height)
-        block.add(Box(0, 0, WIDTH, height, line=RULE, fill=fill))
-        block.add(Text(mm(2), (height - 10) / 2, text, 10, bold=True))
-        if note:
-            block.add(Text(WIDTH - mm(2), (height - 7.5) / 2, note, 7.5, align="right"))
-        block.add(Line(0, 0, WIDTH, 0, line=FRAME))
-        return _framed(block)
+        return framed(label_row(label, value_block, label_width=LABEL_W, width=WIDTH,
+                                min_height=mm(7.2), pad=PAD, fill=LABEL_FILL, line=RULE))
 
     # --- groups --------------------------------------------------------------------
 
@@ -184,7 +171,7 @@ class _Builder:
             row.extend(mark, dx=x + mm(1.2), dy=PAD * 0.5)
             row.extend(block, dx=x + mm(1.2), dy=(height - block.height) / 2 + mark.height / 2)
             x += w
-        return _framed(row)
+        return framed(row)
 
 
 _Cell = Callable[[_Builder, FormField, Any], tuple[Block, list[str]]]
@@ -200,42 +187,37 @@ _CELLS: dict[str, tuple[float, _Cell]] = {
 }
 
 
-def _framed(block: Block) -> Block:
-    """The thick left and right edges of the table; rows stacked make one 太枠."""
-    block.add(Line(0, 0, 0, block.height, line=FRAME), Line(WIDTH, 0, WIDTH, block.height, line=FRAME))
-    return block
-
-
 def _is_applicant_block(field: FormField) -> bool:
     return (field.kind.names_applicant or field.id.startswith("applicant_")
             or bool(field.bind and field.bind.startswith("card.")))
 
 
 class _Body:
-    """Places the form's answered, visible fields in the form's own order."""
+    """Gathers the form's answered, visible fields, in the form's own order, into banded units
+    (printouts/pagination.py places them on pages)."""
 
-    def __init__(self, b: _Builder, flow: Flow) -> None:
-        self.b, self.flow = b, flow
+    def __init__(self, b: _Builder) -> None:
+        self.b = b
+        self.units: list[Unit] = []
         self.band_open = ""
         self.content_shown = False  # 申請の内容 has had its band: a later one is （つづき）
 
-    def open_band(self, block: Block, keep: float) -> None:
-        """Close the table above with the thick rule, then start the next under its band."""
-        if self.band_open:
-            self.close()
-        self.flow.place(block, gap=mm(2), keep=keep)
+    def open_band(self, text: str, *, note: str = "", header: Block | None = None) -> None:
+        """Start a unit under its band; a group's column header goes with the band, on every page."""
+        head, again = band(text, self.b.fonts, note=note), band(_again(text), self.b.fonts, note=note)
+        if header is not None:
+            head, again = stacked(head, header), stacked(again, header)
+        self.units.append(Unit(head, again, frame_rule(), gap=mm(2)))
+        self.band_open = text
 
-    def close(self) -> None:
-        self.flow.place(Block(0, [Line(0, 0, WIDTH, 0, line=FRAME)]))
-
-    def fields(self, fields: list[FormField], *, in_section: bool = False) -> None:
+    def fields(self, fields: list[FormField], *, section: str = "") -> None:
         for f in fields:
             if f.kind.is_section:
                 self.section(f)
             elif f.kind.repeats:
                 self.group(f)
             elif f.kind.holds_value:
-                self.field(f, in_section=in_section)
+                self.field(f, section=section)
 
     def ensure_band(self, field: FormField) -> None:
         """Top-level fields get a band too: 申請者 for the applicant's own, then 申請の内容;
@@ -251,17 +233,18 @@ class _Body:
         else:
             want = CONTENT_BAND_AGAIN if self.content_shown else CONTENT_BAND
         if want != self.band_open:
-            self.open_band(self.b.band(want), keep=mm(8))
-            self.band_open = want
+            self.open_band(want)
             self.content_shown |= want == CONTENT_BAND
 
-    def field(self, f: FormField, *, in_section: bool = False) -> None:
+    def field(self, f: FormField, *, section: str = "") -> None:
         value = self.b.ev.values.get(f.id)
         if value is None or value in ([], ""):
             return
-        if not in_section:
+        if not section:
             self.ensure_band(f)
-        self.flow.place(self.b.row(f, f.id, value))
+        elif self.band_open not in (section, f"{section}（つづき）"):  # after a table inside it
+            self.open_band(f"{section}（つづき）")
+        self.units[-1].rows.append(self.b.row(f, f.id, value))
 
     def section(self, f: FormField) -> None:
         state = next((s for s in self.b.ev.states if s.path == f.id), None)
@@ -269,106 +252,28 @@ class _Body:
         answered = [c for c in children if c.id in self.b.ev.values]
         if state is None or not state.visible or not answered:
             return
-        self.open_band(self.b.band(f.label.ja), keep=mm(8))
-        self.band_open = f.label.ja
-        self.fields(children, in_section=True)
+        self.open_band(f.label.ja)
+        self.fields(children, section=f.label.ja)
 
     def group(self, f: FormField) -> None:
         items = self.b.ev.values.get(f.id)
         if not isinstance(items, list) or not items:
             return
         header, rows = self.b.group_rows(f, f.id, items)
-        band = self.b.band(f.label.ja, note=f"{len(items)}件")
-        self.open_band(band, keep=header.height + rows[0].height)
-        self.band_open = f.label.ja
-        self.flow.place(header)
-        for row in rows:
-            self.flow.place(row, repeat=header)
+        self.open_band(f.label.ja, note=f"{len(items)}件", header=header)
+        self.units[-1].rows.extend(rows)
 
 
-def _header(form: Form, office_name: str, today: dt.date, ticket: str | None,
-            fonts: Fonts) -> Block:
-    block = Block(0)
-    block.add(Text(0, 0, f"（あて先）{office_name}", 10))
-    if ticket:
-        label_w = fonts.width(f"受付番号 {ticket}", 10) + mm(4)
-        block.add(Box(WIDTH - label_w, -mm(1), label_w, mm(6.5), line=0.8),
-                  Text(WIDTH - mm(2), mm(0.6), f"受付番号 {ticket}", 10, align="right"))
-    title = text_block(form.title.ja, width=WIDTH, size=17, fonts=fonts, bold=True, align="center")
-    block.extend(title, dy=mm(8))
-    y = mm(8) + title.height + mm(1)
-    block.add(Text(WIDTH, y, f"申請日　{format_era(today)}", 10.5, align="right"))
-    block.add(Text(0, y + mm(0.5), "太枠の内容をご確認のうえ、下の署名欄にご署名ください。", 8.5))
-    block.height = y + mm(6)
-    return block
-
-
-def _continued(form: Form, fonts: Fonts) -> Block:
-    block = text_block(f"{form.title.ja}（続き）", width=WIDTH, size=12, fonts=fonts, bold=True, align="center")
-    block.height += mm(3)
-    return block
+def _again(text: str) -> str:
+    """The band heading a unit's rows on the next page; 申請の内容 already has its word for that."""
+    if text == CONTENT_BAND:
+        return CONTENT_BAND_AGAIN
+    return text if text.endswith("（つづき）") else f"{text}（続き）"
 
 
 def _legend(used: list[str], fonts: Fonts) -> Block:
-    lines = [f"{mark}　{text}" for mark, text in
-             (FLAG_MARKS.get(code) or (OTHER_FLAG[0], f"{OTHER_FLAG[1]}（{code}）") for code in used)]
-    block = text_block("\n".join(lines), width=WIDTH - mm(4), size=8, fonts=fonts)
-    framed = Block(block.height + mm(3))
-    framed.add(Box(0, 0, WIDTH, framed.height, line=0.6, dash=(2, 1.5)))
-    framed.extend(block, dx=mm(2), dy=mm(1.5))
-    return framed
-
-
-def _signature(b: _Builder) -> Block:
-    block = Block(0)
-    intro = text_block("上記のとおり申請します。記載された内容に誤りがないことを確認しました。",
-                       width=WIDTH, size=9.5, fonts=b.fonts)
-    block.extend(intro)
-    y = intro.height + mm(1)
-    height = mm(15)
-    block.add(Box(0, y, LABEL_W, height, line=FRAME, fill=LABEL_FILL), Box(LABEL_W, y, VALUE_W, height, line=FRAME))
-    block.add(Text(mm(2), y + mm(2.5), "署名欄", 11, bold=True),
-              Text(mm(2), y + mm(7.5), "ご本人（窓口に来た人）が", 7.5),
-              Text(mm(2), y + mm(10.5), "自署してください", 7.5))
-    block.height = y + height
-    return block
-
-
-def _counter_box(b: _Builder, ticket: str | None) -> Block:
-    """職員記入欄: who took it, which ID was shown, notes. Printed blank for the clerk's pen."""
-    block = Block(0)
-    block.extend(b.band("職員記入欄", fill=0.7, note="窓口の職員が記入します"))
-    y = mm(6.5)
-    cells = [("受付者", LABEL_W * 0.6, True), ("", WIDTH * 0.3, False), ("受付番号", LABEL_W * 0.6, True)]
-    used = sum(w for _, w, _ in cells)
-    cells.append((ticket or "", WIDTH - used, False))
-    x = 0.0
-    for text, w, shaded in cells:
-        block.add(Box(x, y, w, mm(7), line=RULE, fill=LABEL_FILL if shaded else None),
-                  Text(x + mm(2), y + (mm(7) - 9) / 2, text, 9))
-        x += w
-    y += mm(7)
-    docs = ticks([(d, False) for d in ID_DOCUMENTS], width=VALUE_W - mm(5), size=8.5, fonts=b.fonts,
-                 leading=1.45)
-    h = max(mm(7), docs.height + 2 * PAD)
-    block.add(Box(0, y, LABEL_W, h, line=RULE, fill=LABEL_FILL), Box(LABEL_W, y, VALUE_W, h, line=RULE),
-              Text(mm(2), y + (h - 9) / 2, "確認書類", 9))
-    block.extend(docs, dx=LABEL_W + mm(2.5), dy=y + (h - docs.height) / 2)
-    y += h
-    notes_h = mm(13)
-    block.add(Box(0, y, LABEL_W, notes_h, line=RULE, fill=LABEL_FILL), Box(LABEL_W, y, VALUE_W, notes_h, line=RULE),
-              Text(mm(2), y + mm(1.5), "備考", 9))
-    y += notes_h
-    block.add(Line(0, y, WIDTH, y, line=FRAME))
-    block.height = y
-    return _framed(block)
-
-
-def _footers(pages: list[Page], form: Form) -> None:
-    for n, page in enumerate(pages, start=1):
-        top = PAGE_H - mm(10)
-        page.elements.append(Text(MARGIN_X, top, f"{form.id} 第{form.version}版", 7, gray=0.3))
-        page.elements.append(Text(PAGE_W - MARGIN_X, top, f"{n} / {len(pages)}", 8, align="right"))
+    return legend([f"{mark}　{text}" for mark, text in
+                   (FLAG_MARKS.get(code) or (OTHER_FLAG[0], f"{OTHER_FLAG[1]}（{code}）") for code in used)], fonts)
 
 
 def render_official_form(*, form: Form, answers: Mapping[str, Any], today: dt.date, office_name: str,
@@ -380,21 +285,17 @@ def render_official_form(*, form: Form, answers: Mapping[str, Any], today: dt.da
     """
     ev = evaluate(form, answers, today=today, stage="counter")
     marks = _Marks(flags or {}, [])
-    b = _Builder(form, ev, fonts, marks)
+    body = _Body(_Builder(form, ev, fonts, marks))
+    body.fields(form.fields)  # every row is made (and its marks known) before any is placed
 
-    def header(page: int) -> Block:
-        return _header(form, office_name, today, ticket, fonts) if page == 1 else _continued(form, fonts)
+    def page_header(page: int) -> Block:
+        return header(form, office_name, today, ticket, fonts) if page == 1 else continued(form, fonts)
 
     flow = Flow(width=PAGE_W, height=PAGE_H, top=MARGIN_TOP, bottom=MARGIN_BOTTOM, left=MARGIN_X,
-                header=header)
-    body = _Body(b, flow)
-    body.fields(form.fields)
-    body.close()
-    if marks.used:
-        flow.place(_legend(marks.used, fonts), gap=mm(2))
-    signature, counter = _signature(b), _counter_box(b, ticket)
-    flow.place(signature, gap=mm(3), keep=counter.height + mm(3))
-    flow.place(counter, gap=mm(3))
-    _footers(flow.pages, form)
+                header=page_header)
+    closing = [Closing(_legend(marks.used, fonts), mm(2))] if marks.used else []
+    closing += [Closing(signature(fonts), mm(3)), Closing(counter_box(fonts, ticket), mm(3))]
+    place_all(flow, body.units, closing)
+    footers(flow.pages, form)
     data = render_pdf(flow.pages, fonts, title=form.title.ja, subject=office_name)
     return Document(f"{form.id}-form.pdf", PDF, data)
