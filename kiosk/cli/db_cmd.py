@@ -62,8 +62,9 @@ def cmd_upgrade(args: argparse.Namespace, config: KioskConfig) -> int:
 
 
 @contextmanager
-def _maintenance_store(config: KioskConfig) -> Iterator[Store]:
-    """A store without keys: these commands never open personal data."""
+def keyless_store(config: KioskConfig) -> Iterator[Store]:
+    """A store without keys, on an existing database at the current schema: for what never
+    opens personal data (the purge, the counts, staff accounts)."""
     engine = open_engine(config=config, make_folder=False)
     try:
         path = sqlite_file(engine)
@@ -82,7 +83,7 @@ def cmd_purge(args: argparse.Namespace, config: KioskConfig) -> int:
         print("--days は 1 以上にしてください。" if ja else "--days must be at least 1.")
         return 2
     older_than = dt.timedelta(days=days)
-    with _maintenance_store(config) as store:
+    with keyless_store(config) as store:
         if args.dry_run:
             count = store.due_for_purge(older_than)
             print(f"{days} 日より古い申請 {count} 件が削除の対象です（削除していません）。" if ja
@@ -117,7 +118,7 @@ def _purge_files(config: KioskConfig, older_than: dt.timedelta, *, dry_run: bool
 
 def cmd_stats(args: argparse.Namespace, config: KioskConfig) -> int:
     lang = "ja" if language(args) == "ja" else "en"
-    with _maintenance_store(config) as store:
+    with keyless_store(config) as store:
         stats = store.stats()
     names = STATUS_NAMES[lang]
     total = sum(stats.by_status.values())

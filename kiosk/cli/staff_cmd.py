@@ -28,18 +28,16 @@ import argparse
 import datetime as dt
 import getpass
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import cast
 
 from common.clock import JST, utc_now
+from kiosk.cli.db_cmd import keyless_store
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
 from kiosk.desk.access import ACTION_NAMES, NEEDS, ROLE_NAMES, RoleRequired
 from kiosk.errors import CodedError
-from kiosk.store.db import sqlite_file
-from kiosk.store.errors import InvalidValueError, NotFoundError, SchemaOutdatedError
-from kiosk.store.migrate import check_schema
+from kiosk.store.errors import InvalidValueError, NotFoundError
 from kiosk.store.repository import Store
 from kiosk.store.staff import (
     MIN_PASSWORD,
@@ -50,7 +48,6 @@ from kiosk.store.staff import (
     check_password,
     check_pin,
 )
-from kiosk.wiring import open_engine
 
 BOOTSTRAP = "bootstrap"  # the audit's acting id of the first admin, added with nobody to sign in
 OWNER_LOGIN = ("Run on the database owner's login: the [database] url of the admin's kiosk.toml "
@@ -229,7 +226,7 @@ def _run(args: argparse.Namespace, config: KioskConfig, work: Work) -> int:
     """`work` on the owner's store, once the acting person may; a refusal exits 2 saying why."""
     lang = language(args)
     try:
-        with _owner_store(config) as store:
+        with keyless_store(config) as store:
             try:
                 said = work(store, _signed_in(args, store, lang), lang)
             except NotFoundError:
@@ -294,18 +291,3 @@ def _line() -> str:
     if not secret:
         raise SecretRequired()
     return secret
-
-
-@contextmanager
-def _owner_store(config: KioskConfig) -> Iterator[Store]:
-    """A store without keys (accounts are no personal data of residents), on an existing
-    database at the current schema."""
-    engine = open_engine(config=config, make_folder=False)
-    try:
-        path = sqlite_file(engine)
-        if path is not None and not path.exists():
-            raise SchemaOutdatedError(f"no database file at {path}")
-        check_schema(engine)
-        yield Store(engine)
-    finally:
-        engine.dispose()
