@@ -19,7 +19,7 @@ from common.clock import japan_date, utc_now
 from forms import events, expr
 from forms.errors import Code, ExpressionError
 from forms.field_types import BINDINGS, SEX_VALUES
-from forms.model import Form, FormField
+from forms.model import Form, FormField, Rule
 from forms.text import T, Text
 from forms.value_checks import check_values
 from forms.yamlsource import PathKey, Source
@@ -140,17 +140,20 @@ def _expression_sites(form: Form, located: list[Located],
             yield loc.field.show_if, (*loc.path, "show_if"), loc
         if isinstance(loc.field.required, str):
             yield loc.field.required, (*loc.path, "required"), loc
-        for j, rule in enumerate(loc.field.rules):
-            yield rule.check, (*loc.path, "rules", j, "check"), loc
-            if rule.when:
-                yield rule.when, (*loc.path, "rules", j, "when"), loc
-    for j, rule in enumerate(form.rules):
-        yield rule.check, ("rules", j, "check"), None
-        if rule.when:
-            yield rule.when, ("rules", j, "when"), None
+        yield from _rule_sites(loc.field.rules, loc.path, loc)
+    yield from _rule_sites(form.rules, (), None)
     for j, doc in enumerate(form.documents):
         if doc.when:
             yield doc.when, ("documents", j, "when"), None
+
+
+def _rule_sites(rules: list[Rule], base: PathKey, where: Located | None,
+                ) -> Iterator[tuple[str, PathKey, Located | None]]:
+    for j, rule in enumerate(rules):
+        if rule.check is not None:  # a pattern rule has none: forms/patterns.py checks it
+            yield rule.check, (*base, "rules", j, "check"), where
+        if rule.when:
+            yield rule.when, (*base, "rules", j, "when"), where
 
 
 def _expressions(form: Form, located: list[Located], src: Source) -> None:
@@ -183,6 +186,11 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
             if comp.field in by_id:
                 _check_comparison(form, by_id[comp.field].field, comp,
                                   source=source, path=path, src=src)
+    _form_rule_targets(form, top_level, src)
+    _fee_copies(form, by_id, src)
+
+
+def _form_rule_targets(form: Form, top_level: set[str], src: Source) -> None:
     for j, rule in enumerate(form.rules):
         if rule.field is not None and rule.field not in top_level:
             # The engine shows a form rule's message at a visible field; an unknown one never is.
@@ -193,7 +201,10 @@ def _expressions(form: Form, located: list[Located], src: Source) -> None:
                 _did_you_mean(rule.field, top_level,
                               T("メッセージを表示する項目の id を書いてください。",
                                 "Write the id of the field where the message is shown.")))
-    _fee_copies(form, by_id, src)
+        if rule.pattern is not None and rule.field is None:
+            src.error(Code.SCHEMA, ("rules", j, "pattern"), T(
+                "pattern の規則には、どの項目の答えに当てはめるかを field で書いてください。",
+                "a pattern rule of the form needs `field`: the field whose answer it checks."))
 
 
 def _dedented_hint(where: Located, group: Located, hint: Text) -> Text:

@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from forms import expr
 from forms.answer_messages import message
-from forms.model import Form, FormField, Rule
+from forms.model import Form, FormField, Rule, digit_count
 from forms.normalise import Invalid, normalise
+from forms.patterns import matches
 from forms.text import Text
 
 Stage = Literal["kiosk", "counter"]
@@ -70,6 +71,15 @@ def _empty(value: Any) -> bool:
 
 def _compile(source: str | None) -> expr.Expression | None:
     return expr.parse(source) if source else None
+
+
+def _pattern_holds(pattern: str, field: FormField | None, value: Any) -> bool:
+    """An unanswered field holds any pattern (it gets "required" instead); an answer is tried
+    as text, at most its field's length (forms/patterns.py: short answers stay fast)."""
+    if field is None or _empty(value):
+        return True
+    limit = digit_count(field)[1] if field.kind.digit_boxes else field.max_length
+    return matches(pattern, str(value), limit)
 
 
 class _Run:
@@ -146,9 +156,9 @@ class _Run:
                 error = AnswerError(path, exc.code, message(exc.code, exc.params))
         if visible and error is None and value is not None:
             own = expr.mapping_lookup({"value": value}, {f.id: value})
-            error = self.rules(f.rules, own, path, lookup, "error")
+            error = self.rules(f, own, path, lookup, "error")
             if error is None:
-                warning = self.rules(f.rules, own, path, lookup, "warning")
+                warning = self.rules(f, own, path, lookup, "warning")
                 if warning is not None:
                     self.warnings.append(warning)
         if visible and error:
@@ -182,24 +192,41 @@ class _Run:
             out.append(self.fields(f.fields or [], item, f"{path}[{i}].", scope, visible))
         return out if visible else []
 
-    def rules(self, rules: list[Rule], own: expr.Lookup, path: str, lookup: expr.Lookup,
+    def rules(self, field: FormField, own: expr.Lookup, path: str, lookup: expr.Lookup,
               level: Literal["error", "warning"]) -> AnswerError | None:
-        """The first rule of this level that does not hold."""
+        """The first of the field's rules of this level that does not hold."""
         def both(name: str) -> Any:
             value = own(name)
             return value if value is not None else lookup(name)
 
-        for rule in rules:
+        for rule in field.rules:
             if rule.level != level:
                 continue
-            if self.condition(rule.when, both, True) and not self.condition(rule.check, both, True):
+            if self.condition(rule.when, both, True) and not self._holds(
+                    rule, both, field, own("value")):
                 return AnswerError(path, "rule" if level == "error" else "warning", rule.message)
         return None
+
+    def _holds(self, rule: Rule, lookup: expr.Lookup, field: FormField | None,
+               value: Any) -> bool:
+        """The rule's check is true, or its pattern matches the answer (a field rule's own, a
+        form rule's `field`'s)."""
+        if rule.pattern is None:
+            return self.condition(rule.check, lookup, True)
+        return _pattern_holds(rule.pattern, field, value)
+
+    def _target(self, rule: Rule) -> tuple[FormField | None, Any]:
+        """A form rule's `field` and its answer (the loader refuses an unknown one)."""
+        try:
+            field = self.form.field(rule.field or "")
+        except KeyError:
+            return None, None
+        return field, self.clean.get(field.id)
 
     def form_rules(self) -> None:
         for rule in self.form.rules:
             applies = self.condition(rule.when, self.lookup, True)
-            if applies and not self.condition(rule.check, self.lookup, True):
+            if applies and not self._holds(rule, self.lookup, *self._target(rule)):
                 target = rule.field or ""
                 # Shown at a field only once it is visible and answered, like the field's own
                 # rules: an unanswered field gets "required", not a message about its answer.

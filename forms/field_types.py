@@ -40,6 +40,9 @@ class FieldType:
     names_item: bool = False  # its answer can stand for a group's item (a person's name)
     fills_address: bool = False  # the kiosk fills the address from its answer (postal data)
     kana_only: bool = False  # a reading: typed in katakana, no other script offered
+    # A string of digits whose leading zeros count (口座番号 0012345): `length` says how many,
+    # the paper gives one box a digit.
+    digit_boxes: bool = False
     bindings: frozenset[str] = frozenset()  # which pre-fill sources fit
 
     @property
@@ -118,6 +121,7 @@ FIELD_TYPES = MappingProxyType({
     "postal_code": FieldType(entry="keypad", fills_address=True),
     "address": FieldType(entry="kana", bindings=frozenset({"card.address", "office.address"})),
     "phone": FieldType(entry="keypad", bindings=frozenset({"office.phone"})),
+    "digits": FieldType(entry="keypad", digit_boxes=True),
     "my_number": FieldType(counter_only=True, bindings=frozenset({"card.my_number"})),
     "group": FieldType(has_children=True, repeats=True, bounds="items", entry="items"),
     "section": FieldType(holds_value=False, has_children=True),

@@ -14,16 +14,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from forms.field_types import FIELD_TYPES, FieldType
+from forms.patterns import UnsafePattern, compile_pattern
 from forms.text import Text
 
 ID = r"^[a-z][a-z0-9_]{0,39}$"
 # A date bound counted from the day of answering: `today - 1 year`, `today + 14 days`.
 _RELATIVE = re.compile(r"^today\s*(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>days?|months?|years?)$")
 CHOICE_VALUE = r"^[a-z0-9][a-z0-9_]{0,39}$"
+DIGITS_MAX = 32  # the longest digits field: one box a digit must still fit across the paper
 
 FieldTypeName = Literal[
     "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
     "applicant", "postal_code", "address", "phone", "my_number", "group", "section", "info",
+    "digits",
 ]
 Category = Literal[
     "certificate", "registration", "moving", "tax", "family_register", "insurance", "welfare",
@@ -48,13 +51,39 @@ class Rule(_Model):
     An `error` stops the application until the answer changes; a `warning` (a notice period
     that has passed, say) is told to the resident and marked for the clerk, and the
     application goes on: the law still wants the late notification.
+
+    Instead of `check`, a `pattern` the whole answer must match (forms/patterns.py): the
+    field's own answer, or for a form rule the answer of its `field`.
     """
 
-    check: str
+    check: str | None = None
+    pattern: str | None = None
     message: Text
     field: str | None = None
     when: str | None = None
     level: Literal["error", "warning"] = "error"
+
+    @field_validator("pattern")
+    @classmethod
+    def _safe_pattern(cls, pattern: str | None) -> str | None:
+        # Compiled here, so a pattern that is wrong or slow is reported at its own line.
+        if pattern is not None:
+            try:
+                compile_pattern(pattern)
+            except UnsafePattern as exc:
+                raise ValueError(str(exc)) from None
+        return pattern
+
+    @model_validator(mode="after")
+    def _check_or_pattern(self) -> Rule:
+        if (self.check is None) == (self.pattern is None):
+            raise ValueError("each rule has either `check` (a condition) or `pattern`, not both")
+        return self
+
+    @property
+    def shown(self) -> str:
+        """The rule as one line for a listing: its condition, or `pattern REGEX`."""
+        return self.check if self.check is not None else f"pattern {self.pattern}"
 
 
 class FormField(_Model):
@@ -69,6 +98,9 @@ class FormField(_Model):
     min: int | dt.date | str | None = None
     max: int | dt.date | str | None = None
     max_length: int | None = Field(default=None, ge=1, le=2000)
+    # A digits field's number of digits: exactly `length`, or from min_length to max_length.
+    length: int | None = None
+    min_length: int | None = None
     default: Any = None
     fields: list[FormField] | None = None
     item_label: Text | None = None
@@ -112,6 +144,7 @@ class FormField(_Model):
         if (self.min is not None or self.max is not None) and kind.bounds is None:
             raise ValueError(f"a {self.type} field takes no min/max")
         _check_bounds(self)
+        _check_lengths(self)
         if not kind.holds_value and (self.required is not False or self.bind or self.event_bind):
             raise ValueError(
                 f"a {self.type} field holds no answer, so it cannot be required or bound")
@@ -169,6 +202,31 @@ def _check_bounds(field: FormField) -> None:
         if not isinstance(bound, int):
             raise ValueError(
                 f"`{name}` must be a whole number for a {field.type!r} field, not {bound!r}")
+
+
+def _check_lengths(field: FormField) -> None:
+    """A digits field says how many digits (1 to 32: an account 7, a seal registration 8);
+    `length` and `min_length` mean nothing for other types."""
+    if not field.kind.digit_boxes:
+        if field.length is not None or field.min_length is not None:
+            raise ValueError(f"a {field.type} field takes no `length` / `min_length` "
+                             "(only digits does)")
+        return
+    if field.length is not None and (field.min_length or field.max_length):
+        raise ValueError("give `length`, or `min_length` / `max_length`, not both")
+    high = field.length if field.length is not None else field.max_length
+    low = field.length if field.length is not None else field.min_length or 1
+    if high is None:
+        raise ValueError("a digits field needs `length` (or `max_length`): how many digits")
+    if not 1 <= low <= high <= DIGITS_MAX:
+        raise ValueError(f"the number of digits must be 1 to {DIGITS_MAX}, min no greater "
+                         f"than max (here {low} to {high})")
+
+
+def digit_count(field: FormField) -> tuple[int, int]:
+    """(fewest, most) digits a digits field takes (checked by _check_lengths at load)."""
+    high = field.length or field.max_length or DIGITS_MAX
+    return (field.length or field.min_length or 1), high
 
 
 def date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:

@@ -16,7 +16,7 @@ import jaconv
 
 from common.mynumber import is_valid_my_number
 from forms.japanese_dates import parse_date
-from forms.model import Form, FormField
+from forms.model import Form, FormField, digit_count
 
 
 class Invalid(ValueError):
@@ -128,6 +128,21 @@ def _postal(value: Any, field: FormField, *_: object) -> str:
     return f"{digits[:3]}-{digits[3:]}"
 
 
+def _digits(value: Any, field: FormField, *_: object) -> str:
+    # A string, never an int: 0012345 read as a number would lose its zeros (and YAML reads an
+    # unquoted 0012345 as an octal number), so a form's default must be quoted.
+    if not isinstance(value, str):
+        raise Invalid("not_digits")
+    digits = re.sub(r"\s", "", _half_digits(value))
+    if not re.fullmatch(r"[0-9]+", digits):  # \d would let other scripts' digits through
+        raise Invalid("not_digits")
+    low, high = digit_count(field)
+    if not low <= len(digits) <= high:
+        count = str(low) if low == high else f"{low}〜{high}"
+        raise Invalid("digits_length", count=count, given=len(digits))
+    return digits
+
+
 def _phone(value: Any, field: FormField, *_: object) -> str:
     text = re.sub(r"[‐－ー―−]", "-", _half_digits(str(value).strip()))
     text = re.sub(r"[()\s]", "-", text).strip("-")
@@ -162,6 +177,7 @@ NORMALISERS: dict[str, Callable[[Any, FormField, Form, dt.date], Any]] = {
     "postal_code": _postal,
     "address": _text,
     "phone": _phone,
+    "digits": _digits,
     "my_number": _my_number,
     "applicant": _applicant,
 }

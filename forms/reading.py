@@ -126,6 +126,7 @@ READERS: Mapping[str, Reader] = {
     "postal_code": _postal_code,
     "address": _as_is,
     "phone": _as_is,
+    "digits": _as_is,
     "my_number": _as_is,
     "group": _group,
 }

@@ -232,7 +232,7 @@ def _choices(form: Form, f: FormField, depth: int, lists: ChoiceLists) -> list[L
 
 def _rule(rule: Rule, depth: int) -> list[Line]:
     level = "警告（続けられる） warning" if rule.level == "warning" else "エラー（止める） error"
-    lines = [Line(depth, f"規則 rule, {level}", rule.check, code=True)]
+    lines = [Line(depth, f"規則 rule, {level}", rule.shown, code=True)]
     if rule.when:
         lines.append(Line(depth + 1, "適用の条件 when", rule.when, code=True))
     if rule.field:

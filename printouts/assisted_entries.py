@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from forms.japanese_dates import ERAS, era_of
-from forms.model import Form, FormField
-from printouts.boxes import char_boxes, ticks
+from forms.model import Form, FormField, digit_count
+from printouts.boxes import char_boxes, digit_row, ticks
 from printouts.layout import Block, Ellipse, Fonts, Line, Text, mm, text_block
 from printouts.values import chosen, options
 
@@ -64,6 +64,9 @@ class Entries:
         if value:
             return self.lines(1, str(value))
         return char_boxes(12, box=mm(6), text="", groups=(4, 4, 4), gap=mm(5), separator="−")
+
+    def digits(self, f: FormField, value: Any) -> Block:
+        return digit_row(digit_count(f)[1], str(value or ""), box=BOX, width=ENTRY_W)
 
     def my_number(self, f: FormField, value: Any) -> Block:
         return text_block("個人番号は窓口でマイナンバーカードから読み取ります。ここには書かないでください。",
@@ -139,5 +142,5 @@ ENTRIES: dict[str, tuple[float, Entry]] = {
     "multi_choice": (3.0, Entries.choices), "applicant": (2.0, Entries.choices),
     "integer": (1.0, Entries.number), "copies": (1.0, Entries.copies),
     "phone": (2.4, Entries.phone), "postal_code": (1.8, Entries.postal),
-    "my_number": (2.0, Entries.my_number),
+    "my_number": (2.0, Entries.my_number), "digits": (2.4, Entries.digits),
 }

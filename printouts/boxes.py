@@ -40,6 +40,14 @@ def char_boxes(count: int, *, box: float, text: str = "", size: float | None = N
     return block
 
 
+def digit_row(count: int, text: str, *, box: float, width: float) -> Block:
+    """A digits field's boxes, one a digit (口座番号: 7), narrowed when `count` of them would
+    overflow `width`: a 32-digit field still fits its row. Leading zeros are printed, one box
+    each, so the clerk reads 0012345 as the resident wrote it."""
+    box = min(box, width / count)
+    return char_boxes(count, box=box, text=text, size=box * 0.62)
+
+
 def ticks(labels: Sequence[tuple[str, bool]], *, width: float, size: float, fonts: Fonts,
           gap: float | None = None, leading: float = 1.6) -> Block:
     """Tick boxes with labels, flowing left to right and wrapping like words."""

@@ -19,9 +19,9 @@ from typing import Any
 
 from common.flags import FlagCode, split_marks
 from forms.engine import Evaluation, evaluate
-from forms.model import Form, FormField
+from forms.model import Form, FormField, digit_count
 from forms.reading import read_value
-from printouts.boxes import char_boxes, label_row, ticks
+from printouts.boxes import char_boxes, digit_row, label_row, ticks
 from printouts.document import PDF, Document
 from printouts.layout import Block, Box, Flow, Fonts, mm, render_pdf, stacked, text_block
 from printouts.official_page import (
@@ -122,6 +122,10 @@ class _Builder:
     def digits_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
         return char_boxes(12, box=mm(6.5), text=str(value), groups=(4, 4, 4), gap=mm(2.5), size=12), []
 
+    def digit_boxes_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
+        count = digit_count(field)[1]
+        return digit_row(count, str(value), box=mm(6.5), width=VALUE_W - mm(5)), []
+
     def words_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
         text = read_value(self.form, field, value, "ja")
         block = text_block(text, width=VALUE_W - mm(5), size=10.5, fonts=self.fonts, leading=1.3)
@@ -183,7 +187,7 @@ _CELLS: dict[str, tuple[float, _Cell]] = {
     "date": (2.6, _WORDS), "integer": (1.2, _WORDS), "copies": (1.2, _WORDS),
     "phone": (2.4, _WORDS), "postal_code": (1.8, _WORDS), "choice": (2.0, _TICKS),
     "yes_no": (1.6, _TICKS), "multi_choice": (3.0, _TICKS), "applicant": (2.0, _TICKS),
-    "my_number": (3.0, _DIGITS),
+    "my_number": (3.0, _DIGITS), "digits": (2.4, _Builder.digit_boxes_cell),
 }
 
 

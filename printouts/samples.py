@@ -17,7 +17,7 @@ import base45
 
 from common.mynumber import check_digit
 from forms.engine import Evaluation, Stage, evaluate
-from forms.model import Form, FormField
+from forms.model import Form, FormField, digit_count
 from forms.reading import options
 
 SAMPLE_NAME = "見本 花子"
@@ -322,6 +322,8 @@ SAMPLE_VALUES: dict[str, _Sample] = {
     "postal_code": lambda s, f, names: SAMPLE_POSTAL_CODE,
     "phone": lambda s, f, names: SAMPLE_PHONE,
     "my_number": lambda s, f, names: sample_my_number(),
+    # Leading zeros, so a preview shows they are kept: 0012345 for a 7-digit account.
+    "digits": lambda s, f, names: "12345".rjust(digit_count(f)[1], "0")[-digit_count(f)[1]:],
 }
 # Other values to try when a rule refuses the first (an account number of the wrong length).
 _TYPED_CANDIDATES: dict[str, tuple[str, ...]] = {

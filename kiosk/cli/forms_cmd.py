@@ -127,7 +127,7 @@ def _rule_line(rule: Rule, lang: str, pad: str) -> str:
     mark = "?" if rule.level == "warning" else "!"
     where = f" @{rule.field}" if rule.field else ""
     when = f" (when {rule.when})" if rule.when else ""
-    return f"{pad}{mark} {rule.check}{when}{where} → {rule.message.get(lang)}"
+    return f"{pad}{mark} {rule.shown}{when}{where} → {rule.message.get(lang)}"
 
 
 def _field_lines(f: FormField, lang: str, depth: int) -> list[str]:

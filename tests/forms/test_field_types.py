@@ -83,6 +83,7 @@ FORM = """
       - {id: postal, type: postal_code, label: {ja: 郵便番号, en: Postal code}}
       - {id: home, type: address, label: {ja: 住所, en: Address}}
       - {id: tel, type: phone, label: {ja: 電話, en: Phone}}
+      - {id: account, type: digits, length: 7, label: {ja: 口座番号, en: Account number}}
       - id: members
         type: group
         label: {ja: 異動者, en: People moving}
@@ -111,6 +112,7 @@ READINGS: dict[str, tuple[str, Any, str, str]] = {
     "postal_code": ("postal", "123-4567", "〒123-4567", "123-4567"),
     "address": ("home", "みほん市中央1-2-3", "みほん市中央1-2-3", "みほん市中央1-2-3"),
     "phone": ("tel", "090-1234-5678", "090-1234-5678", "090-1234-5678"),
+    "digits": ("account", "0012345", "0012345", "0012345"),
     "my_number": ("number", "123456789018", "123456789018", "123456789018"),
     "group": ("members", [{"born": "1985-06-15", "member_name": "見本 太郎"},
                           {"member_name": "見本 次郎"}], "見本 太郎、見本 次郎", "見本 太郎, 見本 次郎"),

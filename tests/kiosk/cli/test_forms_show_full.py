@@ -54,7 +54,7 @@ def assert_text(text: Text, where: str) -> None:
 
 
 def assert_rule(rule: Rule, where: str) -> None:
-    assert rule.check in where
+    assert rule.shown in where
     assert_text(rule.message, where)
     for part in (rule.when, rule.field):
         if part:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from forms.model import Form
+from forms.model import Form, digit_count
 from forms.reading import options
 from kiosk.session.session import Question
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
@@ -38,7 +38,8 @@ def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submi
         return ChoiceInput(ui=ui, submit=submit, options=options(form, field),
                            initial=initial, multiple=kind.multiple)
     if kind.keypad:
-        return KeypadInput(ui=ui, submit=submit, kind=field.type, initial=initial)
+        limit = digit_count(field)[1] if kind.digit_boxes else None
+        return KeypadInput(ui=ui, submit=submit, kind=field.type, initial=initial, limit=limit)
     if kind.is_date:
         return DateInput(ui=ui, submit=submit, initial=initial, today=today,
                          bounds=field.date_bounds(today))

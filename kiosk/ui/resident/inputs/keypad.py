@@ -1,6 +1,7 @@
 """Numbers by touch: a 3x4 keypad with a large display.
 
-Used for copies, whole numbers, postal codes (shown as 〒100-0001) and phone numbers, and,
+Used for copies, whole numbers, postal codes (shown as 〒100-0001), phone numbers and digits
+fields (an account number: its digits counted beside them, 3 / 7, leading zeros kept), and,
 as `PinPad`, for the card PIN and the staff PIN, whose digits are never shown.
 """
 
@@ -47,10 +48,10 @@ class KeypadInput(FieldInput):
     key_width = NumericProperty(160)
 
     def __init__(self, *, ui: UiKit, submit: Submit, kind: str, initial: Any,
-                 **kwargs: Any) -> None:
+                 limit: int | None = None, **kwargs: Any) -> None:
         super().__init__(ui=ui, submit=submit, **kwargs)
         self.kind = kind
-        self.limit = _LIMITS.get(kind, 9)
+        self.limit = limit or _LIMITS.get(kind, 9)
         self.digits = "".join(c for c in str(initial or "") if c.isdigit() or c == HYPHEN)
         self.ids.area.bind(height=self._fit)
         bottom_left = HYPHEN if kind == "phone" else CLEAR
@@ -79,6 +80,8 @@ class KeypadInput(FieldInput):
         if self.kind == "postal_code":
             text = "〒" + (f"{text[:3]}-{text[3:]}" if len(text) > 3 else text)
         self.ui.set_text(self.ids.display, text)
+        if self.kind == "digits":  # how many of the digits are in: a 7-digit account, 3 / 7
+            self.ui.set_text(self.ids.suffix, f"{len(self.digits)} / {self.limit}")
 
     def value(self) -> Any:
         return self.digits
