@@ -28,14 +28,14 @@ from typing import Any
 from common.clock import JST
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
-from kiosk.desk.access import RoleRequired
+from kiosk.desk.access import RoleRequired, refuse_below
 from kiosk.errors import KioskError
 from kiosk.store.audit_chain import ChainCheck
 from kiosk.store.db import sqlite_file
 from kiosk.store.errors import SchemaOutdatedError, StoreError
 from kiosk.store.records import AuditEvent, StoredApplication
 from kiosk.store.repository import Store, open_store
-from kiosk.store.staff import StaffMember, at_least
+from kiosk.store.staff import StaffMember
 from kiosk.wiring import open_engine
 
 SHOW_DETAIL = "audit show"  # the detail of the `viewed` event a look by slip leaves
@@ -144,10 +144,10 @@ def _signed_in(store: Store, args: argparse.Namespace, lang: str) -> StaffMember
     above; a refusal names the role and, past the password, is audited."""
     password = _password(args, lang)
     member = store.sign_in(args.signer, password)
-    if not at_least(member.role, "supervisor"):
-        refused = RoleRequired.for_action("audit")
-        store.audit(member.staff_id, "refused", detail=refused.code)
-        raise KioskError(refused.message(lang))
+    try:
+        refuse_below(store, member, "audit")
+    except RoleRequired as refused:
+        raise KioskError(refused.message(lang)) from None
     return member
 
 

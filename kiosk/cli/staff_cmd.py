@@ -35,7 +35,7 @@ from common.clock import JST, utc_now
 from kiosk.cli.db_cmd import keyless_store
 from kiosk.cli.forms_cmd import language
 from kiosk.config import KioskConfig
-from kiosk.desk.access import ACTION_NAMES, NEEDS, ROLE_NAMES, RoleRequired
+from kiosk.desk.access import ACTION_NAMES, NEEDS, ROLE_NAMES, refuse_below
 from kiosk.errors import CodedError
 from kiosk.store.errors import InvalidValueError, NotFoundError
 from kiosk.store.repository import Store
@@ -44,7 +44,6 @@ from kiosk.store.staff import (
     ROLES,
     Role,
     StaffMember,
-    at_least,
     check_password,
     check_pin,
 )
@@ -251,10 +250,7 @@ def _signed_in(args: argparse.Namespace, store: Store, lang: str) -> str:
     if not as_id:
         raise AsRequired.for_action(action)
     member = store.sign_in(as_id, _own_password(args, as_id, lang))
-    if not at_least(member.role, NEEDS[action]):
-        refused = RoleRequired.for_action(action)
-        store.audit(member.staff_id, "refused", detail=refused.code)
-        raise refused
+    refuse_below(store, member, action)
     return member.staff_id
 
 

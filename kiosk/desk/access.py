@@ -9,7 +9,8 @@ unlock an account; an admin may also manage accounts, keys and the purge (CLI).
 from __future__ import annotations
 
 from kiosk.desk.errors import DeskError
-from kiosk.store.staff import Role
+from kiosk.store.repository import Store
+from kiosk.store.staff import Role, StaffMember, at_least
 
 # The action -> the least role allowed to do it.
 NEEDS: dict[str, Role] = {
@@ -74,3 +75,12 @@ class SignedOut(DeskError):
 
 
 CODES = (RoleRequired.code, DeskLocked.code, SignedOut.code)
+
+
+def refuse_below(store: Store, member: StaffMember, action: str) -> None:
+    """For the commands that sign a person in for one action (`kiosk staff`, `kiosk audit`):
+    RoleRequired, naming the role that may and audited, when `member`'s role may not."""
+    if not at_least(member.role, NEEDS[action]):
+        refused = RoleRequired.for_action(action)
+        store.audit(member.staff_id, "refused", detail=refused.code)
+        raise refused
