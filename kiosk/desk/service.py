@@ -50,8 +50,7 @@ from kiosk.store.errors import DuplicateSlipError, StoreError
 from kiosk.store.repository import OpenedApplication, SlipScan, StoredApplication
 from printouts.payload import Application, PayloadError, decode
 
-__all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult",
-           "submission_from_slip"]  # submission_from_slip: signed.py's, kept importable here
+__all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult"]
 
 log = logging.getLogger("kiosk.desk")
 
