@@ -179,10 +179,11 @@ def default_desk_id() -> str | None:
 
 # ---------------------------------------------------------------- the kiosk
 def build_kiosk(*, config: KioskConfig, clock: Clock = utc_now,
-                printer: tuple[Printer, str] | None = None) -> KioskParts:
+                printer: tuple[Printer, str] | None = None, library: Library | None = None) -> KioskParts:
     """A session wired to the configured forms, database, printer, keys and card reader; staff
-    sign in with their own id and kiosk PIN, checked by the store (`kiosk staff`)."""
-    library = load_forms(config=config)
+    sign in with their own id and kiosk PIN, checked by the store (`kiosk staff`). `library`
+    offers other forms than the configured ones (`kiosk try`: one form)."""
+    library = library or load_forms(config=config)
     engine = open_engine(config=config)
     try:
         return _kiosk_on(engine, config=config, library=library, clock=clock, printer=printer)

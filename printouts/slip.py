@@ -52,6 +52,7 @@ class SlipPaper:
     margin_mm: float
     dpi: int
     scale: float  # type sizes relative to the receipt's
+    marking: str = ""  # boxed above the ticket, as on stamped sample stock (`kiosk try`: 見本)
 
     @property
     def content_width(self) -> float:
@@ -142,10 +143,8 @@ def yen(amount: int) -> str:
 
 def _fee_line(fee: Fee) -> str:
     what = fee.kind or "手数料"
-    if fee.unit == 0:
-        return f"{what} 無料"
-    if fee.copies is None:
-        return f"{what} {yen(fee.unit)}"
+    if fee.unit == 0 or fee.copies is None:
+        return f"{what} {yen(fee.unit) if fee.unit else '無料'}"
     return f"{what} {yen(fee.unit)} × {fee.copies}通 = {yen(fee.total)}"
 
 
@@ -181,10 +180,8 @@ class _Slip:
 
     def heading(self, text: str) -> Block:
         size = self.pt(10)
-        block = Block(size * 1.7)
-        block.add(Box(0, 0, self.width, size * 1.5, line=0, fill=0.0))
-        block.add(Text(mm(1.5), size * 0.25, text, size, bold=True, gray=1.0))
-        return block
+        return Block(size * 1.7, [Box(0, 0, self.width, size * 1.5, line=0, fill=0.0),
+                                  Text(mm(1.5), size * 0.25, text, size, bold=True, gray=1.0)])
 
     def notice(self, text: str) -> Block:
         """A boxed line the resident must act on (bring the My Number card)."""
@@ -382,6 +379,8 @@ def render_slip(*, ticket: str, procedures: Sequence[Procedure], qr_text: str | 
         qr_text, codes = codes[0].text, ()  # a sheet's one code beside the number, as ever
     matrix = qr_matrix(qr_text) if qr_text is not None else None
     sections = _SlipFlow(s, flow, issued_at.date())
+    if paper.marking:  # before anything else: nobody mistakes a try-out's slip for a real one
+        flow.place(s.notice(paper.marking))
     sections.top(ticket, None if page_h is None else matrix)
     counters = list(dict.fromkeys(p.counter for p in procedures))
     sections.where(office_name, counters, issued_at)

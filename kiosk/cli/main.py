@@ -8,12 +8,23 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from kiosk.cli import audit_cmd, card_cmd, db_cmd, desk_cmd, forms_cmd, keys_cmd, monkey_cmd, run_cmd, staff_cmd
+from kiosk.cli import (
+    audit_cmd,
+    card_cmd,
+    db_cmd,
+    desk_cmd,
+    forms_cmd,
+    keys_cmd,
+    monkey_cmd,
+    run_cmd,
+    staff_cmd,
+    try_cmd,
+)
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import KioskError
 from kiosk.logs import configure_logging
 
-GROUPS = (forms_cmd, card_cmd, keys_cmd, db_cmd, run_cmd, desk_cmd, staff_cmd, audit_cmd, monkey_cmd)
+GROUPS = (forms_cmd, card_cmd, keys_cmd, db_cmd, run_cmd, try_cmd, desk_cmd, staff_cmd, audit_cmd, monkey_cmd)
 log = logging.getLogger("kiosk.cli")
 
 
