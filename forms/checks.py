@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from common.clock import japan_date, utc_now
 from forms import events, expr
+from forms.bank_checks import check_bank_links
 from forms.errors import Code, ExpressionError
 from forms.field_types import BINDINGS, SEX_VALUES
 from forms.model import Form, FormField, Rule
@@ -57,6 +58,7 @@ def check_form(form: Form, src: Source, *, counters: set[str] | None, strict: bo
     _bindings(form, located, src)
     _expressions(form, located, src)
     _cycles(located, src)
+    check_bank_links(located, src)
     check_values(form, [(loc.field, loc.path) for loc in located], src,
                  today=today or japan_date(utc_now()))
     _outside_group(form, src)

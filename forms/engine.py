@@ -15,7 +15,7 @@ from typing import Any, Literal
 from forms import expr
 from forms.answer_messages import message
 from forms.model import Form, FormField, Rule, digit_count
-from forms.normalise import Invalid, normalise
+from forms.normalise import Invalid, check_branch, normalise
 from forms.patterns import matches
 from forms.text import Text
 
@@ -152,6 +152,8 @@ class _Run:
         else:
             try:
                 value = normalise(raw, f, self.form, self.today)
+                if f.bank is not None:  # a branch is one of its bank's: the bank answered beside it
+                    check_branch(value, lookup(f.bank))
             except Invalid as exc:
                 error = AnswerError(path, exc.code, message(exc.code, exc.params))
         if visible and error is None and value is not None:

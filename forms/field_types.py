@@ -20,8 +20,9 @@ Options = Literal["choices", "applicants", "yes_no"]
 # What `min` / `max` mean: a whole number, a date (or `today`), a number of items.
 Bounds = Literal["number", "date", "items"]
 # How the kiosk asks it: the kana keyboard, the number pad, the date picker, option
-# buttons, a list of items to add to.
-Entry = Literal["kana", "keypad", "date", "options", "items"]
+# buttons, a list of items to add to, the bank picker and the branch picker (searched by kana,
+# forms/banks.py).
+Entry = Literal["kana", "keypad", "date", "options", "items", "bank", "branch"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,16 @@ class FieldType:
         """Typed on the number pad."""
         return self.entry == "keypad"
 
+    @property
+    def is_bank(self) -> bool:
+        """Its answer is a 4-digit 全銀 bank code, named from forms/banks.py."""
+        return self.entry == "bank"
+
+    @property
+    def is_branch(self) -> bool:
+        """Its answer is a 3-digit branch code of the bank its field's `bank:` names."""
+        return self.entry == "branch"
+
 
 _TEXTUAL = frozenset({"card.name", "card.address", "office.name", "office.address", "office.phone"})
 
@@ -122,6 +133,8 @@ FIELD_TYPES = MappingProxyType({
     "address": FieldType(entry="kana", bindings=frozenset({"card.address", "office.address"})),
     "phone": FieldType(entry="keypad", bindings=frozenset({"office.phone"})),
     "digits": FieldType(entry="keypad", digit_boxes=True),
+    "bank": FieldType(entry="bank"),
+    "bank_branch": FieldType(entry="branch"),
     "my_number": FieldType(counter_only=True, bindings=frozenset({"card.my_number"})),
     "group": FieldType(has_children=True, repeats=True, bounds="items", entry="items"),
     "section": FieldType(holds_value=False, has_children=True),

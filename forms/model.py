@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from forms.field_types import FIELD_TYPES, FieldType
 from forms.patterns import UnsafePattern, compile_pattern
@@ -26,7 +26,7 @@ DIGITS_MAX = 32  # the longest digits field: one box a digit must still fit acro
 FieldTypeName = Literal[
     "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
     "applicant", "postal_code", "address", "phone", "my_number", "group", "section", "info",
-    "digits",
+    "digits", "bank", "bank_branch",
 ]
 Category = Literal[
     "certificate", "registration", "moving", "tax", "family_register", "insurance", "welfare",
@@ -101,6 +101,8 @@ class FormField(_Model):
     # A digits field's number of digits: exactly `length`, or from min_length to max_length.
     length: int | None = None
     min_length: int | None = None
+    # A bank_branch field's bank: the id of the form's `bank` field whose branch it is.
+    bank: str | None = Field(default=None, pattern=ID)
     default: Any = None
     fields: list[FormField] | None = None
     item_label: Text | None = None
@@ -128,6 +130,14 @@ class FormField(_Model):
         return {**data, "bind": own[0] if own else None,
                 "event_bind": tuple(p for p in parts if p.startswith("event."))}
 
+    @field_validator("bank")
+    @classmethod
+    def _bank_on_branch_only(cls, bank: str | None, info: ValidationInfo) -> str | None:
+        # A field validator, so a stray `bank:` is reported at its own line.
+        if bank is not None and info.data.get("type") not in (None, "bank_branch"):
+            raise ValueError(f"a {info.data['type']} field takes no `bank` (only bank_branch does)")
+        return bank
+
     @model_validator(mode="after")
     def _shape_fits_type(self) -> FormField:
         kind = self.kind
@@ -145,6 +155,8 @@ class FormField(_Model):
             raise ValueError(f"a {self.type} field takes no min/max")
         _check_bounds(self)
         _check_lengths(self)
+        if kind.is_branch and self.bank is None:
+            raise ValueError("a bank_branch field needs `bank:`, the id of its bank field")
         if not kind.holds_value and (self.required is not False or self.bind or self.event_bind):
             raise ValueError(
                 f"a {self.type} field holds no answer, so it cannot be required or bound")

@@ -15,6 +15,7 @@ from typing import Any
 import jaconv
 
 from common.mynumber import is_valid_my_number
+from forms.banks import shipped_directory
 from forms.japanese_dates import parse_date
 from forms.model import Form, FormField, digit_count
 
@@ -143,6 +144,35 @@ def _digits(value: Any, field: FormField, *_: object) -> str:
     return digits
 
 
+def _code(value: Any, count: int, code: str) -> str:
+    """A code the kiosk's picker handed over (or a clerk typed): exactly `count` digits, full-width
+    folded; never padded, since 12 is not a short way to write 0012 in a picker's answer."""
+    digits = re.sub(r"\s", "", _half_digits(value)) if isinstance(value, str) else ""
+    if not re.fullmatch(rf"[0-9]{{{count}}}", digits):
+        raise Invalid(code)
+    return digits
+
+
+def _bank(value: Any, field: FormField, *_: object) -> str:
+    code = _code(value, 4, "not_bank_code")
+    if shipped_directory().bank(code) is None:
+        raise Invalid("unknown_bank", given=code)
+    return code
+
+
+def _branch(value: Any, field: FormField, *_: object) -> str:
+    return _code(value, 3, "not_branch_code")  # whose branch it is: check_branch, with the bank
+
+
+def check_branch(code: str, bank_code: Any) -> None:
+    """A branch code must be one of the chosen bank's; with no valid bank chosen yet, the bank
+    field carries the error and the branch is left for then."""
+    directory = shipped_directory()
+    bank = directory.bank(bank_code) if isinstance(bank_code, str) else None
+    if bank is not None and directory.branch(bank.code, code) is None:
+        raise Invalid("unknown_branch", given=code, bank=bank.name)
+
+
 def _phone(value: Any, field: FormField, *_: object) -> str:
     text = re.sub(r"[‐－ー―−]", "-", _half_digits(str(value).strip()))
     text = re.sub(r"[()\s]", "-", text).strip("-")
@@ -178,6 +208,8 @@ NORMALISERS: dict[str, Callable[[Any, FormField, Form, dt.date], Any]] = {
     "address": _text,
     "phone": _phone,
     "digits": _digits,
+    "bank": _bank,
+    "bank_branch": _branch,
     "my_number": _my_number,
     "applicant": _applicant,
 }

@@ -16,6 +16,7 @@ from typing import Any
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
+from forms.banks import shipped_directory
 from forms.japanese_dates import format_era, format_western
 from forms.model import Form, FormField
 from forms.text import T, Text
@@ -107,6 +108,41 @@ def _postal_code(form: Form, field: FormField, value: Any, lang: str) -> str:
     return f"〒{value}" if lang == "ja" else str(value)
 
 
+def _coded(name: str | None, code: str, lang: str) -> str:
+    """'三菱ＵＦＪ銀行（0005）'; a code the data does not know is shown as it is, so marked."""
+    if name is None:
+        return f"{code}（不明なコード）" if lang == "ja" else f"{code} (unknown code)"
+    return f"{name}（{code}）" if lang == "ja" else f"{name} ({code})"
+
+
+def _bank(form: Form, field: FormField, value: Any, lang: str) -> str:
+    if not isinstance(value, str):
+        raise Unreadable("not a bank code")
+    bank = shipped_directory().bank(value)
+    return _coded(bank.name if bank else None, value, lang)
+
+
+def _branch_code(form: Form, field: FormField, value: Any, lang: str) -> str:
+    """A branch read without its bank's answer (read_value's `beside`): only the code can be
+    told; nothing says it is unknown."""
+    return _code_of(value)
+
+
+def _code_of(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Unreadable("not a branch code")
+    return value
+
+
+def read_branch(value: Any, bank_code: Any, lang: str) -> str:
+    """'丸の内（002）': zengin's branch name as it is, and its code."""
+    code = _code_of(value)
+    if not isinstance(bank_code, str):
+        return code
+    branch = shipped_directory().branch(bank_code, code)
+    return _coded(branch.name if branch else None, code, lang)
+
+
 def _group(form: Form, field: FormField, value: Any, lang: str) -> str:
     if not isinstance(value, list):
         raise Unreadable("not a list of items")
@@ -127,17 +163,24 @@ READERS: Mapping[str, Reader] = {
     "address": _as_is,
     "phone": _as_is,
     "digits": _as_is,
+    "bank": _bank,
+    "bank_branch": _branch_code,
     "my_number": _as_is,
     "group": _group,
 }
 
 
-def read_value(form: Form, field: FormField, value: Any, lang: str) -> str:
+def read_value(form: Form, field: FormField, value: Any, lang: str,
+               beside: Mapping[str, Any] | None = None) -> str:
     """The answer in words, '昭和50年1月2日', '世帯全員', 'はい', '2通'; '' when unanswered.
 
     Other languages than ja and en take the form's own translations and babel's dates, and
     fall back to Japanese labels. Raises Unreadable for a value its field cannot hold.
+    `beside` holds the answers next to this one (a group item's, or the form's): a branch is
+    named only with its bank's answer ('丸の内（002）'), else read as its code.
     """
     if value is None or (isinstance(value, str | list) and not value) or not field.kind.holds_value:
         return ""
+    if field.bank is not None and beside is not None:
+        return read_branch(value, beside.get(field.bank), lang)
     return READERS[field.type](form, field, value, lang)

@@ -8,11 +8,12 @@ type has none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from forms.japanese_dates import ERAS, era_of
 from forms.model import Form, FormField, digit_count
+from printouts.bank_entries import coded_entry, coded_name
 from printouts.boxes import char_boxes, digit_row, ticks
 from printouts.layout import Block, Ellipse, Fonts, Line, Text, mm, text_block
 from printouts.values import chosen, options
@@ -40,8 +41,10 @@ def eras_for(field: FormField, today: dt.date) -> list[str]:
 class Entries:
     """The writing area of each field type, with any known value printed in."""
 
-    def __init__(self, form: Form, fonts: Fonts, today: dt.date) -> None:
+    def __init__(self, form: Form, fonts: Fonts, today: dt.date,
+                 known: Mapping[str, Any] | None = None) -> None:
         self.form, self.fonts, self.today = form, fonts, today
+        self.known = known or {}  # the answers already known, by path: a branch's bank among them
 
     def text(self, f: FormField, value: Any) -> Block:
         return self.lines(2 if (f.max_length or 100) > 60 else 1, "" if value is None else str(value))
@@ -67,6 +70,12 @@ class Entries:
 
     def digits(self, f: FormField, value: Any) -> Block:
         return digit_row(digit_count(f)[1], str(value or ""), box=BOX, width=ENTRY_W)
+
+    def coded(self, f: FormField, value: Any) -> Block:
+        """A bank or branch: a line for its name, and its code one digit a box."""
+        name, code = coded_name(f, value, self.known)
+        return coded_entry(f, name, code, width=ENTRY_W, fonts=self.fonts, box=BOX, size=12,
+                           write_line=True)
 
     def my_number(self, f: FormField, value: Any) -> Block:
         return text_block("個人番号は窓口でマイナンバーカードから読み取ります。ここには書かないでください。",
@@ -143,4 +152,5 @@ ENTRIES: dict[str, tuple[float, Entry]] = {
     "integer": (1.0, Entries.number), "copies": (1.0, Entries.copies),
     "phone": (2.4, Entries.phone), "postal_code": (1.8, Entries.postal),
     "my_number": (2.0, Entries.my_number), "digits": (2.4, Entries.digits),
+    "bank": (3.0, Entries.coded), "bank_branch": (3.0, Entries.coded),
 }

@@ -75,8 +75,8 @@ class _Body:
 
     def __init__(self, form: Form, ev: Evaluation, fonts: Fonts, today: dt.date) -> None:
         self.form, self.ev, self.fonts = form, ev, fonts
-        self.entries = Entries(form, fonts, today)
         self.known = {s.path: s.value for s in ev.states if s.value is not None and s.error is None}
+        self.entries = Entries(form, fonts, today, self.known)
         self.units: list[Unit] = []
         self.loose()
 
@@ -188,13 +188,14 @@ class _Body:
         self.banded(stacked(head, header), stacked(self.band(f"{f.label.ja}（続き）", note), header))
         for i in range(count):
             item = items[i] if i < len(items) else {}
-            cells = [self.cell(c, item.get(c.id), w) for c, w in zip(children, widths[1:], strict=True)]
+            cells = [self.cell(c, item, w) for c, w in zip(children, widths[1:], strict=True)]
             self.add(self.cells_row([text_block(str(i + 1), width=widths[0], size=9, fonts=self.fonts),
                                      *cells], widths, min_height=mm(13)))
         self.loose()
 
-    def cell(self, f: FormField, value: Any, width: float) -> Block:
-        inner = width - mm(2.4)
+    def cell(self, f: FormField, item: Mapping[str, Any], width: float) -> Block:
+        """One item's answer in its column; the item's other answers name a branch's bank."""
+        inner, value = width - mm(2.4), item.get(f.id)
         if f.kind.is_choice:
             picked = chosen(f, value)
             return ticks([(label, v in picked) for v, label in options(self.form, f)], width=inner,
@@ -204,7 +205,7 @@ class _Body:
             text = read_value(self.form, f, value, "ja") if value else f"{hint}\n　　年　　月　　日"
             return text_block(text, width=inner, size=8, fonts=self.fonts, leading=1.6,
                               gray=0.0 if value else 0.45)
-        return text_block(read_value(self.form, f, value, "ja"), width=inner, size=10, fonts=self.fonts)
+        return text_block(read_value(self.form, f, value, "ja", item), width=inner, size=10, fonts=self.fonts)
 
     def table_row(self, cells: list[str], widths: list[float], *, size: float,
                   fill: float | None = None) -> Block:

@@ -21,6 +21,7 @@ from common.flags import FlagCode, split_marks
 from forms.engine import Evaluation, evaluate
 from forms.model import Form, FormField, digit_count
 from forms.reading import read_value
+from printouts.bank_entries import coded_entry, coded_name
 from printouts.boxes import char_boxes, digit_row, label_row, ticks
 from printouts.document import PDF, Document
 from printouts.layout import Block, Box, Flow, Fonts, mm, render_pdf, stacked, text_block
@@ -126,6 +127,13 @@ class _Builder:
         count = digit_count(field)[1]
         return digit_row(count, str(value), box=mm(6.5), width=VALUE_W - mm(5)), []
 
+    def coded_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
+        """A bank or branch: its name, and its code one digit a box (printouts/bank_entries.py)."""
+        name, code = coded_name(field, value, self.ev.values)
+        block = coded_entry(field, name, code, width=VALUE_W - mm(5), fonts=self.fonts, box=mm(6),
+                            size=10.5, write_line=False)
+        return block, self.glyph_flags(name)
+
     def words_cell(self, field: FormField, value: Any) -> tuple[Block, list[str]]:
         text = read_value(self.form, field, value, "ja")
         block = text_block(text, width=VALUE_W - mm(5), size=10.5, fonts=self.fonts, leading=1.3)
@@ -154,7 +162,7 @@ class _Builder:
         for i, item in enumerate(items):
             cells, marks = [str(i + 1)], []
             for child in children:
-                text = read_value(self.form, child, item.get(child.id), "ja")
+                text = read_value(self.form, child, item.get(child.id), "ja", item)
                 codes = self.marks.at(f"{path}[{i}].{child.id}", self.glyph_flags(text))
                 cells.append(text)
                 marks.append(" ".join(flag_mark(c) for c in codes))
@@ -188,6 +196,7 @@ _CELLS: dict[str, tuple[float, _Cell]] = {
     "phone": (2.4, _WORDS), "postal_code": (1.8, _WORDS), "choice": (2.0, _TICKS),
     "yes_no": (1.6, _TICKS), "multi_choice": (3.0, _TICKS), "applicant": (2.0, _TICKS),
     "my_number": (3.0, _DIGITS), "digits": (2.4, _Builder.digit_boxes_cell),
+    "bank": (3.0, _Builder.coded_cell), "bank_branch": (3.0, _Builder.coded_cell),
 }
 
 

@@ -21,6 +21,7 @@ from forms.model import Form, FormField, digit_count
 from forms.reading import options
 
 SAMPLE_NAME = "見本 花子"
+SAMPLE_BANK, SAMPLE_BRANCH = "0005", "002"
 SAMPLE_NAME_KANA = "ミホン ハナコ"
 SAMPLE_RARE_NAME = "𠮷田 髙橋"  # 𠮷 (U+20BB7) is in no JIS X 0208 font: it shows the fallback
 SAMPLE_ADDRESS = "みほん市中央一丁目2番3号 見本ハイツ101号室"
@@ -324,6 +325,9 @@ SAMPLE_VALUES: dict[str, _Sample] = {
     "my_number": lambda s, f, names: sample_my_number(),
     # Leading zeros, so a preview shows they are kept: 0012345 for a 7-digit account.
     "digits": lambda s, f, names: "12345".rjust(digit_count(f)[1], "0")[-digit_count(f)[1]:],
+    # 三菱ＵＦＪ銀行 丸の内: a bank every sample uses, so the sample branch is one of its own.
+    "bank": lambda s, f, names: SAMPLE_BANK,
+    "bank_branch": lambda s, f, names: SAMPLE_BRANCH,
 }
 # Other values to try when a rule refuses the first (an account number of the wrong length).
 _TYPED_CANDIDATES: dict[str, tuple[str, ...]] = {

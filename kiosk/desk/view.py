@@ -307,7 +307,7 @@ class _Walker:
                 if group is not None:
                     out.append(group)
             elif not _empty(values.get(f.id)):
-                out.append(self.leaf(f, values[f.id], f"{prefix}{f.id}"))
+                out.append(self.leaf(f, values[f.id], f"{prefix}{f.id}", beside=values))
         return out
 
     def group(self, f: FormField, items: Any, prefix: str) -> FieldView | None:
@@ -325,11 +325,11 @@ class _Walker:
                          f"{count} {'entry' if count == 1 else 'entries'}", items,
                          self._flags(path), rows)
 
-    def leaf(self, f: FormField, value: Any, path: str, *, extra: tuple[str, ...] = ()
-             ) -> FieldView:
+    def leaf(self, f: FormField, value: Any, path: str, *, extra: tuple[str, ...] = (),
+             beside: Mapping[str, Any] | None = None) -> FieldView:
         if "[" not in path:
             self.used.add(f.id)
-        words = self._words(f, value)
+        words = self._words(f, value, beside)
         if words is None:  # an answer the form cannot word: show it as stored
             words, extra = (_raw_text(value),) * 2, (*extra, FlagCode.INVALID)
         card = split_marks(self.flags.get(path, ()))[1]
@@ -338,9 +338,11 @@ class _Walker:
         return FieldView(path, f.id, f.type, f.label.ja, f.label.get("en"), *words, value,
                          self._flags(path, extra), card_ja=said[0], card_en=said[1])
 
-    def _words(self, f: FormField, value: Any) -> tuple[str, str] | None:
+    def _words(self, f: FormField, value: Any, beside: Mapping[str, Any] | None = None
+               ) -> tuple[str, str] | None:
         try:
-            return read_value(self.form, f, value, "ja"), read_value(self.form, f, value, "en")
+            return (read_value(self.form, f, value, "ja", beside),
+                    read_value(self.form, f, value, "en", beside))
         except (TypeError, ValueError):
             return None
 

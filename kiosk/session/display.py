@@ -7,6 +7,7 @@ value is forms.reading's, so the resident confirms what the desk and the paper f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from forms.model import Form, FormField
 from forms.reading import YES_NO, Unreadable, item_summary, read_value
 from forms.text import Text
 from kiosk.session import shared
+from kiosk.session.questions import path_beside, value_at
 from kiosk.session.session import Procedure, Question, Session
 from printouts.slip import fees_of
 
@@ -78,7 +80,8 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list)) and not value)
 
 
-def read_answer(form: Form, field: FormField, value: Any, lang: str) -> str:
+def read_answer(form: Form, field: FormField, value: Any, lang: str,
+                beside: Mapping[str, Any] | None = None) -> str:
     """The answer as forms.reading words it; one it cannot word is shown as it was typed.
 
     The confirm screen lists answers before they are checked for sending, so a value the
@@ -86,7 +89,7 @@ def read_answer(form: Form, field: FormField, value: Any, lang: str) -> str:
     what is wrong with it.
     """
     try:
-        return read_value(form, field, value, lang)
+        return read_value(form, field, value, lang, beside)
     except Unreadable:
         return str(value)
 
@@ -171,12 +174,18 @@ def _row(session: Session, index: int, ev: Evaluation, state: FieldState, lang: 
         procedure=index,
         path=state.path,
         label=state.field.label,
-        value=read_answer(proc.form, state.field, raw, lang),
+        value=read_answer(proc.form, state.field, raw, lang, _beside(proc, state)),
         from_card=FlagCode.FROM_CARD in marks,
         changed=FlagCode.CORRECTED in marks,
         undecodable=FlagCode.UNDECODABLE in marks,
         fills=tuple(session.procedures[i].form.name for i in fills),
     )
+
+
+def _beside(proc: Procedure, state: FieldState) -> dict[str, Any] | None:
+    """The bank a branch belongs to, which reading it by name needs (丸の内（002）)."""
+    bank = state.field.bank
+    return None if bank is None else {bank: value_at(proc, path_beside(state.path, bank))}
 
 
 def _charges(form: Form, ev: Evaluation) -> tuple[Charge, ...]:

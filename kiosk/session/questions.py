@@ -154,6 +154,14 @@ class QuestionFlow(SessionState):
         self.group_item = None
         self._go(Screen.QUESTION)
 
+    def answer_beside(self, question: Question, field_id: str) -> Any:
+        """Another field's answer next to the question's (in the same group item when the
+        question is an item's): the branch picker searches the bank answered before it."""
+        if question.procedure >= len(self.procedures):
+            return None
+        return value_at(self.procedures[question.procedure],
+                        path_beside(question.state.path, field_id))
+
     def optional_questions(self) -> list[Question]:
         """Questions not asked one by one (optional, still empty), for the confirm screen."""
         out: list[Question] = []
@@ -197,6 +205,12 @@ def _mark_correction(proc: Procedure, path: str) -> None:
         if FlagCode.FROM_CARD in marks:
             marks.append(card_value_mark(card))
     proc.flags[path] = marks
+
+
+def path_beside(path: str, field_id: str) -> str:
+    """The path of `field_id` next to `path`: in the same group item when `path` is an item's."""
+    item, _dot, _own = path.rpartition(".")
+    return f"{item}.{field_id}" if item else field_id
 
 
 def value_at(proc: Procedure, path: str) -> Any:

@@ -41,9 +41,9 @@ def canonical_definition(form: Form) -> bytes:
 
 
 # Keys the definition gained after format 2's digests were fixed (a digits field's `length`,
-# a rule's `pattern`): left out while unset, so a form that does not use them keeps its digest
-# and slips printed before an update still decode after it.
-_ADDED_LATER = frozenset({"length", "min_length", "pattern"})
+# a rule's `pattern`, a branch field's `bank`): left out while unset, so a form that does not
+# use them keeps its digest and slips printed before an update still decode after it.
+_ADDED_LATER = frozenset({"length", "min_length", "pattern", "bank"})
 
 
 def _without_unset(value: Any) -> Any:

@@ -84,6 +84,8 @@ FORM = """
       - {id: home, type: address, label: {ja: 住所, en: Address}}
       - {id: tel, type: phone, label: {ja: 電話, en: Phone}}
       - {id: account, type: digits, length: 7, label: {ja: 口座番号, en: Account number}}
+      - {id: bank, type: bank, label: {ja: 金融機関, en: Bank}}
+      - {id: branch, type: bank_branch, bank: bank, label: {ja: 支店, en: Branch}}
       - id: members
         type: group
         label: {ja: 異動者, en: People moving}
@@ -113,6 +115,8 @@ READINGS: dict[str, tuple[str, Any, str, str]] = {
     "address": ("home", "みほん市中央1-2-3", "みほん市中央1-2-3", "みほん市中央1-2-3"),
     "phone": ("tel", "090-1234-5678", "090-1234-5678", "090-1234-5678"),
     "digits": ("account", "0012345", "0012345", "0012345"),
+    "bank": ("bank", "0005", "三菱ＵＦＪ銀行（0005）", "三菱ＵＦＪ銀行 (0005)"),
+    "bank_branch": ("branch", "002", "丸の内（002）", "丸の内 (002)"),  # its bank answered beside it
     "my_number": ("number", "123456789018", "123456789018", "123456789018"),
     "group": ("members", [{"born": "1985-06-15", "member_name": "見本 太郎"},
                           {"member_name": "見本 次郎"}], "見本 太郎、見本 次郎", "見本 太郎, 見本 次郎"),
@@ -144,8 +148,9 @@ def test_each_type_reads_in_japanese_and_english(name: str, form: Form) -> None:
         form = _form(MY_NUMBER_FORM)
     field = form.field(field_id)
     assert field.type == name
-    assert read_value(form, field, value, "ja") == ja
-    assert read_value(form, field, value, "en") == en
+    beside = {"bank": "0005"}
+    assert read_value(form, field, value, "ja", beside) == ja
+    assert read_value(form, field, value, "en", beside) == en
 
 
 def test_a_western_date_stays_western_and_other_languages_get_their_own(form: Form) -> None:

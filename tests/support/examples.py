@@ -146,7 +146,7 @@ def large_application(slip_id: bytes = bytes(12)) -> Application:
     )
     jidou_teate = ProcedureEntry(
         form_id="jidou_teate",
-        form_version=1,
+        form_version=2,
         answers={
             "applicant": "self",
             "applicant_name": _NAME,
@@ -166,8 +166,8 @@ def large_application(slip_id: bytes = bytes(12)) -> Application:
                 },
             ],
             "claimant_insurance": "kokuho",
-            "bank_name": "みほん信用金庫",
-            "branch_name": "桜が丘支店",
+            "bank": "1001",  # 北海道信金, picked at the kiosk by its reading
+            "branch": "002",  # 豊平
             "account_type": "ordinary",
             "account_number": "1234567",
             "account_holder_kana": _KANA,
