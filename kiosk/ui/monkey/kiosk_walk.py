@@ -3,9 +3,10 @@
 Most steps touch one visible, enabled target: the screen's main button more often than a
 key, もどる now and then, the top bar's language, 文字を大きく and 白黒反転 a few times in a
 hundred. On the PIN pad it types the card's PIN half the time (else it would only ever block
-cards); it types text into the system keyboard's field when one shows; it lays the card on
-the reader when the identify screen waits for one; about once in a hundred steps it lets the
-idle warning or the idle timeout come. It never touches 「端末を終了する」 (closing the kiosk
+cards); on a bank or branch question it picks from the list of matches a third of the time;
+it types text into the system keyboard's field when one shows; it lays the card on the reader
+when the identify screen waits for one; about once in a hundred steps it lets the idle
+warning or the idle timeout come. It never touches 「端末を終了する」 (closing the kiosk
 is the staff menu's purpose, not a fault).
 """
 
@@ -80,7 +81,7 @@ class KioskWalk(Walk):
         if not targets:
             await self.robot.frames(2)
             return None
-        target = self.pick(targets)
+        target = self.listed(targets) or self.pick(targets)
         self.report.actions[self.kind(target)] += 1
         return await self.touch(target)
 
@@ -97,6 +98,12 @@ class KioskWalk(Walk):
         weights = [main if t is primary else back if getattr(t, "kid", "") == "chrome:back"
                    else 1.0 for t in rest]
         return rng.choices(rest, weights=weights)[0]
+
+    def listed(self, targets: list[Any]) -> Any:
+        """A bank or branch from the list of matches, a third of the time one shows: among
+        50 kana keys a random touch seldom lands on one, and only a pick answers."""
+        picks = [t for t in targets if ":pick:" in str(getattr(t, "kid", ""))]
+        return self.rng.choice(picks) if picks and self.rng.random() < 0.3 else None
 
     def kind(self, target: Any) -> str:
         kid = str(getattr(target, "kid", "") or type(target).__name__)

@@ -1,7 +1,7 @@
 """Which answer widget a field gets, by what its type's row says (forms/field_types.py):
 options become tiles, keypad types the number pad, dates the date picker, a repeated group
-its list of items, and free text the kana keyboard. A new type with one of these entries
-needs nothing here."""
+its list of items, bank and branch the search by reading, and free text the kana keyboard.
+A new type with one of these entries needs nothing here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from forms.model import Form, digit_count
 from forms.reading import options
 from kiosk.session.session import Question
+from kiosk.ui.resident.inputs.bank_search import Beside, bank_input
 from kiosk.ui.resident.inputs.base import FieldInput, Submit
 from kiosk.ui.resident.inputs.choices import ChoiceInput
 from kiosk.ui.resident.inputs.date_picker import DateInput
@@ -31,7 +32,9 @@ class GroupCalls:
 
 
 def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submit: Submit,
-               today: dt.date, group: GroupCalls | None = None) -> FieldInput:
+               today: dt.date, group: GroupCalls | None = None,
+               beside: Beside | None = None) -> FieldInput:
+    """`beside` reads another answer next to the question's (the branch's bank)."""
     field = question.state.field
     kind = field.kind
     if kind.is_choice:
@@ -43,6 +46,8 @@ def make_input(*, ui: UiKit, form: Form, question: Question, initial: Any, submi
     if kind.is_date:
         return DateInput(ui=ui, submit=submit, initial=initial, today=today,
                          bounds=field.date_bounds(today))
+    if kind.is_bank or kind.is_branch:
+        return bank_input(ui=ui, submit=submit, field=field, initial=initial, beside=beside)
     if kind.repeats and group is not None:
         return GroupInput(ui=ui, submit=submit, field=field, items=group.items, add=group.add,
                           edit=group.edit, remove=group.remove)

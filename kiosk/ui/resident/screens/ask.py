@@ -68,7 +68,8 @@ class AskScreen(KioskScreen):
         initial = self.input.value() if same_question and self.input else question.state.value
         self._key = key
         self._set_input(make_input(ui=ui, form=form, question=question, initial=initial,
-                                   submit=self.answer, today=self.session.today(), group=group))
+                                   submit=self.answer, today=self.session.today(), group=group,
+                                   beside=lambda fid: self.session.answer_beside(question, fid)))
 
     def _ways(self, question: Question) -> None:
         ui, ways = self.ui, self.ids.ways
