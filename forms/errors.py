@@ -29,6 +29,18 @@ class ExpressionError(FormsError):
         self.column = column
 
 
+class ShapeError(ValueError):
+    """A model validator's complaint, in both languages and pinned to the key at fault
+    (`length:`, not the field's first line): forms/schema_errors.py reports it there.
+    A ValueError, because pydantic turns only those into validation errors."""
+
+    def __init__(self, message: Text, *, key: str | None = None, hint: Text | None = None) -> None:
+        super().__init__(message.get("en"))
+        self.text = message
+        self.key = key
+        self.hint = hint
+
+
 class UnknownFormError(FormsError):
     def __init__(self, form_id: str) -> None:
         super().__init__(

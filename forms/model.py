@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from forms.errors import ShapeError
+from forms.field_shape import DIGITS_MAX, RELATIVE_DATE, check_shape
 from forms.field_types import FIELD_TYPES, FieldType
 from forms.patterns import UnsafePattern, compile_pattern
-from forms.text import Text
+from forms.text import T, Text
 
 ID = r"^[a-z][a-z0-9_]{0,39}$"
-# A date bound counted from the day of answering: `today - 1 year`, `today + 14 days`.
-_RELATIVE = re.compile(r"^today\s*(?P<sign>[+-])\s*(?P<n>\d{1,4})\s*(?P<unit>days?|months?|years?)$")
 CHOICE_VALUE = r"^[a-z0-9][a-z0-9_]{0,39}$"
-DIGITS_MAX = 32  # the longest digits field: one box a digit must still fit across the paper
 
 FieldTypeName = Literal[
     "text", "katakana", "integer", "copies", "date", "choice", "multi_choice", "yes_no",
@@ -71,13 +69,14 @@ class Rule(_Model):
             try:
                 compile_pattern(pattern)
             except UnsafePattern as exc:
-                raise ValueError(str(exc)) from None
+                raise ShapeError(T(f"この正規表現は使えません: {exc}", str(exc))) from None
         return pattern
 
     @model_validator(mode="after")
     def _check_or_pattern(self) -> Rule:
         if (self.check is None) == (self.pattern is None):
-            raise ValueError("each rule has either `check` (a condition) or `pattern`, not both")
+            raise ShapeError(T("ルールには check（条件）か pattern のどちらか一方を書きます。",
+                               "each rule has either `check` (a condition) or `pattern`, not both."))
         return self
 
     @property
@@ -125,8 +124,10 @@ class FormField(_Model):
         parts = [p.strip() for p in data["bind"].split(" or ")]
         own = [p for p in parts if not p.startswith("event.")]
         if len(own) > 1:
-            raise ValueError("`bind` names one source besides event.ID ones, joined by `or` "
-                             "(event.previous_address or card.address)")
+            raise ShapeError(T("bind に書けるのは event.ID のほかに一つだけで、or でつなぎます"
+                               "（event.previous_address or card.address）。",
+                               "`bind` names one source besides event.ID ones, joined by `or` "
+                               "(event.previous_address or card.address)."))
         return {**data, "bind": own[0] if own else None,
                 "event_bind": tuple(p for p in parts if p.startswith("event."))}
 
@@ -135,31 +136,14 @@ class FormField(_Model):
     def _bank_on_branch_only(cls, bank: str | None, info: ValidationInfo) -> str | None:
         # A field validator, so a stray `bank:` is reported at its own line.
         if bank is not None and info.data.get("type") not in (None, "bank_branch"):
-            raise ValueError(f"a {info.data['type']} field takes no `bank` (only bank_branch does)")
+            raise ShapeError(T(f"{info.data['type']} の項目には bank を書けません"
+                               "（bank_branch だけです）。",
+                               f"a {info.data['type']} field takes no `bank` (only bank_branch does)."))
         return bank
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> FormField:
-        kind = self.kind
-        if kind.needs_choices and not self.choices:
-            raise ValueError(f"a {self.type} field needs `choices`")
-        if self.choices and not kind.needs_choices:
-            raise ValueError(
-                f"a {self.type} field takes no `choices` (only {_types_that('needs_choices')} do)")
-        if kind.has_children and not self.fields:
-            raise ValueError(f"a {self.type} field needs `fields` (the questions inside it)")
-        if self.fields and not kind.has_children:
-            raise ValueError(
-                f"a {self.type} field takes no `fields` (only {_types_that('has_children')} do)")
-        if (self.min is not None or self.max is not None) and kind.bounds is None:
-            raise ValueError(f"a {self.type} field takes no min/max")
-        _check_bounds(self)
-        _check_lengths(self)
-        if kind.is_branch and self.bank is None:
-            raise ValueError("a bank_branch field needs `bank:`, the id of its bank field")
-        if not kind.holds_value and (self.required is not False or self.bind or self.event_bind):
-            raise ValueError(
-                f"a {self.type} field holds no answer, so it cannot be required or bound")
+        check_shape(self)
         return self
 
     @property
@@ -183,71 +167,19 @@ class FormField(_Model):
         return out
 
 
-def _types_that(attribute: str) -> str:
-    """'choice and multi_choice': the types whose row says `attribute`, for a message."""
-    names = [name for name, row in FIELD_TYPES.items() if getattr(row, attribute)]
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
-def _check_bounds(field: FormField) -> None:
-    """A date's min/max is a date or `today`; a number's or a group's is a whole number.
-
-    Caught here so a form saying `max: tomorrow` is refused by validate instead of failing
-    when a resident answers.
-    """
-    for name, bound in (("min", field.min), ("max", field.max)):
-        if bound is None:
-            continue
-        if field.kind.is_date:
-            if isinstance(bound, dt.date) or bound == "today" or (
-                    isinstance(bound, str) and _RELATIVE.match(bound)):
-                continue
-            if isinstance(bound, str):
-                try:
-                    dt.date.fromisoformat(bound)
-                except ValueError:
-                    pass
-                else:
-                    continue
-            raise ValueError(f"`{name}` of a date field must be a date (2025-04-01), today, "
-                             f"or today - 5 years (days, months), not {bound!r}")
-        if not isinstance(bound, int):
-            raise ValueError(
-                f"`{name}` must be a whole number for a {field.type!r} field, not {bound!r}")
-
-
-def _check_lengths(field: FormField) -> None:
-    """A digits field says how many digits (1 to 32: an account 7, a seal registration 8);
-    `length` and `min_length` mean nothing for other types."""
-    if not field.kind.digit_boxes:
-        if field.length is not None or field.min_length is not None:
-            raise ValueError(f"a {field.type} field takes no `length` / `min_length` "
-                             "(only digits does)")
-        return
-    if field.length is not None and (field.min_length or field.max_length):
-        raise ValueError("give `length`, or `min_length` / `max_length`, not both")
-    high = field.length if field.length is not None else field.max_length
-    low = field.length if field.length is not None else field.min_length or 1
-    if high is None:
-        raise ValueError("a digits field needs `length` (or `max_length`): how many digits")
-    if not 1 <= low <= high <= DIGITS_MAX:
-        raise ValueError(f"the number of digits must be 1 to {DIGITS_MAX}, min no greater "
-                         f"than max (here {low} to {high})")
-
-
 def digit_count(field: FormField) -> tuple[int, int]:
-    """(fewest, most) digits a digits field takes (checked by _check_lengths at load)."""
+    """(fewest, most) digits a digits field takes (checked by field_shape at load)."""
     high = field.length or field.max_length or DIGITS_MAX
     return (field.length or field.min_length or 1), high
 
 
 def date_bound(bound: int | dt.date | str | None, today: dt.date) -> dt.date | None:
-    """A date field's `min` or `max` as a day (checked by _check_bounds when the form loaded)."""
+    """A date field's `min` or `max` as a day (checked by field_shape when the form loaded)."""
     if bound is None or isinstance(bound, int):
         return None
     if isinstance(bound, dt.date):
         return bound
-    relative = _RELATIVE.match(bound)
+    relative = RELATIVE_DATE.match(bound)
     if relative is None:
         return today if bound == "today" else dt.date.fromisoformat(bound)
     amount = int(relative["n"]) * (-1 if relative["sign"] == "-" else 1)
@@ -304,7 +236,9 @@ class Fee(_Model):
     @model_validator(mode="after")
     def _amount_or_lines(self) -> Fee:
         if self.lines and (self.amount or self.copies_field or self.per != "copy"):
-            raise ValueError("give either amount (with per and copies_field) or lines, not both")
+            raise ShapeError(T("amount（と per、copies_field）か lines の、どちらか一方だけを書きます。",
+                               "give either amount (with per and copies_field) or lines, not both."),
+                             key="lines")
         return self
 
 
@@ -328,7 +262,8 @@ class Form(_Model):
     def _title_has_reading(cls, title: Text) -> Text:
         # A field validator, not a model one, so the problem is reported at `title` and its line.
         if not title.ja_kana:
-            raise ValueError("title needs `ja_kana`, the reading of the Japanese title")
+            raise ShapeError(T("title には ja_kana（日本語の題のよみ）が要ります。",
+                               "title needs `ja_kana`, the reading of the Japanese title."))
         return title
 
     def all_fields(self) -> list[FormField]:
@@ -378,8 +313,9 @@ class EventStep(_Model):
     @model_validator(mode="after")
     def _one_of(self) -> EventStep:
         if (self.form is None) == (self.info is None):
-            raise ValueError(
-                "each step has either `form` (a procedure id) or `info` (guidance), not both")
+            raise ShapeError(T("手順には form（手続きの id）か info（案内）のどちらか一方を書きます。",
+                               "each step has either `form` (a procedure id) or `info` "
+                               "(guidance), not both."))
         return self
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from forms.errors import Code
+from forms.errors import Code, ShapeError
 from forms.text import T, Text
 from forms.yamlsource import PathKey, Source
 
@@ -22,6 +22,11 @@ def known_keys(*models: type[BaseModel]) -> set[str]:
 def report_validation_error(exc: ValidationError, src: Source, keys: set[str]) -> None:
     for err in exc.errors():
         path = _data_path(src.data, err["loc"])
+        shape = err.get("ctx", {}).get("error")
+        if isinstance(shape, ShapeError):
+            path = _at_key(src.data, path, shape.key)
+            src.error(Code.SCHEMA, path, shape.text, shape.hint)
+            continue
         message, hint = _explain(err, path, keys)
         src.error(Code.SCHEMA, path, message, hint)
 
@@ -42,6 +47,17 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
             continue
         path.append(part)
     return tuple(path)
+
+
+def _at_key(data: Any, path: PathKey, key: str | None) -> PathKey:
+    """The path of the key a ShapeError names, when the node at `path` has it."""
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return path
+    return (*path, key) if key is not None and isinstance(node, dict) and key in node else path
 
 
 def err_key(part: int | str) -> bool:
@@ -77,7 +93,22 @@ def _explain(  # noqa: PLR0911 - one explanation per kind of pydantic error
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return T(f"値が正しくありません: {msg}", msg), None
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        names = [str(part) for part in path if isinstance(part, str)]
+        item = bool(path) and isinstance(path[-1], int)
+        name = names[-1] if names else key
+        whose = (f"「{name}」の各項目", f"each item of '{name}'") if item else (f"「{name}」", f"'{name}'")
+        return T(f"{whose[0]}には「キー: 値」の組を書きます（{value!r} ではなく）。",
+                 f"{whose[1]} takes keys with values ('name: value' lines), not {value!r}."), T(
+            "docs/forms.md の同じ項目の例のように書いてください。",
+            "Write it as the example of the same key in docs/forms.md.")
     if kind in ("too_short", "too_long"):
-        return T(f"「{key}」の数が正しくありません: {err['msg']}", f"'{key}': {err['msg']}"), None
+        limit = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
+        if limit is None:
+            return T(f"「{key}」の数が正しくありません: {err['msg']}", f"'{key}': {err['msg']}"), None
+        return (T(f"「{key}」には {limit} 個以上書きます。", f"'{key}' needs at least {limit} item(s).")
+                if kind == "too_short" else
+                T(f"「{key}」に書けるのは {limit} 個までです。", f"'{key}' takes at most {limit} item(s).")
+                ), None
     return T(f"「{key}」の値が正しくありません（{value!r}）: {err['msg']}",
              f"'{key}' has a wrong value ({value!r}): {err['msg']}"), None

@@ -108,6 +108,54 @@ def test_a_group_whose_min_is_above_its_max_is_refused(tmp_path: Path) -> None:
     refused(lib, file, "max: 2", "どの件数も答えられません", "no number of items can be answered")
 
 
+@pytest.mark.parametrize(("keys", "at"), [
+    ("length: 40", "length: 40"),
+    ("min_length: 9\n    max_length: 3", "min_length: 9"),
+    ("max_length: 33", "max_length: 33"),
+])
+def test_a_digit_count_out_of_range_is_refused_at_its_own_line(tmp_path: Path, keys: str,
+                                                               at: str) -> None:
+    lib, file = load(tmp_path, f"""
+        fields:
+          - id: account
+            type: digits
+            label: {{ja: 口座番号, en: Account number}}
+            {keys.replace(chr(10), chr(10) + "        ")}
+    """)
+    refused(lib, file, at, "けた数は 1 から 32 までで", "the number of digits must be 1 to 32")
+
+
+def test_a_key_the_type_cannot_take_is_refused_at_that_key(tmp_path: Path) -> None:
+    lib, file = load(tmp_path, """
+        fields:
+          - id: note
+            type: section
+            label: {ja: 注意, en: Note}
+            required: true
+            fields:
+              - {id: name, type: text, label: {ja: 氏名, en: Name}}
+    """)
+    refused(lib, file, "required: true", "答えを持たないので、required を書けません",
+            "holds no answer, so it cannot be required")
+
+
+def test_applicants_written_as_words_are_explained(tmp_path: Path) -> None:
+    file = tmp_path / "form.yaml"
+    file.write_text(form_text("""
+        id: words
+        version: 1
+        title: {ja: 試験, ja_kana: しけん}
+        category: certificate
+        counter: resident
+        applicants: [self]
+        fields:
+          - {id: name, type: text, label: 氏名}
+    """, header=False), encoding="utf-8")
+    lib = load_library([tmp_path], shipped=None, counters=set(COUNTERS))
+    refused(lib, file, "applicants: [self]", "「applicants」の各項目には「キー: 値」の組を書きます",
+            "each item of 'applicants' takes keys with values")
+
+
 @pytest.mark.parametrize(("low", "high"), [
     ("2025-12-31", "2025-01-01"),
     ("today + 14 days", "today - 5 years"),
