@@ -31,7 +31,7 @@ from drivers.scanner.image import codes_in_image
 from forms.errors import Problem
 from forms.loader import Library, LoadedForm, load_library
 from forms.model import Form, FormField
-from kiosk.cli.preview_answers import answers_from
+from kiosk.branch_answers import answers_from
 from kiosk.config import KioskConfig, StaffCallConfig
 from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, DEMO_STAFF_PIN
 from kiosk.errors import KioskError

@@ -1,5 +1,5 @@
 """`kiosk forms preview ID --out DIR`: the three printouts of a procedure, with sample answers (or
-a file of answers choosing a branch: kiosk/cli/preview_answers.py); for a life event's id, the slip
+a file of answers choosing a branch: kiosk/branch_answers.py); for a life event's id, the slip
 the whole event prints (kiosk/cli/event_preview.py).
 
 IT staff change a form file and want to see what the resident and the clerk will get before
@@ -21,8 +21,8 @@ from common.fonts import FontError
 from forms.engine import Stage, prefill
 from forms.errors import UnknownFormError
 from forms.model import Form
+from kiosk.branch_answers import answers_from, read_answers
 from kiosk.cli.event_preview import describe, event_slip
-from kiosk.cli.preview_answers import answers_from, read_answers
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.wiring import load_forms, office_details

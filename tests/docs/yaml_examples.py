@@ -26,7 +26,7 @@ from forms.errors import ExpressionError, Problem
 from forms.expr import parse
 from forms.loader import SHIPPED_DIR, Library, load_library
 from forms.model import Form
-from kiosk.cli.preview_answers import answers_from, read_answers
+from kiosk.branch_answers import answers_from, read_answers
 from kiosk.config import DEFAULT_COUNTERS
 from kiosk.errors import KioskError
 from tests.docs.markdown import Block

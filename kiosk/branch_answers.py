@@ -1,4 +1,7 @@
-"""`kiosk forms preview ID --answers FILE`: the printouts of the branch IT staff choose.
+"""The answers of one branch of a form: a few given answers choose it, samples fill the rest.
+
+`kiosk forms preview ID --answers FILE` prints that branch; `kiosk try` walks it without a
+screen (`--as agent`).
 
 The samples fill one branch (the one showing the most fields). A file of answers names
 another: its choices are pinned before the samples are made, so the samples fill the fields
