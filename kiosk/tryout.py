@@ -29,8 +29,9 @@ from drivers.card.emulator.pcscd import Pcscd
 from drivers.printer.file import FileSink
 from drivers.scanner.image import codes_in_image
 from forms.errors import Problem
-from forms.loader import Library, LoadedForm, load_library
+from forms.loader import Library, LoadedForm
 from forms.model import Form, FormField
+from forms.one_file import check_file
 from kiosk.branch_answers import answers_from
 from kiosk.config import KioskConfig, StaffCallConfig
 from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, DEMO_STAFF_PIN
@@ -98,17 +99,11 @@ def unknown_form(target: str, known: Sequence[str]) -> str:
 def _from_file(path: Path, *, config: KioskConfig) -> FoundForm:
     if not path.is_file():
         raise KioskError(f"ファイルがありません / no such file: {path}")
-    with tempfile.TemporaryDirectory(prefix="kiosk-try-form-") as folder:
-        link = Path(folder) / path.name
-        link.symlink_to(path.resolve())
-        library = load_library([*config.forms.dirs, Path(folder)], counters=set(config.counters))
-        mine = [dataclasses.replace(p, file=path) for p in library.problems if p.file == link]
-        found = next((lf.form for lf in library.forms.values() if lf.file == link), None)
-    errors = [p for p in mine if p.severity == "error"]
-    if found is None and not errors:
+    checked = check_file(path, dirs=config.forms.dirs, counters=set(config.counters))
+    if checked.form is None and not checked.errors:
         raise KioskError(f"{path}: 手続きのファイルではありません / not a procedure file "
                          "(choice lists, blocks or life events)")
-    return FoundForm(None if errors else found, mine)
+    return FoundForm(None if checked.errors else checked.form, checked.problems)
 
 
 # ---------------------------------------------------------------- --as
