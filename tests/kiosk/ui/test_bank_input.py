@@ -112,6 +112,7 @@ def test_jidou_teate_asks_for_its_bank_by_reading(walks: Result) -> None:
 
 def test_a_reading_no_bank_has_says_so_plainly(walks: Result) -> None:
     found = walked(walks, "bank_not_found_and_back")
+    assert found["nothing_en"]["typed"] == found["nothing"]["typed"] == "ヲヲヲ"  # kept across
     assert found["nothing"]["listed"] == []
     assert "見つかりません。読みを確かめてください。" in found["nothing"]["text"]
     assert "職員をお呼びください" in found["nothing"]["text"]

@@ -145,6 +145,11 @@ class BankSearchInput(FieldInput):
         gutter = _BAR_GUTTER if self.keys.height > self.ids.area.height + 1 else 0
         self.keys_width = self.keys.width_for(self.key_width) + gutter
 
+    def resume(self, previous: FieldInput) -> None:
+        if isinstance(previous, BankSearchInput) and previous.what == self.what:
+            self.text = previous.text
+            self._show()
+
     def value(self) -> Any:
         return self.picked.code if self.picked is not None else None
 

@@ -29,5 +29,9 @@ class FieldInput(BoxLayout):  # type: ignore[misc]  # Kivy is untyped
     def ready(self) -> bool:
         return True
 
+    def resume(self, previous: FieldInput) -> None:
+        """Take over what `previous`, this question's widget before a language switch, held
+        besides its value (a search typed so far): the resident's typing is never lost."""
+
     def clear(self) -> None:
         """Forget what was typed (the wipe calls this)."""

@@ -67,9 +67,12 @@ class AskScreen(KioskScreen):
         same_question = self._key is not None and self._key[:4] == key[:4]
         initial = self.input.value() if same_question and self.input else question.state.value
         self._key = key
-        self._set_input(make_input(ui=ui, form=form, question=question, initial=initial,
-                                   submit=self.answer, today=self.session.today(), group=group,
-                                   beside=lambda fid: self.session.answer_beside(question, fid)))
+        widget = make_input(ui=ui, form=form, question=question, initial=initial,
+                            submit=self.answer, today=self.session.today(), group=group,
+                            beside=lambda fid: self.session.answer_beside(question, fid))
+        if same_question and self.input is not None:
+            widget.resume(self.input)
+        self._set_input(widget)
 
     def _ways(self, question: Question) -> None:
         ui, ways = self.ui, self.ids.ways
