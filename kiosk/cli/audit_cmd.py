@@ -18,15 +18,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from common.clock import JST
 from kiosk.cli.forms_cmd import language
+from kiosk.cli.password_input import password_of
 from kiosk.config import KioskConfig
 from kiosk.desk.access import RoleRequired, refuse_below
 from kiosk.errors import KioskError
@@ -152,12 +151,7 @@ def _signed_in(store: Store, args: argparse.Namespace, lang: str) -> StaffMember
 
 
 def _password(args: argparse.Namespace, lang: str) -> str:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = getpass.getpass("パスワード: " if lang == "ja" else "Password: ")
-    else:
-        password = ""
+    password = password_of(args, prompt="パスワード: " if lang == "ja" else "Password: ")
     if not password:  # refused before the store: a forgotten pipe is not a wrong try
         raise KioskError(
             "パスワードがありません。`--password-stdin` で標準入力の1行目から渡してください。"

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import cast
 
 from kiosk.cli.forms_cmd import language
+from kiosk.cli.password_input import password_of
 from kiosk.config import KioskConfig
 from kiosk.desk.access import SignedOut
 from kiosk.desk.errors import DeskError
@@ -95,7 +96,7 @@ def _who(p: argparse.ArgumentParser) -> None:
     # On the group and on each sub-command, so `kiosk desk --clerk X scan ...` works too.
     p.add_argument("--clerk", default=argparse.SUPPRESS,
                    help=f"your staff id, recorded with every access (default: ${CLERK_ENV}); "
-                        "needs --password-stdin")
+                        "the password is asked, or read with --password-stdin")
     p.add_argument("--password-stdin", action="store_true", default=argparse.SUPPRESS,
                    help="read your password from standard input (one line), as docker login does")
     p.add_argument("--desk", default=argparse.SUPPRESS,
@@ -107,14 +108,15 @@ def clerk_of(args: argparse.Namespace) -> str | None:
 
 
 def _signing_in(args: argparse.Namespace) -> tuple[str, str]:
-    """The staff id and the password (the first line of standard input); SignedOut when either
-    is missing, before the database is asked anything: an id alone opens nothing."""
+    """The staff id and the password (password_input: standard input, or asked at a terminal);
+    SignedOut when either is missing, before the database is asked anything: an id alone
+    opens nothing."""
     clerk = clerk_of(args)
-    if not clerk or not getattr(args, "password_stdin", False):
+    if not clerk:
         raise SignedOut()
-    password = sys.stdin.readline().rstrip("\r\n")
+    password = password_of(args, prompt=f"{clerk} のパスワード / password of {clerk}: ")
     if not password:
-        raise SignedOut("no password on standard input")
+        raise SignedOut("no password given (--password-stdin)")
     return clerk, password
 
 

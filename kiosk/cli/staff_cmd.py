@@ -34,6 +34,7 @@ from typing import cast
 from common.clock import JST, utc_now
 from kiosk.cli.db_cmd import keyless_store
 from kiosk.cli.forms_cmd import language
+from kiosk.cli.password_input import password_of
 from kiosk.config import KioskConfig
 from kiosk.desk.access import ACTION_NAMES, NEEDS, ROLE_NAMES, refuse_below
 from kiosk.errors import CodedError
@@ -255,10 +256,11 @@ def _signed_in(args: argparse.Namespace, store: Store, lang: str) -> str:
 
 
 def _own_password(args: argparse.Namespace, as_id: str, lang: str) -> str:
-    if getattr(args, "password_stdin", False):
-        return _line()
-    prompt = f"{as_id} のパスワード: " if lang == "ja" else f"Password of {as_id}: "
-    return getpass.getpass(prompt)
+    password = password_of(args, prompt=f"{as_id} のパスワード: " if lang == "ja"
+                           else f"Password of {as_id}: ")
+    if not password:  # refused before the store: not a wrong try
+        raise SecretRequired()
+    return password
 
 
 def _new_secret(lang: str, *, pin: bool) -> str:

@@ -149,6 +149,17 @@ def test_a_wrong_password_of_the_acting_person_is_refused_and_counted(
     assert "wrong-password" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("flag", [("--password-stdin",), ()])
+def test_no_password_at_all_is_refused_before_the_store_and_not_counted(
+        office: Path, engine: Engine, capsys: pytest.CaptureFixture[str],
+        flag: tuple[str, ...]) -> None:
+    """A forgotten pipe (or a script without the flag, not at a terminal) is no wrong try."""
+    capsys.readouterr()
+    assert staff(office, "list", "--as", ADMIN, *flag, stdin="") == 2
+    assert "[secret_required]" in capsys.readouterr().err
+    assert trail(engine, "refused") == []
+
+
 def test_passwd_pin_disable(office: Path, store: Store, engine: Engine,
                             capsys: pytest.CaptureFixture[str]) -> None:
     assert as_admin(office, "passwd", CLERK, secret="changed-password") == 0
