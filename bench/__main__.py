@@ -10,7 +10,8 @@ import sys
 
 # Each benchmark module with the arguments the full run gives it.
 MODULES: dict[str, list[str]] = {
-    "payload": [], "documents": [], "card_read": [], "card_wait": [], "store": [], "ui": [], "desk": ["--screen"],
+    "payload": [], "documents": [], "banks": [], "card_read": [], "card_wait": [], "store": [], "ui": [],
+    "desk": ["--screen"],
 }
 
 
