@@ -19,6 +19,7 @@ from typing import Any
 from bench.desk import build_rig, slip_png
 from forms.loader import load_library
 from kiosk.ui.desk.app import build_desk_app
+from kiosk.ui.headless import run_beside
 from printouts.layout import Fonts
 
 
@@ -71,12 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     times: list[float] = []
     typing: list[float] = []
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"),
-                             drive(app, rig, library, work=args.work, runs=args.runs, out=times,
-                                   typing=typing))
-
-    asyncio.run(both())
+    run_beside(app, drive(app, rig, library, work=args.work, runs=args.runs, out=times, typing=typing))
     ordered = sorted(times)
     print(f"| text, to the desk screen drawn (Kivy, Xvfb, llvmpipe) | SQLite | "
           f"{statistics.median(ordered):.1f} | {ordered[int(len(ordered) * 0.9) - 1]:.1f} |")

@@ -34,17 +34,14 @@ from forms.model import Form, FormField
 from forms.one_file import check_file
 from kiosk.branch_answers import answers_from
 from kiosk.config import KioskConfig, StaffCallConfig
-from kiosk.demo import DEMO_DESK_PASSWORD, DEMO_STAFF_ID, DEMO_STAFF_PIN
+from kiosk.demo import prepare_storage
 from kiosk.errors import KioskError
-from kiosk.store.migrate import upgrade
-from kiosk.store.repository import Store
-from kiosk.wiring import KioskParts, build_kiosk, load_forms, open_engine
-from printouts.payload import decode, init_keys, load_desk_keys
+from kiosk.wiring import KioskParts, build_kiosk, load_forms
+from printouts.payload import decode, load_desk_keys
 from printouts.payload.errors import PayloadError
 
 TRY_KIOSK_ID = "TRY"  # the throwaway key's kiosk: no trust.json of a real desk lists it
 MARKING = "見本・試用 TRY-OUT　窓口では受け付けません / not valid at any counter"
-_MADE_BY = "kiosk-try"
 
 
 @dataclass(frozen=True)
@@ -166,7 +163,6 @@ def try_out(form: Form, *, config: KioskConfig, out_dir: Path, lang: str | None 
 def _throwaway_config(config: KioskConfig, folder: Path, reader: str,
                       languages: list[str]) -> KioskConfig:
     """The office's settings (its name, counters, timeouts) over the temporary folder's parts."""
-    init_keys(folder / "keys", kiosk_id=TRY_KIOSK_ID, office_code=config.office.code)
     return config.model_copy(update={
         "database": config.database.model_copy(update={"url": f"sqlite:///{folder / 'try.sqlite3'}"}),
         "keys_dir": folder / "keys", "kiosk_id": TRY_KIOSK_ID, "languages": languages,
@@ -175,22 +171,11 @@ def _throwaway_config(config: KioskConfig, folder: Path, reader: str,
 
 
 def _build(form: Form, config: KioskConfig, out_dir: Path) -> KioskParts:
-    engine = open_engine(config=config)
-    try:
-        upgrade(engine)
-        _staff(Store(engine))
-    finally:
-        engine.dispose()
+    prepare_storage(config)  # keys, schema and the demo's clerk, as `kiosk demo` makes them
     library = Library(forms={form.id: LoadedForm(form, Path(f"{form.id}.yaml"), "local")})
     parts = build_kiosk(config=config, library=library, printer=(FileSink(out_dir), "file"))
     parts.submitter.slip_paper = dataclasses.replace(parts.submitter.slip_paper, marking=MARKING)
     return parts
-
-
-def _staff(store: Store) -> None:
-    """The demo's clerk, in the throwaway store only: staff mode can be tried too."""
-    store.add_staff(DEMO_STAFF_ID, "clerk", DEMO_DESK_PASSWORD, by=_MADE_BY)
-    store.set_pin(DEMO_STAFF_ID, DEMO_STAFF_PIN, by=_MADE_BY)
 
 
 # ---------------------------------------------------------------- reading the slip back

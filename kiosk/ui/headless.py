@@ -1,4 +1,5 @@
-"""A private X server (Xvfb) for the UI tests, the bench and screenshots: no Kivy here.
+"""A private X server (Xvfb) for the UI tests, the bench and screenshots, and the loop a
+robot drives the app on: no Kivy here.
 
 `Xvfb -displayfd` picks a free display number itself and writes it to a pipe, so two test
 runs on one machine never fight over :99.
@@ -6,13 +7,16 @@ runs on one machine never fight over :99.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import shutil
 import subprocess
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from types import TracebackType
+from typing import Any
 
 
 class XvfbError(RuntimeError):
@@ -94,3 +98,13 @@ def kivy_environment(display: str, kivy_home: str) -> dict[str, str]:
                KIVY_NO_CONSOLELOG="1", KIVY_LOG_MODE="MIXED")
     env.pop("WAYLAND_DISPLAY", None)
     return env
+
+
+def run_beside(app: Any, work: Awaitable[Any]) -> None:
+    """Runs a Kivy app and `work` (a robot's journey, which stops the app when done) on one
+    asyncio loop until both have ended: the demo's and the try-out's walks, the monkey, the UI
+    tests and the bench. Kivy-free itself (the app comes in built), so it imports anywhere."""
+    async def both() -> None:
+        await asyncio.gather(app.async_run(async_lib="asyncio"), work)
+
+    asyncio.run(both())

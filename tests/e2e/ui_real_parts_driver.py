@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import load_config
+from kiosk.ui.headless import run_beside
 from kiosk.ui.resident.app import build_kiosk_app
 from kiosk.wiring import build_kiosk
 
@@ -94,10 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 app.stop()
 
-        async def both() -> None:
-            await asyncio.gather(app.async_run(async_lib="asyncio"), journey())
-
-        asyncio.run(both())
+        run_beside(app, journey())
     finally:
         parts.close()
     args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")

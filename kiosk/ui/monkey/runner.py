@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.monkey_worlds import CardReader, desk_world, kiosk_world
+from kiosk.ui.headless import run_beside
 from kiosk.ui.monkey.report import Report, Stop
 
 START_TIMEOUT_S = 60.0
@@ -67,7 +68,7 @@ def _run_kiosk(report: Report, locale_dir: Path | None) -> None:
         finally:
             app.stop()
 
-    _gather(app, drive())
+    run_beside(app, drive())
 
 
 def _run_desk(report: Report, work: Path, locale_dir: Path | None) -> None:
@@ -92,12 +93,7 @@ def _run_desk(report: Report, work: Path, locale_dir: Path | None) -> None:
         finally:
             app.stop()
 
-    _gather(app, drive())
+    run_beside(app, drive())
     world.desk.forget()
 
 
-def _gather(app: Any, drive: Any) -> None:
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), drive)
-
-    asyncio.run(both())

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.session.session import Session
+from kiosk.ui.headless import run_beside
 from kiosk.ui.resident.app import build_kiosk_app
 
 STEPS = (
@@ -59,8 +60,5 @@ def run_scripted_journey(session: Session, *, screenshot_dir: Path, counters: di
         finally:
             app.stop()
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), journey())
-
-    asyncio.run(both())
+    run_beside(app, journey())
     return out

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.session.session import Session
+from kiosk.ui.headless import run_beside
 from kiosk.ui.resident.app import build_kiosk_app
 
 MAX_SCREENS = 200  # a long move-in is about thirty: more is a robot going round in circles
@@ -47,10 +48,7 @@ def walk_form(session: Session, *, form_id: str, answers: Mapping[str, Any], scr
         finally:
             app.stop()
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), journey())
-
-    asyncio.run(both())
+    run_beside(app, journey())
     return out
 
 

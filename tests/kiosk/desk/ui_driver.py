@@ -33,6 +33,7 @@ from sqlalchemy import select
 from forms.loader import load_library
 from kiosk.store.models import audit_events
 from kiosk.ui.desk.app import build_desk_app
+from kiosk.ui.headless import run_beside
 from printouts.layout import Fonts
 from tests.kiosk.desk.world import CLERK, MY_NUMBER, Site, build_site, decode_image, rasterise
 from tests.kiosk.store.conftest import Clock
@@ -396,10 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             app.stop()
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), drive())
-
-    asyncio.run(both())
+    run_beside(app, drive())
     for engine in site.engines:
         engine.dispose()
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

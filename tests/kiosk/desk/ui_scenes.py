@@ -28,6 +28,7 @@ from typing import Any
 from forms.loader import load_library
 from kiosk.application import Submission, card_value_mark
 from kiosk.ui.desk.app import build_desk_app
+from kiosk.ui.headless import run_beside
 from printouts.layout import Fonts
 from printouts.samples import sample_answers
 from tests.kiosk.desk.ui_driver import (
@@ -366,10 +367,7 @@ def main(argv: list[str] | None = None) -> int:
             results.update(scenes.results)
             app.stop()
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), drive())
-
-    asyncio.run(both())
+    run_beside(app, drive())
     for engine in site.engines:
         engine.dispose()
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

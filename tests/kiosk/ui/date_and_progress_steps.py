@@ -12,7 +12,6 @@ and a birth date with no earliest day.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import faulthandler
 import json
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.loader import load_library
+from kiosk.ui.headless import run_beside
 from kiosk.ui.resident.app import build_kiosk_app
 from tests.kiosk.session_fixtures import Clock, RecordingSubmitter, make_session
 from tests.kiosk.ui.driver import (
@@ -251,11 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     app = build_kiosk_app(session, fullscreen=True, locale_dir=args.locale_dir)
     results: dict[str, Any] = {"journeys": {}}
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"),
-                             run_all(app, world, results, NAMES))
-
-    asyncio.run(both())
+    run_beside(app, run_all(app, world, results, NAMES))
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str),
                         encoding="utf-8")
     return 0

@@ -30,6 +30,7 @@ from kiosk.session.identity import Identity
 from kiosk.session.ports import CardProblem, CardUnusable
 from kiosk.session.session import Session
 from kiosk.store.models import audit_events
+from kiosk.ui.headless import run_beside
 from kiosk.ui.resident.app import build_kiosk_app
 from tests.kiosk.session_fixtures import (
     ADMIN,
@@ -868,11 +869,8 @@ def main(argv: list[str] | None = None) -> int:
     app = build_kiosk_app(session, fullscreen=True, locale_dir=args.locale_dir)
     results: dict[str, Any] = {"journeys": {}}
 
-    async def both() -> None:
-        await asyncio.gather(app.async_run(async_lib="asyncio"), run_all(app, world, results, args.only))
-
     try:
-        asyncio.run(both())
+        run_beside(app, run_all(app, world, results, args.only))
     finally:
         staff.close()
         folder.cleanup()
