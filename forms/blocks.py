@@ -190,23 +190,39 @@ class Expansion:
 
     source: Source
     origins: dict[PathKey, _Origin] = field(default_factory=dict)
+    # The form's own fields that the included ones pushed along: expanded path -> the path in
+    # the file (`fields[5]` after a five-field block is the file's `fields[1]`).
+    moved: dict[PathKey, PathKey] = field(default_factory=dict)
 
     def relabel(self, problem: Problem) -> Problem:
         """A problem in an included field: named at the block's file and line, its path saying
-        which form's `include:` it was found through."""
+        which form's `include:` it was found through. One in the form's own field: its path
+        as the file counts it, so the path and the line agree."""
         for path, origin in self.origins.items():
-            key = render_path(path)
-            rest = problem.path[len(key):]
-            if problem.path.startswith(key) and rest[:1] in ("", ".", "["):
+            rest = _under(problem.path, path)
+            if rest is not None:
                 at = render_path((*origin.block.path, origin.index))
                 return replace(problem, file=origin.block.source.file,
                                path=f"{at}{rest} ← {self.source.file.name}:{origin.include_line}")
-        return problem
+        deepest = max((p for p in self.moved if _under(problem.path, p) is not None),
+                      key=len, default=None)
+        if deepest is None:
+            return problem
+        rest = _under(problem.path, deepest) or ""
+        return replace(problem, path=render_path(self.moved[deepest]) + rest)
 
     def fresh(self) -> Expansion:
         """The same expanded form with no problems yet: read again for the life events' checks."""
         return Expansion(Source(self.source.file, self.source.data, dict(self.source.lines)),
-                         self.origins)
+                         self.origins, self.moved)
+
+
+def _under(rendered: str, path: PathKey) -> str | None:
+    """What follows `path` in a rendered problem path (`.length`, `[2]`, ''), or None when the
+    problem is not at or under it."""
+    key = render_path(path)
+    rest = rendered[len(key):]
+    return rest if rendered.startswith(key) and rest[:1] in ("", ".", "[") else None
 
 
 def expand_includes(src: Source, blocks: Blocks) -> Expansion | None:
@@ -239,6 +255,8 @@ def _expand(src: Source, blocks: Blocks, out: Expansion, fields: list[Any], *, o
                 result += _included(src, block, out, (*old, i), (*new, len(result)))
             continue
         at = (*new, len(result))
+        if at != (*old, i):
+            out.moved[at] = (*old, i)
         _copy_lines(out.source.lines, src.lines, (*old, i), at)
         kids = entry.get("fields") if isinstance(entry, dict) else None
         if isinstance(kids, list):

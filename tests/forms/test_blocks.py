@@ -260,3 +260,26 @@ def test_an_override_may_include_a_block(tmp_path: Path, capsys: pytest.CaptureF
     form = load_library([tmp_path / "forms"], counters=set(COUNTERS)).get("inkan_shomei")
     assert form.fields[-1].id == "principal"
     assert [f.id for f in form.fields[:5]] == APPLICANT_IDS
+
+
+def test_a_problem_after_an_include_names_the_path_the_file_has(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Included fields push the form's own along (fields[1] becomes fields[6]); a message
+    counts as the file does, so its path and its line point at the same place."""
+    config = city(tmp_path, **{"acct.yaml": """
+        fields:
+          - include: applicant
+          - id: account
+            type: section
+            label: {ja: 口座, en: Account}
+            fields:
+              - include: bank_account
+              - id: extra
+                type: digits
+                label: {ja: 予備の番号, en: Spare number}
+                length: 40
+        """})
+    code, out = run(capsys, config, "validate")
+    assert code == 1
+    file = tmp_path / "forms" / "acct.yaml"
+    assert f"{file}:{line_of(file, 'length: 40')}: error [fields[1].fields[1].length]:" in out, out
