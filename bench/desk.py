@@ -97,7 +97,7 @@ def build_rig(root: Path, url: Callable[[str], str], *, shared: bool, library: L
             stores.append(open_store(engine, sealer=RecordSealer(load_kiosk_keys(keys))))
         else:
             stores.append(open_store(engine, opener=RecordOpener(desk_keys, codes_opener(
-                desk_keys, office_code=OFFICE.code, forms=library.get))))
+                desk_keys, office_code=OFFICE.code, forms=library.form_version))))
     slips = root / "slips"
     slips.mkdir()
     sink = FileSink(slips)

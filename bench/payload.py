@@ -177,11 +177,11 @@ def format_2_figures(runs: int) -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, make in SAMPLES.items():
         app = make(new_slip_id())
-        old, new = encode(app, kiosk), encode(app, kiosk, forms=library.get)
-        cbor = to_cbor_2(app, library.get)
-        enc = _median_ms(lambda: encode(app, kiosk, forms=library.get), runs)  # noqa: B023
+        old, new = encode(app, kiosk), encode(app, kiosk, forms=library.form_version)
+        cbor = to_cbor_2(app, library.form_version)
+        enc = _median_ms(lambda: encode(app, kiosk, forms=library.form_version), runs)  # noqa: B023
         dec = _median_ms(
-            lambda: decode(new, desk, office_code=OFFICE, forms=library.get), runs  # noqa: B023
+            lambda: decode(new, desk, office_code=OFFICE, forms=library.form_version), runs  # noqa: B023
         )
         print(f"| {name} | {len(cbor)} | {len(deflate_2(cbor))} | {len(old)} -> {len(new)} | "
               f"{qr_version_m(old)} -> {qr_version_m(new)} | {enc:.3f} | {dec:.3f} |")
@@ -201,7 +201,7 @@ def format_2_per_form(*, kiosk_keys: KioskKeys) -> None:
             procedures=[ProcedureEntry(form.id, form.version, sample_answers(form, issued.date()),
                                        sample_flags(form))])
         old = encode(app, kiosk_keys)
-        new = encode(app, kiosk_keys, forms=library.get)
+        new = encode(app, kiosk_keys, forms=library.form_version)
         print(f"| {form_id} | {len(old)} -> {len(new)} | "
               f"{qr_version_m(old)} -> {qr_version_m(new)} |")
 

@@ -2,16 +2,16 @@
 
 A pipeline of small passes (pyxform): read the file, build the typed model, run the
 whole-form checks, then the checks across files. A broken file is reported and skipped;
-the others load. A municipality's form replaces the shipped form with the same id.
+the others load. A municipality's form replaces the shipped form with the same id. Files in a
+`retired/` folder are older versions of current forms, read only at the desk (forms/retired.py).
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -23,9 +23,10 @@ from forms.choice_lists import (
     merge_choice_lists,
     resolve_choice_lists,
 )
-from forms.errors import Code, Problem, Severity, UnknownFormError
+from forms.errors import Code, Problem, Severity
 from forms.event_checks import LIFE_EVENTS_KEY, ProcedureSources, check_event, unbound_events
 from forms.events import shared_fields
+from forms.loaded import Library, LoadedForm, Origin
 from forms.model import (
     Applicant,
     Choice,
@@ -40,6 +41,7 @@ from forms.model import (
     ScreeningQuestion,
 )
 from forms.overrides import EXTENDS, Merged, check_versions, is_override, merge, read_extends
+from forms.retired import in_retired, keep_retired, retired_form
 from forms.schema_errors import known_keys, report_validation_error
 from forms.text import T
 from forms.yamlsource import Source, read_source
@@ -47,41 +49,11 @@ from forms.yamlsource import Source, read_source
 SHIPPED_DIR = Path(__file__).parent / "library"
 # Where `[forms] hide` is written: problems about it name the setting, not a form file.
 CONFIG_FILE = Path("kiosk.toml")
-Origin = Literal["shipped", "local"]
+
+__all__ = ["CONFIG_FILE", "SHIPPED_DIR", "Library", "LoadedForm", "Origin", "load_library"]
 
 _KEYS = known_keys(Form, FormField, Choice, Rule, Applicant, Document, Fee, LifeEvent, EventStep,
                    ScreeningQuestion, LifeEventsFile)
-
-
-@dataclass(frozen=True)
-class LoadedForm:
-    form: Form
-    file: Path
-    origin: Origin
-    # The form as data (an override's merged with what it extends): `kiosk forms diff` reads it.
-    data: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # What this file replaced or extended (the shipped form, or an earlier folder's).
-    base: LoadedForm | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class Library:
-    forms: dict[str, LoadedForm] = field(default_factory=dict)
-    life_events: dict[str, LifeEvent] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    files_read: int = 0
-    # Loaded, but not offered: `[forms] hide` in kiosk.toml.
-    hidden: dict[str, LoadedForm] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    def get(self, form_id: str) -> Form:
-        try:
-            return self.forms[form_id].form
-        except KeyError:
-            raise UnknownFormError(form_id) from None
 
 
 @dataclass(frozen=True)
@@ -117,6 +89,8 @@ def load_library(local_dirs: list[Path] = (), *, shipped: Path | None = SHIPPED_
     for sources, origin in read:
         _load_forms(lib, sources, _Build(counters, lists, origin, blocks), rebuilt)
     _hide(lib, hide)
+    for src, origin in shared.retired:
+        _load_retired(lib, src, _Build(counters, lists, origin, blocks))
     source_of = _FormSources(lib, rebuilt)
     for src in shared.events:
         resolve_choice_lists(src, lists)
@@ -137,6 +111,7 @@ class _Shared:
     events: list[Source] = field(default_factory=list)
     lists: list[Source] = field(default_factory=list)
     blocks: list[Source] = field(default_factory=list)
+    retired: list[tuple[Source, Origin]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -195,7 +170,10 @@ def _read_dir(lib: Library, directory: Path, origin: Origin, shared: _Shared) ->
     for file in files:
         lib.files_read += 1
         src = read_source(file)
-        if isinstance(src.data, dict) and LIFE_EVENTS_KEY in src.data:
+        if in_retired(file, directory):
+            if retired_form(lib.problems, src):
+                shared.retired.append((src, origin))
+        elif isinstance(src.data, dict) and LIFE_EVENTS_KEY in src.data:
             shared.events.append(src)
         elif is_choice_lists_file(src):
             shared.lists.append(src)
@@ -204,6 +182,21 @@ def _read_dir(lib: Library, directory: Path, origin: Origin, shared: _Shared) ->
         else:
             form_files.append(src)
     return form_files
+
+
+def _load_retired(lib: Library, src: Source, build: _Build) -> None:
+    """An older version from retired/, built and checked like any form file (an override
+    against what the current form extends or replaced), then kept if older than the current."""
+    if is_override(src):
+        bases = {k: v.base or v for k, v in {**lib.hidden, **lib.forms}.items()}
+        built = _build_override(lib, src, build, bases)
+        lib.problems.extend(src.problems)
+        form = built[0].form if built is not None else None
+    else:
+        form, expansion = _build_form(src, build)
+        lib.problems.extend(expansion.relabel(p) if expansion else p for p in src.problems)
+    if form is not None and keep_retired(lib, src, form):
+        lib.retired[form.id, form.version] = LoadedForm(form, src.file, build.origin, src.data)
 
 
 def _load_forms(lib: Library, sources: list[Source], build: _Build,
@@ -257,15 +250,18 @@ def _add(lib: Library, src: Source, this_dir: dict[str, Path], loaded: LoadedFor
     return True
 
 
-def _build_override(lib: Library, src: Source, build: _Build) -> tuple[LoadedForm, _Rebuilt] | None:
+def _build_override(lib: Library, src: Source, build: _Build,
+                    bases: Mapping[str, LoadedForm] | None = None) -> tuple[LoadedForm, _Rebuilt] | None:
     """An `extends:` file merged into the form it names (loaded from an earlier folder, or
-    this one), then checked like any form; its problems named at the override's lines."""
+    this one; `bases` when that is not what is loaded now), then checked like any form; its
+    problems named at the override's lines."""
     extends = read_extends(src) if not src.problems else None
     if extends is None:
         return None
-    base = lib.forms.get(extends.form_id)
+    bases = lib.forms if bases is None else bases
+    base = bases.get(extends.form_id)
     if base is None:
-        close = difflib.get_close_matches(extends.form_id, sorted(lib.forms), n=1)
+        close = difflib.get_close_matches(extends.form_id, sorted(bases), n=1)
         src.error(Code.UNKNOWN_FORM, (EXTENDS,), T(
             f"拡張する手続き「{extends.form_id}」は読み込まれていません。",
             f"procedure '{extends.form_id}' that this file extends is not loaded."),

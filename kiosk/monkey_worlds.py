@@ -196,7 +196,7 @@ class DeskWorld:
                  if f.kind.counter_only]
         app = Application(office_code=OFFICE.code, kiosk_id="K01", issued_at=now.replace(
             microsecond=0), ticket=ticket, slip_id=new_slip_id(), procedures=entries)
-        code = encode(app, keys, forbidden_keys=never, forms=self.library.get)
+        code = encode(app, keys, forbidden_keys=never, forms={f: self.library.get(f) for f in forms})
         self.slips.append((ticket, code))
         return ticket, code
 
@@ -213,7 +213,7 @@ def desk_world(root: Path, rng: random.Random, library: Library | None = None) -
     upgrade(engine)
     desk_keys = load_desk_keys(keys)
     store = open_store(engine, opener=RecordOpener(desk_keys, codes_opener(
-        desk_keys, office_code=OFFICE.code, forms=lib.get)), clock=utc_now)
+        desk_keys, office_code=OFFICE.code, forms=lib.form_version)), clock=utc_now)
     store.add_staff(DESK_STAFF[0], "supervisor", DESK_STAFF[1], by="bootstrap")
     forms_out = root / "forms-out"
     forms_out.mkdir()

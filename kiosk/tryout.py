@@ -188,7 +188,7 @@ def read_back(slip: Path, run: TryOut) -> list[str]:
     for text in codes_in_image(slip):
         try:
             app = decode(text, load_desk_keys(run.keys_dir), office_code=run.office_code,
-                         forms=library.get).application
+                         forms=library.form_version).application
         except PayloadError as exc:
             lines.append(f"読めないコード / a code that does not open: {exc.code}")
             continue

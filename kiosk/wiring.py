@@ -133,7 +133,7 @@ def desk_store(*, config: KioskConfig, engine: Engine, keys: DeskKeys, library: 
                clock: Clock = utc_now) -> Store:
     """A desk's store: it opens records a trusted kiosk signed, and writes none of its own."""
     opener = RecordOpener(keys, codes_opener(keys, office_code=config.office.code,
-                                             forms=library.get))
+                                             forms=library.form_version))
     return open_store(engine, opener=opener, clock=clock)
 
 

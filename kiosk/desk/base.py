@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from drivers.printer.base import Printer
 from forms.loader import Library
+from forms.model import Form
 from kiosk.config import OfficeConfig
 from kiosk.desk.access import NEEDS, DeskLocked, RoleRequired, SignedOut
 from kiosk.desk.errors import ClerkInvalid, ClerkRequired, DeskError, NotFound, desk_error
@@ -213,8 +214,8 @@ class DeskBase:
         only = None
         if self._serves:
             served = {p.form_id for p in opened.submission.procedures
-                      if (form := self._library.forms.get(p.form_id)) is not None
-                      and form.form.counter in self._serves}
+                      if (form := self._form_of(p.form_id, p.form_version)) is not None
+                      and form.counter in self._serves}
             only = served | {p.form_id for p in code.procedures} if code else served
         view = build_view(stored=opened.application, submission=opened.submission,
                           library=self._library, office_name=self._office.name,
@@ -224,6 +225,12 @@ class DeskBase:
         same = before is not None and before.opened.application.id == opened.application.id
         self._current = _Current(opened, view, dict(before.printed) if before and same else {})
         return view
+
+    def _form_of(self, form_id: str, version: int) -> Form | None:
+        """The form a procedure was made with; a version this desk lacks still belongs to the
+        counter of the form's current version."""
+        current = self._library.current(form_id)
+        return self._library.form_version(form_id, version) or (current.form if current else None)
 
     def _opened(self, application_id: int) -> OpenedApplication:
         """The application on screen, or the store's (opening it is audited as `viewed`)."""

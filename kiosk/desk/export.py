@@ -128,7 +128,7 @@ def _json_default(value: object) -> str:
 
 
 def _any_version(library: Library, form_id: str) -> Form | None:
-    found = library.forms.get(form_id)
+    found = library.current(form_id)
     return found.form if found else None
 
 
@@ -151,11 +151,15 @@ def export_csv(apps: Sequence[OpenedApplication], library: Library) -> dict[str,
 
 
 def _table(form_id: str, rows: list[_Row], library: Library) -> bytes:
-    form = _any_version(library, form_id)
-    never = _my_number_ids(form)
-    answers = [_without_my_number(r.opened.submission.procedures[r.index].values, never)
-               for r in rows]
-    columns = _columns(form, answers)
+    procedures = [r.opened.submission.procedures[r.index] for r in rows]
+    # The current form's columns first, then those only an older version (retired/) has,
+    # labelled by it: a row of yesterday's slip keeps its labels.
+    versions = sorted({p.form_version for p in procedures}, reverse=True)
+    forms = [_any_version(library, form_id),
+             *(loaded_form(library, form_id, version) for version in versions)]
+    never = set().union(*(_my_number_ids(form) for form in forms))
+    answers = [_without_my_number(p.values, never) for p in procedures]
+    columns = _columns([form for form in forms if form is not None], answers)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     # The headers too: a form's labels come from files IT staff (or anyone) may write.
@@ -181,14 +185,17 @@ def _table(form_id: str, rows: list[_Row], library: Library) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def _columns(form: Form | None, answers: list[dict[str, Any]]) -> list[Column]:
-    """The form's fields in order, groups flattened; then answers the form does not know."""
+def _columns(forms: Sequence[Form], answers: list[dict[str, Any]]) -> list[Column]:
+    """Each form's fields in order, groups flattened, a column once (the first form's label);
+    then answers no form knows."""
     columns: list[Column] = []
     seen: set[str] = set()
-    if form is not None:
+    for form in forms:
         for field in form.fields:
-            columns.extend(_field_columns(field, answers, "", ""))
-        seen = {c.key for c in columns}
+            for column in _field_columns(field, answers, "", ""):
+                if column.key not in seen:
+                    seen.add(column.key)
+                    columns.append(column)
     for values in answers:
         for key in _flatten(values):
             if key not in seen:

@@ -48,7 +48,7 @@ from kiosk.desk.signed import (
 from kiosk.desk.view import DeskView
 from kiosk.store.errors import DuplicateSlipError, StoreError
 from kiosk.store.repository import OpenedApplication, SlipScan, StoredApplication
-from printouts.payload import Application, PayloadError, decode
+from printouts.payload import Application, FormDefinitionDiffersError, PayloadError, decode
 
 __all__ = ["REPRINT_SHEET", "Desk", "ExportFormat", "ExportResult", "PrintResult"]
 
@@ -105,9 +105,9 @@ class Desk(DeskPrinting):
         clerk = self._need_clerk()
         try:
             apps = [decode(text, self._keys, office_code=self._office.code,
-                           forms=self._library.get).application for text in texts]
+                           forms=self._library.form_version).application for text in texts]
         except PayloadError as exc:
-            raise desk_error(exc) from None
+            raise desk_error(self._with_our_version(exc)) from None
         now = self._clock()
         for app in apps:
             check_fresh(app.issued_at, now, self._slip_valid)
@@ -134,6 +134,16 @@ class Desk(DeskPrinting):
         log.info("scan: application %d, status %s%s", view.application_id, view.status,
                  ", recorded from the slip" if view.recorded_from_slip else "")
         return view
+
+    def _with_our_version(self, exc: PayloadError) -> PayloadError:
+        """A code refused for its form names the version this desk has, as IT staff need it:
+        the codec asks the library by the slip's version only, so it cannot say."""
+        if isinstance(exc, FormDefinitionDiffersError) and exc.desk_version is None:
+            have = self._library.current(exc.form_id)
+            if have is not None:
+                return FormDefinitionDiffersError.of(exc.form_id, exc.form_version,
+                                                     desk_version=have.form.version)
+        return exc
 
     def _open_code(self, text: str, app: Application, clerk: str) -> tuple[SlipScan, bool]:
         """The stored application of a scanned code (audited), and whether this desk took it

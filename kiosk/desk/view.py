@@ -7,8 +7,9 @@ group (family members) is one entry whose `items` are its rows. The kiosk's mark
 field; those a clerk checks against the register are `attention` flags, counted per procedure,
 and a corrected answer carries what the card said when the kiosk kept it.
 
-An application whose form (or form version) this desk has not loaded is still shown: every
-answer by its field id, under the warning `form_version_missing`. The 12-digit number is never
+An application is worded with the form version it was made with, an older one kept in
+`retired/` included. One whose form (or form version) this desk has not loaded is still shown:
+every answer by its field id, under the warning `form_version_missing`. The 12-digit number is never
 part of a view: the store never holds it, and a `my_number` field is skipped regardless.
 """
 
@@ -211,15 +212,11 @@ def _leaves(fields: Sequence[FieldView]) -> list[FieldView]:
 
 
 def loaded_form(library: Library, form_id: str, version: int) -> Form | None:
-    """The form exactly as the kiosk used it, or None (another version, or not loaded at all).
-
-    A different version may have renamed fields or changed choices, so it is not used to word
-    the answers: the clerk would read a meaning the resident never chose.
+    """The form exactly as the kiosk used it (the current one, or an older version kept in
+    retired/), or None. Another version may have renamed fields or changed choices, so it
+    is not used to word the answers: the clerk would read a meaning the resident never chose.
     """
-    found = library.forms.get(form_id)
-    if found is None or found.form.version != version:
-        return None
-    return found.form
+    return library.form_version(form_id, version)
 
 
 def build_view(*, stored: StoredApplication, submission: Submission, library: Library,
@@ -245,7 +242,7 @@ def build_view(*, stored: StoredApplication, submission: Submission, library: Li
         warnings.append(Cancelled.warning())
     for proc in procedures:
         if not proc.loaded:
-            have = library.forms.get(proc.form_id)
+            have = library.current(proc.form_id)
             loaded = f"version {have.form.version} loaded" if have else "not loaded"
             warnings.append(FormVersionMissing.warning(
                 f"{proc.form_id} version {proc.form_version}; {loaded}"))

@@ -89,9 +89,10 @@ def encode(
 ) -> str:
     """The slip's QR text for an application, signed by the kiosk and sealed for the counter.
 
-    With `forms` (form id -> definition, or a function such as `Library.get`) the text is
-    format 2: answers by the definitions, about half the characters, and the code's counter
-    and route. Without, format 1 (which has no place for the counter and route).
+    With `forms` (schema.FormSource: the definitions of the application's forms, each at the
+    version its procedure names) the text is format 2: answers by the definitions, about half
+    the characters, and the code's counter and route. Without, format 1 (which has no place
+    for the counter and route).
 
     Refuses (MyNumberInAnswersError) any string anywhere in the application that holds a 12-digit
     number with a valid My Number check digit, and any answer whose key is in `forbidden_keys`
@@ -130,7 +131,7 @@ def _content(
     """(format version, coding, content), after the My Number gate."""
     forbidden = set(forbidden_keys)
     for proc in app.procedures if forms is not None else ():
-        form = find_form(forms, proc.form_id)
+        form = find_form(forms, proc.form_id, proc.form_version)
         forbidden.update(form.counter_only_ids() if form else ())
     _refuse_my_number(app, frozenset(forbidden))
     if forms is None:
@@ -191,8 +192,10 @@ def decode(
 ) -> OpenedSlip:
     """Verify and open a scanned slip (format 1 or 2) for the desk of `office_code`.
 
-    A format 2 slip needs `forms`, the desk's form definitions: a procedure whose definition
-    the desk lacks or holds otherwise is refused (FormDefinitionDiffersError), never misread.
+    A format 2 slip needs `forms`, the desk's form definitions by id and version (the desk's
+    `Library.form_version`, which finds an older version kept in retired/ too): a procedure
+    whose definition the desk lacks or holds otherwise is refused (FormDefinitionDiffersError),
+    never misread.
     Raises only PayloadError subclasses, whatever the text; their `code` says what the clerk
     should do. The text is never kept in an error.
     """

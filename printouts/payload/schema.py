@@ -19,9 +19,11 @@ from typing import Any, TypeAlias
 from forms.errors import FormsError
 from forms.model import Form, FormField
 
-# A form source: form id -> the loaded definition. A Mapping, or a function such as
-# `Library.get` (which raises for an unknown id) or one returning None.
-FormSource: TypeAlias = Mapping[str, Form] | Callable[[str], Form | None]
+# A form source: where a procedure's definition is found by its form id and version. A Mapping
+# form id -> definition (the kiosk's current forms; a form of another version than asked is
+# not used), or a function (form_id, version) -> that exact definition or None, such as the
+# desk's `Library.form_version`, which also finds an older version kept in retired/.
+FormSource: TypeAlias = Mapping[str, Form] | Callable[[str, int], Form | None]
 
 DIGEST_BYTES = 4  # 1 in 4 billion that two different definitions share a digest
 
@@ -60,19 +62,21 @@ def form_digest(form: Form) -> bytes:
     return hashlib.sha256(canonical_definition(form)).digest()[:DIGEST_BYTES]
 
 
-def find_form(forms: FormSource | None, form_id: str) -> Form | None:
-    """The definition `forms` holds for `form_id`, or None: an unknown id is not an error here,
-    the caller says what it means (the kiosk cannot encode, the desk refuses the code)."""
+def find_form(forms: FormSource | None, form_id: str, version: int) -> Form | None:
+    """The definition `forms` holds for `form_id` at exactly `version`, or None: an unknown id
+    or version is not an error here, the caller says what it means (the kiosk cannot encode,
+    the desk refuses the code). Positions mean something only under the very version that
+    made them, so a form of another version is never returned."""
     if forms is None:
         return None
     if isinstance(forms, Mapping):
         found = forms.get(form_id)
     else:
         try:
-            found = forms(form_id)
+            found = forms(form_id, version)
         except (LookupError, FormsError):
             return None
-    return found if isinstance(found, Form) else None
+    return found if isinstance(found, Form) and found.version == version else None
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def codes_on(slip: Path, tmp_path: Path, dpi: int = 203) -> list[str]:
 
 def opened(site: Site, texts: list[str]) -> list[tuple[str, ...]]:
     keys = load_desk_keys(site.keys_dir)
-    apps = [decode(t, keys, office_code=OFFICE.code, forms=site.library.get).application
+    apps = [decode(t, keys, office_code=OFFICE.code, forms=site.library.form_version).application
             for t in texts]
     return [tuple(p.form_id for p in app.procedures) for app in apps]
 

@@ -26,8 +26,8 @@ def test_codes_survive_the_slip_with_their_zeros() -> None:
                       issued_at=dt.datetime(2026, 11, 23, 10, 0, tzinfo=JST), ticket="A-1",
                       procedures=[ProcedureEntry(form.id, form.version, answers, {})])
     office = Office.make(seed=1)
-    code = encode(app, office.kiosk_keys(), forms=lib.get)
-    back = decode(code, office.desk_keys(), office_code=OFFICE, forms=lib.get).application
+    code = encode(app, office.kiosk_keys(), forms=lib.form_version)
+    back = decode(code, office.desk_keys(), office_code=OFFICE, forms=lib.form_version).application
     assert back.procedures[0].answers == answers
     assert b'"bank":"bank"' in canonical_definition(form)
 

@@ -25,9 +25,9 @@ def test_leading_zeros_survive_format_2() -> None:
                       issued_at=dt.datetime(2026, 11, 23, 10, 0, tzinfo=JST), ticket="A-1",
                       procedures=[ProcedureEntry(form.id, form.version, answers, {})])
     office = Office.make(seed=1)
-    code = encode(app, office.kiosk_keys(), forms=lib.get)
+    code = encode(app, office.kiosk_keys(), forms=lib.form_version)
     assert code.startswith("KS2-")
-    back = decode(code, office.desk_keys(), office_code=OFFICE, forms=lib.get).application
+    back = decode(code, office.desk_keys(), office_code=OFFICE, forms=lib.form_version).application
     assert back.procedures[0].answers == answers
     # Packed as text, never as a number (which would read 12345 at the desk).
     index = index_form(form)

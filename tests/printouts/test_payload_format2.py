@@ -100,9 +100,9 @@ def test_every_shipped_form_round_trips_with_maximal_answers(
 ) -> None:
     for form_id in sorted(library.forms):
         app = _sample(library.get(form_id))
-        assert _round_trip(app, office, library.get) == app, form_id
+        assert _round_trip(app, office, library.form_version) == app, form_id
         format_1 = encode(app, office.kiosk_keys())
-        assert len(encode(app, office.kiosk_keys(), forms=library.get)) < 0.75 * len(format_1)
+        assert len(encode(app, office.kiosk_keys(), forms=library.form_version)) < 0.75 * len(format_1)
 
 
 def test_all_shipped_forms_on_one_code_with_a_route(library: Library, office: Office) -> None:
@@ -119,11 +119,11 @@ def test_the_size_yardsticks_round_trip(
     library: Library, office: Office, make: Callable[[bytes], Application]
 ) -> None:
     app = make(new_slip_id())
-    assert _round_trip(app, office, library.get) == app
+    assert _round_trip(app, office, library.form_version) == app
 
 
 def test_a_juminhyo_request_fits_qr_version_10_at_level_m(library: Library, office: Office) -> None:
-    code = encode(small_application(new_slip_id()), office.kiosk_keys(), forms=library.get)
+    code = encode(small_application(new_slip_id()), office.kiosk_keys(), forms=library.form_version)
     assert len(code) <= 311
     assert _qr_version(code) <= 10
 
@@ -147,7 +147,7 @@ def test_answers_that_do_not_fit_their_field_travel_as_they_are(
     }
     app = Application(office_code=OFFICE, kiosk_id="K01", issued_at=ISSUED, ticket="A-1",
                       procedures=[ProcedureEntry(form.id, form.version, answers)])
-    assert _round_trip(app, office, library.get) == app
+    assert _round_trip(app, office, library.form_version) == app
 
 
 def test_groups_and_flags_round_trip(library: Library, office: Office) -> None:
@@ -167,7 +167,7 @@ def test_groups_and_flags_round_trip(library: Library, office: Office) -> None:
     }
     app = Application(office_code=OFFICE, kiosk_id="K01", issued_at=ISSUED, ticket="A-1",
                       procedures=[ProcedureEntry(form.id, form.version, answers, flags)])
-    assert _round_trip(app, office, library.get) == app
+    assert _round_trip(app, office, library.form_version) == app
 
 
 def test_text_of_every_script_round_trips() -> None:
@@ -202,7 +202,7 @@ def test_format_1_slips_still_decode(library: Library, office: Office) -> None:
     code = encode(app, office.kiosk_keys())
     assert code.startswith("KS1-")
     no_forms: dict[str, Form] = {}
-    for forms in (None, library.get, no_forms):
+    for forms in (None, library.form_version, no_forms):
         assert decode(code, office.desk_keys(), office_code=OFFICE, forms=forms).application == app
 
 
@@ -230,7 +230,7 @@ def test_a_desk_with_another_definition_refuses_naming_the_form(
 ) -> None:
     form = library.get("juminhyo")
     app = _sample(form)
-    code = encode(app, office.kiosk_keys(), forms=library.get)
+    code = encode(app, office.kiosk_keys(), forms=library.form_version)
     desk = {f.id: f for f in [desk_form(form)] if f is not None}
     with pytest.raises(FormDefinitionDiffersError) as caught:
         decode(code, office.desk_keys(), office_code=OFFICE, forms=desk)
@@ -243,8 +243,27 @@ def test_a_desk_with_another_definition_refuses_naming_the_form(
     assert "見本" not in str(error)
 
 
+def test_a_slip_of_an_older_version_decodes_against_the_retired_one(
+    library: Library, office: Office
+) -> None:
+    """児童手当 v2 is current; a v1 slip reads with the v1 kept in retired/, digest checked, and
+    a source holding only the current form (the kiosk's) is never given the wrong version."""
+    old = library.form_version("jidou_teate", 1)
+    assert old is not None and library.get("jidou_teate").version == 2
+    app = _sample(old)
+    code = encode(app, office.kiosk_keys(), forms={"jidou_teate": old})
+    assert decode(code, office.desk_keys(), office_code=OFFICE,
+                  forms=library.form_version).application == app
+    with pytest.raises(FormDefinitionDiffersError) as caught:
+        decode(code, office.desk_keys(), office_code=OFFICE,
+               forms={"jidou_teate": library.get("jidou_teate")})
+    assert caught.value.desk_version == 2
+    with pytest.raises(InvalidApplicationError, match="jidou_teate version 1"):
+        encode(app, office.kiosk_keys(), forms={"jidou_teate": library.get("jidou_teate")})
+
+
 def test_a_desk_without_forms_refuses_format_2(library: Library, office: Office) -> None:
-    code = encode(_sample(library.get("kokuho")), office.kiosk_keys(), forms=library.get)
+    code = encode(_sample(library.get("kokuho")), office.kiosk_keys(), forms=library.form_version)
     with pytest.raises(FormDefinitionDiffersError, match="kokuho"):
         decode(code, office.desk_keys(), office_code=OFFICE)
 
@@ -286,7 +305,7 @@ def test_a_counter_only_field_is_refused_without_being_listed(
     bad = Application(office_code=OFFICE, kiosk_id="K01", issued_at=ISSUED, ticket="A-1",
                       procedures=[entry])
     with pytest.raises(MyNumberInAnswersError):
-        encode(bad, office.kiosk_keys(), forms=library.get)
+        encode(bad, office.kiosk_keys(), forms=library.form_version)
 
 
 # --- hostile content ----------------------------------------------------------------------------
@@ -308,12 +327,12 @@ def _forged(office: Office, top: object, *, coding: int = CODING_CBOR, raw: byte
 
 def _good_top(library: Library) -> list[Any]:
     form = library.get("juminhyo")
-    return cbor2.loads(to_cbor_2(_sample(form), library.get))  # type: ignore[no-any-return]
+    return cbor2.loads(to_cbor_2(_sample(form), library.form_version))  # type: ignore[no-any-return]
 
 
 def test_the_forger_helper_makes_codes_the_desk_accepts(library: Library, office: Office) -> None:
     code = _forged(office, _good_top(library))
-    assert decode(code, office.desk_keys(), office_code=OFFICE, forms=library.get)
+    assert decode(code, office.desk_keys(), office_code=OFFICE, forms=library.form_version)
 
 
 HOSTILE: dict[str, Callable[[list[Any]], Any]] = {
@@ -386,7 +405,7 @@ def _flags(top: list[Any], flags: Any) -> list[Any]:
 def test_hostile_content_is_damaged(library: Library, office: Office, name: str) -> None:
     code = _forged(office, HOSTILE[name](_good_top(library)))
     with pytest.raises(DamagedError):
-        decode(code, office.desk_keys(), office_code=OFFICE, forms=library.get)
+        decode(code, office.desk_keys(), office_code=OFFICE, forms=library.form_version)
 
 
 @pytest.mark.parametrize(
@@ -398,14 +417,14 @@ def test_broken_bodies_are_damaged(office: Office, library: Library, coding: int
                                    raw: bytes) -> None:
     code = _forged(office, None, coding=coding, raw=raw)
     with pytest.raises(DamagedError):
-        decode(code, office.desk_keys(), office_code=OFFICE, forms=library.get)
+        decode(code, office.desk_keys(), office_code=OFFICE, forms=library.form_version)
 
 
 def test_random_mutations_of_the_content_only_raise_payload_errors(
     library: Library, office: Office
 ) -> None:
     rng = random.Random(11)
-    good = to_cbor_2(_sample(library.get("tennyu")), library.get)
+    good = to_cbor_2(_sample(library.get("tennyu")), library.form_version)
     desk = office.desk_keys()
     for _ in range(150):
         bad = bytearray(good)
@@ -413,20 +432,20 @@ def test_random_mutations_of_the_content_only_raise_payload_errors(
             bad[rng.randrange(len(bad))] = rng.randrange(256)
         with contextlib.suppress(PayloadError):  # anything else fails the test
             decode(_forged(office, None, raw=bytes(bad)), desk, office_code=OFFICE,
-                   forms=library.get)
+                   forms=library.form_version)
 
 
 def test_every_single_character_change_is_refused_or_harmless(
     library: Library, office: Office
 ) -> None:
     app = small_application(new_slip_id())
-    code = encode(app, office.kiosk_keys(), forms=library.get)
+    code = encode(app, office.kiosk_keys(), forms=library.form_version)
     rng = random.Random(3)
     for _ in range(200):
         i = rng.randrange(4, len(code))
         changed = code[:i] + rng.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:") + code[i + 1:]
         try:
-            opened = decode(changed, office.desk_keys(), office_code=OFFICE, forms=library.get)
+            opened = decode(changed, office.desk_keys(), office_code=OFFICE, forms=library.form_version)
         except PayloadError:
             continue
         assert opened.application == app
@@ -434,9 +453,9 @@ def test_every_single_character_change_is_refused_or_harmless(
 
 def test_a_mangled_scan_still_decodes(library: Library, office: Office) -> None:
     app = medium_application(new_slip_id())
-    code = encode(app, office.kiosk_keys(), forms=library.get)
+    code = encode(app, office.kiosk_keys(), forms=library.form_version)
     typed = code.translate(US_ON_JIS).lower()
-    assert decode(typed, office.desk_keys(), office_code=OFFICE, forms=library.get).application == app
+    assert decode(typed, office.desk_keys(), office_code=OFFICE, forms=library.form_version).application == app
 
 
 # --- the test vector (docs/slip-format.md, "Format 2", "Test vector") ---------------------------

@@ -154,7 +154,7 @@ def _store(url: str, engines: list[Engine], clock: Callable[[], dt.datetime], *,
 def desk_opener(keys_dir: Path, library: Library) -> RecordOpener:
     """A desk's opener of stored records, as the wiring builds it."""
     keys = load_desk_keys(keys_dir)
-    return RecordOpener(keys, codes_opener(keys, office_code=OFFICE.code, forms=library.get))
+    return RecordOpener(keys, codes_opener(keys, office_code=OFFICE.code, forms=library.form_version))
 
 
 def build_site(root: Path, *, url: Callable[[str], str], shared: bool, library: Library,

@@ -266,6 +266,6 @@ def journey_codes(ui_results: Result, tmp_path_factory: pytest.TempPathFactory
     out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for code in made.codes:
         app = decode(code.text or "", load_desk_keys(keys), office_code="999997",
-                     forms=library.get).application
+                     forms=library.form_version).application
         out[app.counter or ""] = [(p.form_id, dict(p.answers)) for p in app.procedures]
     return out
