@@ -10,12 +10,11 @@ costs are shown apart, with the memory they hold.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
 from functools import partial
 
+from bench.timing import median_ms
 from forms.banks import BankDirectory, data_dir, shipped_directory
 
 # What residents type, a key at a time: a large bank, a 信金 found by its reading's start,
@@ -24,14 +23,6 @@ BANK_QUERIES = ("み", "みつ", "みつび", "ほっかいどう", "そにー",
 # Branches of the largest branch lists: 三菱ＵＦＪ, みずほ, ゆうちょ.
 BRANCH_QUERIES = (("0005", "まるの"), ("0001", "しぶや"), ("9900", "ぜろいちはち"), ("0005", "し"))
 
-
-def _median_ms(run: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _first_use() -> tuple[float, float, float, float]:
@@ -63,11 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | ---: |")
     for query in BANK_QUERIES:
         found = directory.search_banks(query, limit=20)
-        ms = _median_ms(partial(directory.search_banks, query, limit=20), args.runs)
+        ms = median_ms(partial(directory.search_banks, query, limit=20), args.runs)
         print(f"| bank 「{query}」 | {len(found)} | {ms:.2f} |")
     for bank, query in BRANCH_QUERIES:
         branches = directory.search_branches(bank, query, limit=20)
-        ms = _median_ms(partial(directory.search_branches, bank, query, limit=20), args.runs)
+        ms = median_ms(partial(directory.search_branches, bank, query, limit=20), args.runs)
         print(f"| branch of {bank} 「{query}」 | {len(branches)} | {ms:.2f} |")
     return 0
 

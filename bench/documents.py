@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import time
 from collections.abc import Callable
 
 import pypdfium2 as pdfium
 
+from bench.timing import median_ms
 from forms.loader import load_library
 from forms.model import Form
 from printouts.assisted_form import render_assisted_form
@@ -32,14 +32,6 @@ ISSUED_AT = dt.datetime(2025, 4, 1, 10, 23)
 OFFICE = "みほん市役所"
 COUNTER = "市民課 住民記録係 / Resident Registration"
 
-
-def _median_ms(run: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _slip(form: Form, fonts: Fonts, qr_text: str) -> Callable[[], object]:
@@ -85,12 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | ---: | ---: | ---: | ---: |")
     worst = 0.0
     for form in forms:
-        slip_ms = _median_ms(_slip(form, fonts, qr_text), args.runs)
+        slip_ms = median_ms(_slip(form, fonts, qr_text), args.runs)
         official = _official(form, fonts)
-        official_ms = _median_ms(official, args.runs)
+        official_ms = median_ms(official, args.runs)
         pages = _pages(render_official_form(form=form, answers=sample_answers(form, ISSUED_AT.date(), stage="counter"),
                                             today=ISSUED_AT.date(), office_name=OFFICE, fonts=fonts).data)
-        assisted_ms = _median_ms(_assisted(form, fonts), args.runs)
+        assisted_ms = median_ms(_assisted(form, fonts), args.runs)
         worst = max(worst, slip_ms)
         print(f"| {form.id} | {slip_ms:.1f} | {official_ms:.1f} | {pages} | {assisted_ms:.1f} |")
     print(f"\nslowest slip: {worst:.1f} ms (target < 100 ms)")

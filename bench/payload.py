@@ -10,8 +10,6 @@ targets for them, printed as facts.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from qrcode.constants import ERROR_CORRECT_M
 
+from bench.timing import median_ms
 from forms.loader import Library, load_library
 from forms.model import Form, LifeEvent
 from kiosk.application import ProcedureAnswers, SlipCodes, SlipOrigin, Submission, slip_codes
@@ -86,14 +85,6 @@ def _keys() -> tuple[KioskKeys, DeskKeys]:
     return KioskKeys(signing_key=signing, kiosk=kiosk, counter=counter), desk
 
 
-def _median_ms(run: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
 
 def measure(name: str, runs: int) -> Figures:
     kiosk, desk = _keys()
@@ -108,8 +99,8 @@ def measure(name: str, runs: int) -> Figures:
         content_bytes=len(pack(app)),
         chars=len(text),
         qr_version=qr_version_m(text),
-        encode_ms=_median_ms(lambda: encode(app, kiosk), runs),
-        decode_ms=_median_ms(lambda: decode(text, desk, office_code=OFFICE), runs),
+        encode_ms=median_ms(lambda: encode(app, kiosk), runs),
+        decode_ms=median_ms(lambda: decode(text, desk, office_code=OFFICE), runs),
     )
 
 
@@ -179,8 +170,8 @@ def format_2_figures(runs: int) -> None:
         app = make(new_slip_id())
         old, new = encode(app, kiosk), encode(app, kiosk, forms=library.form_version)
         cbor = to_cbor_2(app, library.form_version)
-        enc = _median_ms(lambda: encode(app, kiosk, forms=library.form_version), runs)  # noqa: B023
-        dec = _median_ms(
+        enc = median_ms(lambda: encode(app, kiosk, forms=library.form_version), runs)  # noqa: B023
+        dec = median_ms(
             lambda: decode(new, desk, office_code=OFFICE, forms=library.form_version), runs  # noqa: B023
         )
         print(f"| {name} | {len(cbor)} | {len(deflate_2(cbor))} | {len(old)} -> {len(new)} | "
