@@ -174,6 +174,15 @@ def data_dir() -> Path:
     return Path(next(iter(locations))) / "source-data" / "data"
 
 
+def name_of(code: str, *, bank_code: str | None = None) -> str | None:
+    """The name of bank `code`, or of the branch `code` of `bank_code` when given; None when
+    the data lacks it. The one lookup the readers (forms/reading.py) and the paper
+    (printouts/bank_entries.py) share."""
+    directory = shipped_directory()
+    found = directory.bank(code) if bank_code is None else directory.branch(bank_code, code)
+    return found.name if found is not None else None
+
+
 @functools.cache
 def shipped_directory() -> BankDirectory:
     return BankDirectory(data_dir())

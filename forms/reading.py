@@ -16,7 +16,7 @@ from typing import Any
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from forms.banks import shipped_directory
+from forms.banks import name_of
 from forms.japanese_dates import format_era, format_western
 from forms.model import Form, FormField
 from forms.text import T, Text
@@ -118,8 +118,7 @@ def _coded(name: str | None, code: str, lang: str) -> str:
 def _bank(form: Form, field: FormField, value: Any, lang: str) -> str:
     if not isinstance(value, str):
         raise Unreadable("not a bank code")
-    bank = shipped_directory().bank(value)
-    return _coded(bank.name if bank else None, value, lang)
+    return _coded(name_of(value), value, lang)
 
 
 def _branch_code(form: Form, field: FormField, value: Any, lang: str) -> str:
@@ -139,8 +138,7 @@ def read_branch(value: Any, bank_code: Any, lang: str) -> str:
     code = _code_of(value)
     if not isinstance(bank_code, str):
         return code
-    branch = shipped_directory().branch(bank_code, code)
-    return _coded(branch.name if branch else None, code, lang)
+    return _coded(name_of(code, bank_code=bank_code), code, lang)
 
 
 def _group(form: Form, field: FormField, value: Any, lang: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from forms.banks import shipped_directory
+from forms.banks import name_of
 from forms.model import FormField
 from printouts.boxes import char_boxes
 from printouts.layout import Block, Fonts, Line, Text, mm, text_block
@@ -26,13 +26,12 @@ def coded_name(field: FormField, value: Any, beside: Mapping[str, Any]) -> tuple
     code = value if isinstance(value, str) else ""
     if not code:
         return "", ""
-    directory = shipped_directory()
     if field.kind.is_bank:
-        bank = directory.bank(code)
-        return (bank.name if bank else UNKNOWN), code
+        return name_of(code) or UNKNOWN, code
     bank_code = beside.get(field.bank or "")
-    branch = directory.branch(bank_code, code) if isinstance(bank_code, str) else None
-    return (branch.name if branch else UNKNOWN if isinstance(bank_code, str) else ""), code
+    if not isinstance(bank_code, str):
+        return "", code  # no bank beside it: the name cannot be told, nor that it is unknown
+    return name_of(code, bank_code=bank_code) or UNKNOWN, code
 
 
 def coded_entry(field: FormField, name: str, code: str, *, width: float, fonts: Fonts,
