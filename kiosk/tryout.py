@@ -183,11 +183,11 @@ def read_back(slip: Path, run: TryOut) -> list[str]:
     """What a desk holding the try-out's keys reads from the printed slip: each procedure's id
     and version, its applicant kind and how many answers; no answer's value (a clerk trying
     the form by hand may have typed real ones)."""
-    library = run.parts.library
+    library, keys = run.parts.library, load_desk_keys(run.keys_dir)
     lines = []
     for text in codes_in_image(slip):
         try:
-            app = decode(text, load_desk_keys(run.keys_dir), office_code=run.office_code,
+            app = decode(text, keys, office_code=run.office_code,
                          forms=library.form_version).application
         except PayloadError as exc:
             lines.append(f"読めないコード / a code that does not open: {exc.code}")
